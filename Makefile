@@ -1,0 +1,63 @@
+# One command serves the search page (`make serve`), one runs the tests (`make test`).
+# Both install what they need into the project's own .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install serve index test test-fast browser-deps lint fmt bench load eval check audit clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the search page on the default collection (builds the index first if there is none).
+serve: install
+	$(BIN)/kb serve
+
+index: install
+	$(BIN)/kb index
+
+check: install
+	$(BIN)/kb check
+
+## Debian's chromium for the browser tests (playwright drives it via executable_path).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: browser tests will be skipped (apt-get install chromium)"; fi; }
+
+## Run the test suite.
+test: install browser-deps
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not browser and not full"
+
+eval: install
+	$(BIN)/kb eval ../shared/eval/stard-train.jsonl ../shared/eval/domain-dev.jsonl
+
+bench: install
+	$(BIN)/python bench/bench_search.py
+
+load: install
+	$(BIN)/python bench/load.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+audit: install
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --skip-editable
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

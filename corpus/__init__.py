@@ -1,0 +1,1 @@
+"""corpus — files on disk → Document / Passage / Citation (loaders per format, structure parsers)."""

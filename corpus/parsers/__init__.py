@@ -1,0 +1,1 @@
+"""Structure parsers: loaded lines → Document with passages and citations."""

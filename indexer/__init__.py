@@ -1,0 +1,1 @@
+"""indexer — passages → jieba-analysed Whoosh index (build, incremental update, atomic swap)."""

@@ -1,0 +1,1 @@
+"""Data files for query understanding and the analyzer (dictionaries, synonyms, stopwords)."""

@@ -1,0 +1,1 @@
+"""Query understanding: normalisation, citations, short names, synonyms, stopwords."""

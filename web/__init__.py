@@ -1,0 +1,1 @@
+"""web — SearchResult → HTML page and JSON API (Flask factory, blueprints, templates)."""
