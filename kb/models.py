@@ -184,3 +184,28 @@ class SearchResult:
     took_ms: float
     hits: tuple[Hit, ...]
     understood: dict = field(default_factory=dict)  # citation, expansions, filters applied
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One version (or part) of a work, for version lists and switching."""
+
+    id: str
+    title: str
+    subtitle: str | None
+    version_label: str
+    version_date: str | None
+    effective_date: str | None
+    status: str
+    valid_from: str | None
+    valid_to: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document with its passages, the versions of its work, and the other parts of its version."""
+
+    document: Document
+    versions: tuple[VersionInfo, ...]
+    parts: tuple[VersionInfo, ...] = ()

@@ -1,0 +1,45 @@
+"""What is on disk now: every supported file under the corpus folders, with its content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.collection import discover_files
+from kb.models import Skipped
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of the collection: its corpus folder, path, relative source and sha256."""
+
+    root: Path
+    path: Path
+    source: str
+    sha256: str
+
+
+def scan(folders: tuple[Path, ...]) -> tuple[dict[str, SourceFile], list[Skipped]]:
+    """Map source → SourceFile for every readable file; unreadable ones are returned as Skipped."""
+    files: dict[str, SourceFile] = {}
+    skipped: list[Skipped] = []
+    for entry in discover_files(folders):
+        if isinstance(entry, Skipped):
+            skipped.append(entry)
+            continue
+        root, path = entry
+        source = path.relative_to(root).as_posix()
+        if source in files:
+            skipped.append(Skipped(source, f"same relative path already indexed from {files[source].root}"))
+            continue
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            skipped.append(Skipped(source, f"cannot read file: {exc.strerror or exc}"))
+            continue
+        files[source] = SourceFile(root, path, source, digest)
+    return files, skipped

@@ -1,0 +1,21 @@
+"""Quoted phrases: exact substring matches over the passage texts, wherever the characters occur."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kb.engine.snapshot import Snapshot
+
+_FLOOR = 1e-3  # a passage that only matches the phrase still ranks
+
+
+def phrase_mask(snap: Snapshot, phrases: tuple[str, ...], score: np.ndarray,
+                doc_mask: np.ndarray) -> np.ndarray:
+    """Keep only passages containing every phrase; give matching passages at least a floor score."""
+    texts = snap.texts()
+    hit = snap.alive & doc_mask[snap.passage_doc.clip(0)]
+    for phrase in phrases:
+        folded = phrase.lower()
+        hit &= np.fromiter((folded in t.lower() if t.isascii() else folded in t for t in texts),
+                           dtype=bool, count=snap.size)
+    return np.where(hit, np.maximum(score, _FLOOR), 0.0).astype(np.float32)

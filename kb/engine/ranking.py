@@ -1,0 +1,70 @@
+"""From per-passage scores to an ordered list: filters, priors, citations first, grouping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb.engine.policy import Policy
+from kb.engine.scorer import Scores
+from kb.engine.snapshot import Snapshot
+from kb.query.parse import ParsedQuery
+
+
+@dataclass
+class Ranking:
+    """Passage docnums best first (after grouping), how many matched, and how each matched."""
+
+    order: list[int]
+    total: int
+    matched: dict[int, str]  # docnum → "citation" | "phrase" (default "text")
+    scores: dict[int, float]  # docnum → final score (pinned citations above everything)
+    paragraphs: dict[int, int]  # docnum → cited 款
+
+
+def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
+    """Per-document multiplier: national texts first unless the query names a region or work."""
+    docs = snap.docs
+    local = np.array([bool(r.get("region")) for r in docs.records], dtype=bool)
+    prior = np.where(local, p.local_prior, 1.0).astype(np.float32)
+    if q.regions:
+        named = np.isin(docs.region, [docs.regions.index(r) for r in q.regions
+                                      if r in docs.regions])
+        prior = np.where(named, p.region_boost, prior).astype(np.float32)
+    if q.works:
+        prior = np.where(docs.work_rows(set(q.works)), prior * p.work_boost, prior)
+    return prior.astype(np.float32)
+
+
+def combine(snap: Snapshot, q: ParsedQuery, s: Scores, doc_mask: np.ndarray,
+            p: Policy) -> np.ndarray:
+    """Final score per passage (0 for passages filtered out or not matching)."""
+    rows = snap.passage_doc.clip(0)
+    score = s.relevance
+    if s.total > 0:
+        score = score * np.power(s.coverage / s.total, p.coverage_power, dtype=np.float32)
+    score = score * document_prior(snap, q, p)[rows]
+    keep = snap.alive & doc_mask[rows]
+    return np.where(keep, score, 0.0).astype(np.float32)
+
+
+def top(score: np.ndarray, k: int) -> list[int]:
+    """Docnums of the `k` highest positive scores, best first."""
+    positive = int(np.count_nonzero(score > 0))
+    k = min(k, positive)
+    if k <= 0:
+        return []
+    idx = np.argpartition(-score, k - 1)[:k]
+    return [int(i) for i in idx[np.argsort(-score[idx], kind="stable")]]
+
+
+def group(order: list[int], passage_doc: np.ndarray, per_document: int) -> list[int]:
+    """Keep order, but move a document's passages beyond the first `per_document` to the end."""
+    seen: dict[int, int] = {}
+    first, rest = [], []
+    for n in order:
+        d = int(passage_doc[n])
+        seen[d] = seen.get(d, 0) + 1
+        (first if seen[d] <= per_document else rest).append(n)
+    return first + rest

@@ -1,0 +1,88 @@
+"""BM25 over text, headings and titles, accumulated with numpy over cached postings."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb.analysis import subwords
+from kb.engine.policy import Policy
+from kb.engine.snapshot import Snapshot
+from kb.query.parse import Concept
+
+
+def bm25_idf(df: int, n: int) -> float:
+    """Robertson–Spärck Jones idf as in Lucene's BM25 (never negative)."""
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+@dataclass
+class Scores:
+    """Dense per-passage arrays for one query."""
+
+    relevance: np.ndarray  # BM25 text + heading, plus the title score of the passage's document
+    coverage: np.ndarray  # idf mass of the query's concepts each passage matches
+    total: float  # idf mass of all concepts
+    terms: list[str]  # the index terms used (for highlighting)
+
+
+class Scorer:
+    """Turns concepts into scores over one snapshot."""
+
+    def __init__(self, snap: Snapshot, policy: Policy):
+        self.snap, self.policy = snap, policy
+        self.n = max(snap.live_count, 1)
+
+    def _groups(self, concept: Concept) -> list[tuple[float, tuple[str, ...]]]:
+        """The concept's phrasings with weights; sub-words stand in for a word the index lacks."""
+        groups = [(1.0, (concept.text,))]
+        groups += [(self.policy.synonym_weight, alt) for alt in concept.alternatives]
+        if self.snap.text.df(concept.text) == 0:
+            parts = tuple(concept.text[s:e] for s, e in subwords(concept.text))
+            if parts:
+                groups.append((0.8, parts))
+        return groups
+
+    def score(self, concepts: tuple[Concept, ...]) -> Scores:
+        """Accumulate every concept's BM25 contributions and coverage."""
+        snap, p = self.snap, self.policy
+        rel = np.zeros(snap.size, dtype=np.float32)
+        cov = np.zeros(snap.size, dtype=np.float32)
+        doc_rel = np.zeros(len(snap.docs.ids), dtype=np.float32)
+        total, used = 0.0, []
+        for concept in concepts:
+            marks, idf_c = [], 0.0
+            for weight, terms in self._groups(concept):
+                for term in terms:
+                    ids, imp = snap.text.get(term)
+                    hids, himp = snap.heading.get(term)
+                    if ids.size == 0 and hids.size == 0:
+                        continue
+                    idf = bm25_idf(max(ids.size, hids.size), self.n)
+                    w = weight * idf / len(terms)
+                    rel[ids] += w * imp
+                    rel[hids] += w * p.heading_weight * himp
+                    tids, timp = snap.title.get(term)
+                    doc_rel[snap.doc_row[tids]] += w * p.title_weight * timp
+                    marks += [ids, hids]
+                    idf_c = max(idf_c, idf * weight)
+                    used.append(term)
+            total += idf_c
+            self._cover(cov, marks, idf_c)
+        if doc_rel.any():
+            rel += doc_rel[snap.passage_doc.clip(0)] * (rel > 0)
+        return Scores(rel, cov, total, used)
+
+    @staticmethod
+    def _cover(cov: np.ndarray, marks: list[np.ndarray], idf: float) -> None:
+        """Add `idf` once to every passage any of `marks` contains."""
+        marks = [m for m in marks if m.size]
+        if len(marks) == 1:
+            cov[marks[0]] += idf
+        elif marks:
+            hit = np.zeros(cov.size, dtype=bool)
+            for m in marks:
+                hit[m] = True
+            cov[hit] += idf

@@ -1,0 +1,118 @@
+"""One published build opened for searching: Whoosh readers plus the arrays scoring needs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from kb.engine.doctable import DocTable
+from kb.engine.postings import FieldPostings
+from kb.errors import IndexCorrupt
+from kb.query.aliases import AliasTable
+from kb.schema import (
+    DOCUMENT_TITLE,
+    DOCUMENTS,
+    PASSAGE_HEADING,
+    PASSAGE_TEXT,
+    PASSAGES,
+    document_schema,
+    passage_schema,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _open(path: Path, name: str, schema):
+    try:
+        return whoosh_index.open_dir(str(path), indexname=name, schema=schema)
+    except Exception as exc:  # Whoosh raises several types for missing or damaged files
+        raise IndexCorrupt(f"cannot open the {name} index in {path}: {exc}") from exc
+
+
+class Snapshot:
+    """Everything a search needs from one immutable build, loaded once and shared by threads."""
+
+    def __init__(self, path: Path):
+        started = time.monotonic()
+        self.path = path
+        self.passages_ix = _open(path, PASSAGES, passage_schema())
+        self.documents_ix = _open(path, DOCUMENTS, document_schema())
+        self._local = threading.local()
+        self._texts: list[str] | None = None
+        self._aliases: AliasTable | None = None
+        self._texts_lock = threading.Lock()
+        preader = self.passages_ix.reader()
+        dreader = self.documents_ix.reader()
+        docs = [(n, fields["record"]) for n, fields in dreader.iter_docs()]
+        self.docs = DocTable.build([rec for _n, rec in docs])
+        self.doc_row = np.full(dreader.doc_count_all(), -1, dtype=np.int32)
+        self.doc_row[[n for n, _rec in docs]] = np.arange(len(docs), dtype=np.int32)
+        self.size = preader.doc_count_all()
+        self.alive = np.zeros(self.size, dtype=bool)
+        self.alive[np.fromiter(preader.all_doc_ids(), dtype=np.int64)] = True
+        self.passage_doc = self._passage_rows(preader)
+        self.alive &= self.passage_doc >= 0
+        self.text = FieldPostings(preader, PASSAGE_TEXT, self._lengths(preader, PASSAGE_TEXT, self.size),
+                                  self.alive)
+        self.heading = FieldPostings(preader, PASSAGE_HEADING,
+                                     self._lengths(preader, PASSAGE_HEADING, self.size), self.alive,
+                                     b=0.3)
+        self.title = FieldPostings(dreader, DOCUMENT_TITLE,
+                                   self._lengths(dreader, DOCUMENT_TITLE, self.doc_row.size),
+                                   self.doc_row >= 0, b=0.5)
+        self.live_count = int(self.alive.sum())
+        log.info("opened %s: %d passages, %d documents in %.2fs", path.name, self.live_count,
+                 len(self.docs.ids), time.monotonic() - started)
+
+    def _passage_rows(self, reader) -> np.ndarray:
+        """Document row of every passage docnum (-1 for deleted or orphaned passages)."""
+        column = reader.column_reader("doc")
+        row = self.docs.row
+        return np.fromiter((row.get(v.decode() if isinstance(v, bytes) else v, -1)
+                            for v in column), dtype=np.int32, count=self.size)
+
+    @staticmethod
+    def _lengths(reader, field: str, size: int) -> np.ndarray:
+        """Token count of `field` for every docnum."""
+        get = reader.doc_field_length
+        return np.fromiter((get(n, field) for n in range(size)), dtype=np.float32, count=size)
+
+    def aliases(self) -> AliasTable:
+        """Names of the works in this build (titles, short names) for query understanding."""
+        if self._aliases is None:
+            titles = {r["work_key"]: r["title"] for r in self.docs.records}
+            self._aliases = AliasTable(titles)
+        return self._aliases
+
+    def region_names(self) -> tuple[str, ...]:
+        """Provinces and cities the documents belong to, longest first."""
+        names = {r.get("region") for r in self.docs.records} | {r.get("city") for r in self.docs.records}
+        return tuple(sorted((n for n in names if n), key=len, reverse=True))
+
+    def searcher(self):
+        """This thread's Whoosh searcher over passages (Whoosh readers are not thread-safe)."""
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self._local.searcher = self.passages_ix.searcher()
+        return s
+
+    def doc_searcher(self):
+        """This thread's Whoosh searcher over documents."""
+        s = getattr(self._local, "doc_searcher", None)
+        if s is None:
+            s = self._local.doc_searcher = self.documents_ix.searcher()
+        return s
+
+    def texts(self) -> list[str]:
+        """Every passage text by docnum, read once from the `body` column (for phrase scans)."""
+        if self._texts is None:
+            with self._texts_lock:
+                if self._texts is None:
+                    column = self.passages_ix.reader().column_reader("body")
+                    self._texts = [b.decode("utf-8") if b else "" for b in column]
+        return self._texts

@@ -1,0 +1,124 @@
+"""The searchable library: the live build, swapped for a newer one as soon as it is published."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from whoosh.query import Term
+
+from kb import search as search_mod
+from kb.engine.citations import resolve
+from kb.engine.hits import document_info, load_passage, make_hit
+from kb.engine.policy import POLICY, Policy
+from kb.engine.snapshot import Snapshot
+from kb.errors import BadQuery, IndexMissing, NotFound
+from kb.models import DocumentView, Hit, SearchResult, VersionInfo
+from kb.query.parse import parse_query
+from kb.records import document_from_record
+from kb.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Library:
+    """Thread-safe entry point for searching; cheap to share across a server's threads."""
+
+    def __init__(self, index_dir: Path, policy: Policy = POLICY, recheck_seconds: float = 1.0):
+        self.store = Store(Path(index_dir))
+        self.policy = policy
+        self._recheck = recheck_seconds
+        self._snap: Snapshot | None = None
+        self._name: str | None = None
+        self._checked = 0.0
+        self._reload = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        """The live build, reopened when `kb index` has published a newer one."""
+        now = time.monotonic()
+        if self._snap is None or now - self._checked >= self._recheck:
+            # one thread reopens; the others keep answering from the build they have
+            if self._reload.acquire(blocking=self._snap is None):
+                try:
+                    self._checked = now
+                    name = self.store.current_name()
+                    if self._snap is None or name != self._name:
+                        self._snap = Snapshot(self.store.current())
+                        self._name = self._snap.path.name
+                finally:
+                    self._reload.release()
+        if self._snap is None:
+            raise IndexMissing(f"no index at {self.store.root}: run `kb index` to build it")
+        return self._snap
+
+    def search(self, q: str, **params) -> SearchResult:
+        """Ranked, cited passages; see SearchParams for the parameters."""
+        return search_mod.search(self.snapshot(), search_mod.SearchParams(q, **params),
+                                 self.policy)
+
+    def passage(self, passage_id: str) -> Hit:
+        """One passage by id, as a Hit with its citation and document."""
+        snap = self.snapshot()
+        docnum = snap.searcher().document_number(id=passage_id)
+        if docnum is None or not snap.alive[docnum]:
+            raise NotFound(f"no passage with id {passage_id!r}")
+        return make_hit(snap, docnum, 0.0, [], "id")
+
+    def cite(self, ref: str, versions: str = "current", as_of: str | None = None) -> Hit:
+        """Resolve a citation such as 选举法第三十条第二款 to its passage (NotFound otherwise)."""
+        snap = self.snapshot()
+        q = parse_query(ref, snap.aliases(), snap.region_names())
+        if not q.citations:
+            raise BadQuery(f"{ref!r} is not a citation such as 选举法第三十条")
+        if not any(c.works for c in q.citations):
+            raise NotFound(f"no law or regulation named in {ref!r}")
+        params = search_mod.SearchParams(ref, versions=versions, as_of=as_of)
+        found = resolve(snap, q.citations[:1], params)
+        if not found:
+            raise NotFound(f"no passage found for {ref!r}")
+        n, c = found[0]
+        return make_hit(snap, n, 1.0, [], "citation", c.paragraph)
+
+    def document(self, doc_id: str) -> DocumentView:
+        """A document with all its passages, its work's versions and its version's other parts."""
+        snap = self.snapshot()
+        row = snap.docs.row.get(doc_id)
+        if row is None:
+            raise NotFound(f"no document with id {doc_id!r}")
+        rec = snap.docs.records[row]
+        nums = sorted(snap.searcher().docs_for_query(Term("doc", doc_id)))
+        passages = tuple(sorted((load_passage(snap, n) for n in nums if snap.alive[n]),
+                                key=lambda p: p.ordinal))
+        same_work = [snap.docs.records[r] for r in range(len(snap.docs.ids))
+                     if snap.docs.works[snap.docs.work[r]] == rec["work_key"]]
+        versions = _versions([r for r in same_work if r.get("subtitle") == rec.get("subtitle")])
+        parts = _versions([r for r in same_work if r.get("version_date") == rec.get("version_date")
+                           and r["id"] != doc_id and not r.get("duplicate_of")])
+        return DocumentView(document_from_record(rec, passages), versions, parts)
+
+    def facets(self) -> dict:
+        """Kinds and regions present, with document counts (for the page's filters)."""
+        docs = self.snapshot().docs
+        count = lambda col, names: {n: int((col == i).sum()) for i, n in enumerate(names) if n}  # noqa: E731
+        return {"kinds": count(docs.kind, docs.kinds), "regions": count(docs.region, docs.regions)}
+
+    def health(self) -> dict:
+        """Which build is live and how big it is."""
+        snap = self.snapshot()
+        meta = self.store.meta(snap.path)
+        return {"build": snap.path.name, "created": meta.get("created"),
+                "documents": len(snap.docs.ids), "passages": snap.live_count}
+
+
+def _versions(records: list[dict]) -> tuple[VersionInfo, ...]:
+    """VersionInfo for records, newest first (duplicate copies left out)."""
+    rows = [r for r in records if not r.get("duplicate_of")]
+    rows.sort(key=lambda r: (r.get("version_date") or "", r.get("source")), reverse=True)
+    return tuple(VersionInfo(r["id"], r["title"], r.get("subtitle"), r.get("version_label") or "",
+                             r.get("version_date"), r.get("effective_date"), r["status"],
+                             r.get("valid_from"), r.get("valid_to"), r["source"]) for r in rows)
+
+
+__all__ = ["Library", "document_info"]

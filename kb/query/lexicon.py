@@ -1,0 +1,29 @@
+"""Stopwords and synonyms, read from kb/data (data, not code)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kb.analysis import query_terms
+from kb.dictionary import data_lines
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Question words and particles that carry no search meaning."""
+    return frozenset(w for line in data_lines("stopwords.txt") for w in line.split())
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """term → alternative phrasings (each as written; the caller analyses them)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in data_lines("synonyms.tsv"):
+        term, _, alts = line.partition("\t")
+        table[term.strip()] = tuple(a for a in alts.split() if a != term.strip())
+    return table
+
+
+def expansions(word: str) -> list[list[str]]:
+    """Each alternative of `word` as the list of query terms it analyses into."""
+    return [terms for alt in synonyms().get(word, ()) if (terms := query_terms(alt))]

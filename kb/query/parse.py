@@ -1,0 +1,140 @@
+"""Query understanding: citations, named works and regions, quoted phrases, weighted concepts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kb.analysis import segment
+from kb.errors import BadQuery
+from kb.numerals import NUM_CLASS, cn_to_int, int_to_cn
+from kb.query.aliases import AliasTable
+from kb.query.lexicon import expansions, stopwords
+
+MAX_QUERY_CHARS = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_QUOTED = re.compile(r"[\"“”「『]([^\"“”「」『』]{1,100})[\"“”」』]")
+_CITE = re.compile(
+    rf"第\s*({NUM_CLASS})\s*条(?:\s*之\s*({NUM_CLASS}))?"
+    rf"(?:\s*第\s*({NUM_CLASS})\s*款)?(?:\s*第\s*({NUM_CLASS})\s*项)?"
+)
+_ARABIC_LABEL = re.compile(r"第\s*([0-9]+)\s*([条款项章节编])")
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    """A reference such as 选举法第三十条第二款: the works named (if any) and the position."""
+
+    name: str  # the name as matched ("" when the query gives only 第30条)
+    works: frozenset[str]
+    article: int
+    suffix: int = 0
+    paragraph: int | None = None
+    item: int | None = None
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the query asks about: a word plus alternative phrasings (each a term list)."""
+
+    text: str
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a query was understood to ask for."""
+
+    raw: str
+    text: str
+    citations: tuple[CitationRef, ...] = ()
+    works: frozenset[str] = frozenset()
+    work_names: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    concepts: tuple[Concept, ...] = field(default=())
+
+
+def clean_query(raw: object, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """Normalise width and spaces, drop control characters; BadQuery when nothing searchable."""
+    if not isinstance(raw, str):
+        raise BadQuery("the query must be text")
+    text = raw.encode("utf-8", "replace").decode("utf-8")  # lone surrogates → '?'
+    if len(text) > max_chars:
+        raise BadQuery(f"the query is {len(text)} characters long; the limit is {max_chars}")
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text))
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise BadQuery("the query is empty")
+    if not any(ch.isalnum() for ch in text):
+        raise BadQuery("the query has no words to search for, only punctuation")
+    return _ARABIC_LABEL.sub(lambda m: f"第{int_to_cn(int(m.group(1)))}{m.group(2)}"
+                             if len(m.group(1)) < 6 else m.group(0), text)
+
+
+def _boundaries(text: str) -> set[int]:
+    """Character offsets where jieba puts a word boundary (plus both ends)."""
+    cuts = {0, len(text)}
+    for _tok, start, end, _sub in segment(text, "query"):
+        cuts.update((start, end))
+    for i, ch in enumerate(text):  # punctuation and spaces separate too
+        if not ch.isalnum():
+            cuts.update((i, i + 1))
+    return cuts
+
+
+def _citations(text: str, aliases: AliasTable, cuts: set[int]) -> tuple[list, list]:
+    """Citation references and the character spans they cover."""
+    refs, spans = [], []
+    for m in _CITE.finditer(text):
+        article = cn_to_int(m.group(1))
+        if not article:
+            continue
+        before = text[:m.start()].rstrip(" 《》的")
+        hit = aliases.find_suffix(before)
+        name, works, start = "", frozenset(), m.start()
+        if hit and (len(before) - len(hit[0])) in cuts:
+            name, works = hit[0], frozenset(hit[1])
+            start = len(before) - len(name)
+        refs.append(CitationRef(name, works, article, cn_to_int(m.group(2) or "") or 0,
+                                cn_to_int(m.group(3) or ""), cn_to_int(m.group(4) or "")))
+        spans.append((max(0, start), m.end()))
+    return refs, spans
+
+
+def _named(text: str, aliases: AliasTable, cuts: set[int], taken: list) -> tuple[set, list, list]:
+    """Works named outside citations (监督法 专题询问), respecting word boundaries."""
+    works, names, spans = set(), [], []
+    for start, end, found in aliases.find_all(text):
+        if start in cuts and end in cuts and not any(s <= start < e for s, e in taken):
+            works |= found
+            names.append(text[start:end])
+            spans.append((start, end))
+    return works, names, spans
+
+
+def _concepts(text: str, skip: list[tuple[int, int]]) -> tuple[Concept, ...]:
+    """Content words outside the skipped spans, each with its synonyms."""
+    seen, out = set(), []
+    stop = stopwords()
+    for tok, start, _end, _sub in segment(text, "query"):
+        if tok in stop or tok in seen or any(s <= start < e for s, e in skip):
+            continue
+        seen.add(tok)
+        out.append(Concept(tok, tuple(tuple(t) for t in expansions(tok))))
+    return tuple(out)
+
+
+def parse_query(raw: object, aliases: AliasTable, regions: tuple[str, ...] = ()) -> ParsedQuery:
+    """Understand a query: see ParsedQuery. Raises BadQuery for unusable input."""
+    text = clean_query(raw)
+    phrases = tuple(p.strip() for p in _QUOTED.findall(text) if p.strip())
+    plain = _QUOTED.sub(lambda m: f" {m.group(1)} ", text)  # phrase words are searched too
+    cuts = _boundaries(plain)
+    refs, cite_spans = _citations(plain, aliases, cuts)
+    works, names, name_spans = _named(plain, aliases, cuts, cite_spans)
+    named_regions = tuple(r for r in regions if r and r in plain)
+    concepts = _concepts(plain, cite_spans + name_spans)
+    return ParsedQuery(raw if isinstance(raw, str) else "", text, tuple(refs), frozenset(works),
+                       tuple(names), named_regions, phrases, concepts)

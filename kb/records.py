@@ -1,0 +1,56 @@
+"""Documents and passages to and from the plain dicts stored in the index."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields, replace
+
+from kb.models import Citation, Document, Heading, HistoryEntry, Item, Paragraph, Passage
+
+
+def passage_record(p: Passage) -> dict:
+    """Everything needed to show and cite a passage, as plain data."""
+    return asdict(p)
+
+
+def passage_from_record(rec: dict) -> Passage:
+    """Rebuild a Passage from its stored record."""
+    paragraphs = tuple(
+        Paragraph(
+            number=para["number"],
+            text=para["text"],
+            items=tuple(
+                Item(it["number"], it["text"], tuple(it.get("subitems", ()))) for it in para["items"]
+            ),
+        )
+        for para in rec.get("paragraphs", ())
+    )
+    cit = dict(rec["citation"])
+    cit["heading_path"] = tuple(cit.get("heading_path", ()))
+    return Passage(
+        **{k: rec[k] for k in ("id", "doc_id", "ordinal", "text", "article", "article_suffix",
+                               "label", "role") if k in rec},
+        heading_path=tuple(rec.get("heading_path", ())),
+        paragraphs=paragraphs,
+        citation=Citation(**cit),
+    )
+
+
+def document_record(doc: Document) -> dict:
+    """Document metadata (without passages) as plain data."""
+    rec = asdict(replace(doc, passages=()))
+    rec.pop("passages", None)
+    rec["passage_count"] = len(doc.passages)
+    return rec
+
+
+_DOC_FIELDS = {f.name for f in fields(Document)}
+
+
+def document_from_record(rec: dict, passages: tuple[Passage, ...] = ()) -> Document:
+    """Rebuild a Document from its stored record (passages supplied separately)."""
+    values = {k: v for k, v in rec.items() if k in _DOC_FIELDS}
+    values["history"] = tuple(HistoryEntry(**h) for h in rec.get("history", ()))
+    values["headings"] = tuple(Heading(**h) for h in rec.get("headings", ()))
+    values["recipients"] = tuple(rec.get("recipients", ()))
+    values["passages"] = passages
+    return Document(**values)

@@ -1,0 +1,114 @@
+"""One search function: parameters in, SearchResult of plain dataclasses out."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from kb.engine import citations as cite_lookup
+from kb.engine.hits import make_hit
+from kb.engine.phrases import phrase_mask
+from kb.engine.policy import POLICY, Policy
+from kb.engine.ranking import Ranking, combine, group, top
+from kb.engine.scorer import Scorer
+from kb.engine.snapshot import Snapshot
+from kb.errors import BadQuery
+from kb.models import KINDS, SearchResult
+from kb.query.parse import Concept, ParsedQuery, parse_query
+
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+VERSIONS = ("current", "all")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search request (the page, the API and the CLI all build one)."""
+
+    q: str
+    limit: int = 10
+    offset: int = 0
+    kinds: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    versions: str = "current"
+    as_of: str | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.limit, int) or not 1 <= self.limit <= MAX_LIMIT:
+            raise BadQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+        if not isinstance(self.offset, int) or not 0 <= self.offset <= MAX_OFFSET:
+            raise BadQuery(f"offset must be a whole number from 0 to {MAX_OFFSET}")
+        unknown = [k for k in self.kinds if k not in KINDS]
+        if unknown:
+            raise BadQuery(f"unknown kind {unknown[0]!r}; known kinds: {'、'.join(KINDS)}")
+        if self.versions not in VERSIONS:
+            raise BadQuery("versions must be 'current' or 'all'")
+        if self.as_of is not None:
+            try:
+                date.fromisoformat(self.as_of)
+            except (TypeError, ValueError):
+                raise BadQuery(f"as_of must be a date like 2024-01-31, not {self.as_of!r}") from None
+
+
+def _citation_concepts(q: ParsedQuery) -> tuple[Concept, ...]:
+    """A bare 第三十条 (no work named) is searched as the article label itself."""
+    from kb.numerals import int_to_cn
+
+    return tuple(Concept(f"第{int_to_cn(c.article)}条") for c in q.citations if not c.works)
+
+
+def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -> Ranking:
+    """Order passages for a parsed query under the request's filters."""
+    doc_mask = snap.docs.mask(params.kinds, params.regions, params.documents,
+                              params.versions, params.as_of)
+    concepts = q.concepts + _citation_concepts(q)
+    score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
+    matched: dict[int, str] = {}
+    if q.phrases:
+        score = phrase_mask(snap, q.phrases, score, doc_mask)
+        matched.update({n: "phrase" for n in top(score, policy.candidates)})
+    if q.works and not concepts and not q.phrases and not q.citations:
+        score = cite_lookup.work_order(snap, q.works, doc_mask)  # only a name: read the work
+    cited = cite_lookup.resolve(snap, q.citations, params)
+    pinned = [n for n, _ref in cited]
+    matched.update({n: "citation" for n in pinned})
+    best = float(score.max()) if score.size else 0.0
+    scores = {n: best + len(pinned) - i for i, n in enumerate(pinned)}
+    total = int((score > 0).sum()) + sum(1 for n in pinned if score[n] <= 0)
+    window = max(policy.candidates, params.offset + params.limit)
+    order = [n for n in top(score, window) if n not in scores]
+    scores.update({n: float(score[n]) for n in order})
+    order = pinned + group(order, snap.passage_doc, policy.per_document)
+    paragraphs = {n: ref.paragraph for n, ref in cited if ref.paragraph}
+    return Ranking(order, total, matched, scores, paragraphs)
+
+
+def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> SearchResult:
+    """Run one search and materialise the requested page of cited hits."""
+    started = time.perf_counter()
+    q = parse_query(params.q, snap.aliases(), snap.region_names())
+    ranking = rank(snap, q, params, policy)
+    surfaces = [c.text for c in q.concepts] + list(q.phrases)
+    surfaces += [t for c in q.concepts for alt in c.alternatives for t in alt]
+    hits = tuple(make_hit(snap, n, ranking.scores[n], surfaces, ranking.matched.get(n, "text"),
+                          ranking.paragraphs.get(n))
+                 for n in ranking.order[params.offset:params.offset + params.limit])
+    took = (time.perf_counter() - started) * 1000
+    return SearchResult(q.text, ranking.total, params.limit, params.offset, round(took, 2),
+                        hits, understood(q))
+
+
+def understood(q: ParsedQuery) -> dict:
+    """What the query was taken to mean, for the page and the API."""
+    return {
+        "citations": [{"name": c.name, "article": c.article, "suffix": c.suffix,
+                       "paragraph": c.paragraph, "item": c.item} for c in q.citations],
+        "works": list(q.work_names),
+        "regions": list(q.regions),
+        "phrases": list(q.phrases),
+        "terms": [c.text for c in q.concepts],
+        "expansions": {c.text: [" ".join(a) for a in c.alternatives] for c in q.concepts
+                       if c.alternatives},
+    }
