@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+import codecs
+import logging
+
 from kb.errors import UnreadableDocument
 
+logger = logging.getLogger(__name__)
+
 # Declared Chinese charsets are decoded as gb18030, its superset (pages that say gb2312 use GBK).
-_GB_FAMILY = {"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
+_GB_FAMILY = {
+    "gb2312",
+    "gbk",
+    "gb18030",
+    "gb_2312-80",
+    "x-gbk",
+    "cp936",
+    "euc-cn",
+    "gb_2312",
+    "chinese",
+    "csgb2312",
+    "ms936",
+    "windows-936",
+}
+# Labels that Chinese sites often get wrong (GBK bytes served as "latin-1"): tried last, not first.
+_WEAK_LABELS = {"latin_1", "iso8859-1", "cp1252", "ascii"}
 
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     return control > len(sample) * 0.01
+
+
+def canonical_charset(label: str | None) -> str | None:
+    """Map a declared charset label to a Python codec name (GB family → gb18030), or None."""
+    label = (label or "").strip().strip("\"'").lower()
+    if not label:
+        return None
+    if label in _GB_FAMILY:
+        return "gb18030"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        logger.debug("ignoring unknown charset label %r", label)
+        return None
+    if name.startswith(("utf-16", "utf-32")):
+        return None  # as in browsers: only a byte-order mark makes a page UTF-16
+    return "gb18030" if name in _GB_FAMILY else name
 
 
 def decode_bytes(data: bytes, source: str, declared: str | None = None) -> tuple[str, str]:
@@ -21,17 +58,19 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> tuple
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
     if _looks_binary(data):
         raise UnreadableDocument(source, "binary data, not text")
-    declared = (declared or "").strip().lower()
-    if declared in _GB_FAMILY:
+    charset = canonical_charset(declared)
+    if charset == "gb18030":
         return data.decode("gb18030", errors="replace"), "gb18030"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise UnreadableDocument(source, f"unknown text encoding ({exc.reason})") from exc
+    candidates = ["utf-8", "gb18030"]
+    if charset and charset not in candidates:
+        # A trustworthy declaration goes first; a weak one only when nothing else fits.
+        candidates.insert(len(candidates) if charset in _WEAK_LABELS else 0, charset)
+    for encoding in candidates:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableDocument(source, "unknown text encoding (neither UTF-8 nor GB18030)")

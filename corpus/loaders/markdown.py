@@ -1,4 +1,4 @@
-"""Markdown as the collection stores it: `# title`, history lines, `<!-- INFO END -->`, `##` headings."""
+"""Markdown as the collection stores it: `# title`, history, `<!-- INFO END -->`, `##` headings."""
 
 from __future__ import annotations
 
