@@ -63,7 +63,7 @@ def test_check_json_report(folder: Path) -> None:
     assert docs["a/广告法(2021-04-29).md"]["status"] == docs["b/广告法(2021-04-29).md"]["status"]
     assert docs["b/广告法(2021-04-29).md"]["duplicate_of"]
     bulletin = docs["简报/代表工作简报(2024年度第2期).txt"]
-    assert (bulletin["kind"], bulletin["articles"], bulletin["passages"]) == ("工作简报", 0, 7)
+    assert (bulletin["kind"], bulletin["articles"], bulletin["passages"]) == ("工作简报", 0, 11)
     skipped = {s["source"]: s["reason"] for s in report["skipped"]}
     assert set(skipped) == {"bad/empty.md", "bad/junk.txt", "bad/old.doc"}
     assert "empty" in skipped["bad/empty.md"] and "binary" in skipped["bad/junk.txt"]

@@ -100,9 +100,20 @@ def test_history_joins_wrapped_lines_and_splits_two_events() -> None:
         "〈乙法〉的决定》第三次修正",
         "2011年4月12日 甲委员会会议修订根据2016年4月21日甲委员会会议修正",
     ])
-    assert other == ["文号〔2020〕1号"]
+    assert other == []
     assert [(h.date, h.event) for h in history] == [
-        ("2015-08-29", "修正"), ("2011-04-12", "修订"), ("2016-04-21", "修正")]
+        (None, "文号"), ("2015-08-29", "修正"), ("2011-04-12", "修订"), ("2016-04-21", "修正")]
+
+
+def test_history_keeps_a_wrapped_date_and_sets_notices_apart() -> None:
+    history, other = parse_history([
+        "关于印发《甲办法》的通知", "2014年9月26",
+        "日甲省第十二届人民代表大会常务委员会第十次会议批准",
+        "1981年10月13日 国务院批准", "乙部", "丙署发布", "发布之日施行"])
+    assert other == ["关于印发《甲办法》的通知"]
+    assert [(h.date, h.event) for h in history] == [
+        ("2014-09-26", "批准"), ("1981-10-13", "批准"), (None, "施行")]
+    assert history[1].text == "1981年10月13日 国务院批准乙部丙署发布"
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -323,10 +334,14 @@ def test_bulletin(parse_real) -> None:
     assert [h.text[:2] for h in sections] == ["一、", "二、", "三、"]
     roles = [p.role for p in doc.passages]
     assert roles[0] == "editor_note" and set(roles[1:]) == {"paragraph"}
-    first_section = doc.passages[2]
-    assert first_section.heading_path == (title.text, sections[0].text)
-    assert first_section.text.startswith("一是")
-    assert first_section.citation.label == f"《{doc.title}》{sections[0].text}"
+    assert len(doc.passages) == 11  # 编者按, title, 3 section headings, 6 paragraphs
+    assert doc.passages[1].text == title.text
+    assert doc.passages[2].heading_path == (title.text,)
+    heading, first = doc.passages[3], doc.passages[4]
+    assert heading.text == sections[0].text and sections[0].first_passage == 3
+    assert first.heading_path == (title.text, sections[0].text)
+    assert first.text.startswith("一是") and "二是" in first.text
+    assert first.citation.label == f"《{doc.title}》{sections[0].text}"
     assert [r[:3] for r in doc.recipients] == ["抄送:", "分送:"]
     texts = "\n".join(p.text for p in doc.passages)
     assert "抄送" not in texts and "供稿" not in texts

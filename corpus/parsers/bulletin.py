@@ -1,4 +1,8 @@
-"""Work bulletins (工作简报): masthead, 编者按, article title, 一、/（一） sections, paragraphs."""
+"""Work bulletins (工作简报): masthead, 编者按, article title, 一、/（一） sections, paragraphs.
+
+Every line of the bulletin's body is a passage (the title and section headings too, so a
+search for a heading's words finds it); the masthead, the source note and 抄送/分送 are not.
+"""
 
 from __future__ import annotations
 
@@ -83,6 +87,7 @@ def parse_bulletin(loaded: LoadedText, content_hash: str = "") -> Document:
     end = _title_end(lines, index)
     if end > index:
         builder.heading(Token("heading", "".join(lines[index:end]), TITLE_LEVEL))
+        builder.append(builder.stack[-1][1])
     for text in lines[end:]:
         _add_line(builder, text, history, recipients)
     title = PurePosixPath(loaded.source).stem
@@ -114,7 +119,8 @@ def _add_line(builder: Builder, text: str, history: list[HistoryEntry],
             recipients[-1] += text
     elif note:
         history.append(HistoryEntry(None, note.group(1), "供稿", text))
-    elif level is not None:
+    elif level is not None:  # a heading, and a line people search for like any other
         builder.heading(Token("heading", text, level))
+        builder.append(text)
     else:
         builder.append(text)

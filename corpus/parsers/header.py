@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from corpus.parsers.history import is_open, is_undated_event, starts_entry
@@ -15,8 +14,6 @@ from corpus.parsers.patterns import (
 )
 from corpus.text import Line, LoadedText
 
-DOC_NUMBER = re.compile(r"^\S{1,12}[〔［\[(（]\s*\d{4}\s*[〕］\])）]\s*\d+\s*号$")
-
 
 @dataclass(frozen=True)
 class Header:
@@ -28,15 +25,21 @@ class Header:
     body: list[Line]
 
 
-def is_title_fragment(text: str, title: str) -> bool:
-    """True for a line that repeats (part of) the title, e.g. a title wrapped over two lines."""
-    key = squash(text)
-    return len(key) >= 4 and key in squash(title) and heading_level(text) is None
+def is_title_fragment(text: str, title: str, previous: str = "") -> bool:
+    """True for a line that repeats (part of) the title, e.g. a title wrapped over two lines;
+    `previous` is the fragment just before, so a short tail (…的 / 解释) is recognised too."""
+    whole = squash(title).replace("、", "")
+    key = squash(text).replace("、", "")
+    if heading_level(text) is not None or not key:
+        return False
+    return (len(key) >= 4 and key in whole) or (
+        bool(previous) and squash(previous + text).replace("、", "") in whole)
 
 
 def _skip_fragments(lines: list[Line], start: int, title: str) -> int:
-    i = start
-    while i < len(lines) and is_title_fragment(lines[i].text, title):
+    i, previous = start, ""
+    while i < len(lines) and is_title_fragment(lines[i].text, title, previous):
+        previous = lines[i].text
         i += 1
     return i
 
@@ -55,23 +58,28 @@ def split_header(loaded: LoadedText) -> Header:
         info_end = _info_end(loaded, lines)
         info = [ln.text for ln in lines[start:info_end] if not is_title_fragment(ln.text, title)]
         body = lines[info_end:]
-        first = _skip_fragments(body, 0, title)
-        moved = _wrapped_history(body[first:], info)
-        return Header(title, subtitle, info + moved, body[first + len(moved):])
+        first, moved = _history_in_body(body, info, title)
+        return Header(title, subtitle, info + moved, body[first:])
     return _scan_without_hints(lines, title)
 
 
-def _wrapped_history(body: list[Line], info: list[str]) -> list[str]:
-    """History in parentheses at the top of the body, or the closing part of an open info line."""
+def _history_in_body(body: list[Line], info: list[str], title: str) -> tuple[int, list[str]]:
+    """Header matter at the top of a Markdown body: title fragments (dropped), 文号, history
+    lines (often in parentheses) and the closing part of an open info line."""
     moved: list[str] = []
-    for line in body:
+    previous = ""
+    for index, line in enumerate(body):
         text = line.text
-        wrapped = text.startswith(("（", "(")) and starts_entry(text)
-        closing = (moved or info) and is_open((moved or info)[-1]) and text.endswith(("）", ")"))
-        if not (wrapped or closing) or not _continues(text):
-            break
+        if is_title_fragment(text, title, previous):
+            previous = text
+            continue
+        previous = ""
+        last = (moved or info or [""])[-1]
+        closing = is_open(last) and text.endswith(("）", ")")) and bool(info or moved)
+        if not (starts_entry(text) or closing) or not _continues(text):
+            return index, moved
         moved.append(text)
-    return moved
+    return len(body), moved
 
 
 def _info_end(loaded: LoadedText, lines: list[Line]) -> int:
@@ -89,8 +97,8 @@ def _scan_without_hints(lines: list[Line], title: str) -> Header:
     history: list[str] = []
     while i < len(lines):
         text = lines[i].text
-        if not history and DOC_NUMBER.match(text):
-            history.append(text)  # 法释〔2021〕11号: kept aside by parse_history
+        if is_title_fragment(text, title):
+            pass
         elif starts_entry(text):
             history.append(text)
         elif history and is_open(history[-1]) and _continues(text):

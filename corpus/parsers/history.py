@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 
-from corpus.parsers.patterns import DATE, iso_date
+from corpus.parsers.patterns import DATE, DOC_NUMBER, iso_date
 from kb.models import HistoryEntry
 
 # Checked in this order: the first event word present names the event.
-EVENTS = ("修订", "修正", "通过", "批准", "公布", "发布", "颁布", "印发", "施行", "执行", "废止")
+EVENTS = ("修订", "修正", "通过", "批准", "公布", "发布", "颁布", "印发", "施行", "执行", "生效",
+          "实施", "废止")
+IN_FORCE_EVENTS = ("施行", "执行", "生效", "实施")
 VERSION_EVENTS = ("修订", "修正", "通过", "批准")
 PUBLISH_EVENTS = ("公布", "发布", "颁布", "印发")
 _DATE_TEXT = r"[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
 _STARTS_DATED = re.compile(rf"^[（(]?\s*{_DATE_TEXT}")
+_PARTIAL_DATE = re.compile(r"^[（(]?\s*[0-9０-９]{4}\s*年[0-9０-９\s月]*$")  # 2014年9月26 | 日…
 _UNDATED = re.compile(r"^[（(]?(?:自)?(?:公布|发布|颁布|印发)之日(?:起)?(?:施行|执行)[）)]?$")
 _ENDS_OPEN = re.compile(r"(?:通过|批准|修正|修订|公布|发布|颁布|印发|施行|执行|废止|[）)》号])$")
 _UNDATED_EVENT = re.compile(
@@ -29,8 +32,10 @@ _BODY_EFFECTIVE = re.compile(
 
 
 def starts_entry(text: str) -> bool:
-    """True when `text` opens a history entry: a dated line, or 公布之日施行-style undated 施行."""
-    return bool(_STARTS_DATED.match(text) or _UNDATED.match(text))
+    """True when `text` opens a history entry: a dated line (even if the date wraps), a 文号,
+    or 公布之日施行-style undated 施行."""
+    return bool(_STARTS_DATED.match(text) or _UNDATED.match(text)
+                or _PARTIAL_DATE.match(text) or DOC_NUMBER.match(text))
 
 
 def is_undated_event(text: str) -> bool:
@@ -43,6 +48,15 @@ def is_open(text: str) -> bool:
     return not _ENDS_OPEN.search(text.strip().rstrip("。；;，,"))
 
 
+def _continues_entry(entries: list[str], text: str) -> bool:
+    """Is `text` the wrapped tail of the last entry (国务院 / 中央军委发布)?"""
+    if not entries or DOC_NUMBER.match(entries[-1]):
+        return False
+    if is_open(entries[-1]):
+        return True
+    return len(text) <= 30 and "。" not in text and not text.endswith(("：", ":"))
+
+
 def join_entries(lines: list[str]) -> tuple[list[str], list[str]]:
     """Group history lines with their wrapped tails; return (entries, non-history lines)."""
     entries: list[str] = []
@@ -52,7 +66,7 @@ def join_entries(lines: list[str]) -> tuple[list[str], list[str]]:
             entries.extend(part for part in _SPLIT.split(text) if part)
         elif entries and not is_open(entries[-1]) and is_undated_event(text):
             entries.append(text)
-        elif entries:  # a wrapped line continues the entry above
+        elif _continues_entry(entries, text):
             entries[-1] += text
         else:
             other.append(text)
@@ -61,10 +75,14 @@ def join_entries(lines: list[str]) -> tuple[list[str], list[str]]:
 
 def parse_entry(text: str) -> HistoryEntry:
     """One history line → HistoryEntry(date, body, event, text)."""
+    if DOC_NUMBER.match(text):
+        return HistoryEntry(date=None, body="", event="文号", text=text)
     inner = text.strip().strip(_WRAP).strip()
     dates = [d for d in (iso_date(m.group(0)) for m in DATE.finditer(inner)) if d]
     date = max(dates) if dates else None  # …会议、2023年3月2日…会议通过: adopted once both had
     event = next((word for word in EVENTS if word in inner), "")
+    if _UNDATED.match(inner):
+        event = "施行"  # 公布之日施行
     m = DATE.search(inner)
     rest = inner[m.end():] if m else inner
     rest = rest.lstrip(" ，,")
@@ -105,7 +123,7 @@ def effective_dates(history: tuple[HistoryEntry, ...]) -> list[str]:
         stated = _FROM_DATE.search(h.text)
         if stated:
             found.append(iso_date(stated.group(1)) or "")
-        elif "施行" in h.text or h.event == "执行":
+        elif "施行" in h.text or h.event in IN_FORCE_EVENTS:
             date = h.date or published
             if date:
                 found.append(date)

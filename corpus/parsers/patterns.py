@@ -21,10 +21,13 @@ POINT = re.compile(r"^([0-9０-９]{1,2})[.．、](?![0-9０-９])")  # 1. / 1�
 PAREN_POINT = re.compile(r"^[（(]([0-9０-９]{1,2})[）)]")  # （1）
 APPENDIX = re.compile(rf"^附\s*(?:(?:件|表|录)\s*(?:{NUM})?(?:[：:].*)?|[：:].*)$")
 DATE = re.compile(r"([0-9０-９]{4})\s*年\s*([0-9０-９]{1,2})\s*月\s*([0-9０-９]{1,2})\s*日")
+# 文号: 法释〔2021〕11号, 劳社部发[2008]3号
+DOC_NUMBER = re.compile(r"^\S{1,12}[〔［\[(（]\s*\d{4}\s*[〕］\])）]\s*\d+\s*号$")
 SENTENCE_PUNCT = re.compile(r"[。；;，,：:？！]")
 HEADING_PUNCT = re.compile(r"[。；;：:？！]")  # chapter titles may hold commas, never these
 INNER_ARTICLE = re.compile(rf".第{NUM}条|改为")
 COMMENT = re.compile(r"^<!--.*-->$")
+WORD = re.compile(r"\w")  # a line with no letter, digit or hanzi at all is a stray bracket
 TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 _LEVEL = {"编": 1, "分编": 2, "章": 3, "节": 4}
 _NAMED_LEVEL = 3
@@ -92,8 +95,8 @@ def sub_item_number(text: str) -> int | None:
 
 
 def is_noise(text: str) -> bool:
-    """Markdown leftovers that are not document text: HTML comments and table rules."""
-    return bool(COMMENT.match(text) or TABLE_RULE.match(text))
+    """Leftovers that are not document text: HTML comments, table rules, lone brackets."""
+    return bool(COMMENT.match(text) or TABLE_RULE.match(text) or not WORD.search(text))
 
 
 def is_heading_like(text: str) -> bool:
