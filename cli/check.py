@@ -52,7 +52,8 @@ def _echo_kinds(collection: Collection) -> None:
     click.echo("Documents and passages by kind:")
     for kind in KINDS:
         if docs[kind]:
-            click.echo(f"  {kind:<6}{docs[kind]:>6} documents {passages[kind]:>8} passages")
+            pad = "\u3000" * (5 - len(kind))  # kinds are 2–5 full-width characters
+            click.echo(f"  {kind}{pad}{docs[kind]:>6} documents {passages[kind]:>8} passages")
 
 
 def _echo_versions(collection: Collection) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from corpus.parsers.patterns import strip_label
 from kb.models import Anomaly, Document, Passage
 from kb.numerals import int_to_cn
 
@@ -49,6 +50,6 @@ def find_anomalies(document: Document) -> list[Anomaly]:
         if problem:
             found.append(problem)
     for passage in articles:
-        if not passage.text[len(passage.label):].strip():
+        if not strip_label(passage.text, passage.label).strip():
             found.append(f"empty article {_label(passage)}")
     return [Anomaly(source, detail) for detail in found]

@@ -44,6 +44,8 @@ def articles(document: Document) -> list:
     ("第一百零五条 甲。", (105, 0, "第一百零五条")),
     ("第44条 甲。", (44, 0, "第44条")),
     ("第十二 条甲乙。", (12, 0, "第十二条")),  # a stray space before 条
+    ("笫五十四条 甲。", (54, 0, "第五十四条")),  # 笫 typed for 第
+    ("第三十－条 甲。", (31, 0, "第三十一条")),  # a dash typed for 一
     ("第三人可以申请。", None),
     ("第五条规定的期限", None),
 ])
@@ -71,6 +73,8 @@ def test_iso_date(text: str, iso) -> None:
 
 def test_strip_label_ignores_spaces_inside_the_label() -> None:
     assert strip_label("第十二 条甲乙。", "第十二条") == "甲乙。"
+    assert strip_label("第三十－条 甲。", "第三十一条") == "甲。"
+    assert strip_label("一、甲。", "一、") == "甲。"
     assert strip_label("第一条 甲。", "第一条") == "甲。"
 
 

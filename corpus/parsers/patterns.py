@@ -10,8 +10,11 @@ from kb.numerals import CN_NUM, cn_to_int
 NUM = f"[{CN_NUM}0-9０-９]+"
 CN = f"[{CN_NUM}]+"
 
-# 第三十条 / 第三十条之一, followed by a space; "第四百一十四 条…" (a stray space) is accepted too.
-ARTICLE = re.compile(rf"^第({NUM})(?:条(?:之({NUM}))?(?=\s|$)|\s+条(?:之({NUM}))?)")
+# 第三十条 / 第三十条之一, followed by a space. Typing slips seen in the corpus are read too:
+# a stray space ("第四百一十四 条…"), 笫 for 第, and a dash for 一 ("第三十－条").
+_ARTICLE_NUM = f"[{CN_NUM}0-9０-９－—]+"
+ARTICLE = re.compile(rf"^[第笫]({_ARTICLE_NUM})(?:条(?:之({NUM}))?(?=\s|$)|\s+条(?:之({NUM}))?)")
+_DASH_ONE = str.maketrans("－—", "一一")
 # 第一编 / 第一分编 / 第一章 / 第一节, followed by a short name without sentence punctuation.
 STRUCT_HEADING = re.compile(rf"^第({CN}|[0-9]+)\s*(分编|编|章|节)(?:\s*(.*))?$")
 NAMED_HEADING = re.compile(r"^(附\s*则|总\s*则|序\s*言|分\s*则)$")
@@ -55,12 +58,13 @@ def article_number(text: str) -> tuple[int, int, str] | None:
     m = ARTICLE.match(text)
     if not m:
         return None
-    number = cn_to_int(m.group(1))
+    number = cn_to_int(m.group(1).translate(_DASH_ONE))
     suffix_text = m.group(2) or m.group(3)
     suffix = cn_to_int(suffix_text) if suffix_text else 0
     if number is None or suffix is None:
         return None
-    return number, suffix, squash(m.group(0))
+    label = f"第{m.group(1).translate(_DASH_ONE)}条" + (f"之{suffix_text}" if suffix_text else "")
+    return number, suffix, squash(label)
 
 
 def heading_level(text: str) -> int | None:
@@ -105,14 +109,10 @@ def is_heading_like(text: str) -> bool:
 
 
 def strip_label(line: str, label: str) -> str:
-    """The line without its leading label (第三十条, 一、 …), spaces inside the label ignored."""
+    """The line without its leading label (第三十条, 一、, 1. …) as the line writes it."""
     if not label:
         return line
-    pos = 0
-    for char in label:
-        while pos < len(line) and line[pos].isspace():
-            pos += 1
-        if pos >= len(line) or unicodedata.normalize("NFKC", line[pos]) != char:
-            return line
-        pos += 1
-    return line[pos:].strip()
+    m = ARTICLE.match(line) if label.startswith("第") else None
+    if m:
+        return line[m.end():].strip()
+    return line[len(label):].strip() if line.startswith(label) else line
