@@ -72,11 +72,12 @@ def _job(args: tuple[str, str, bool]) -> JobResult:
 
 def _results(jobs: list[tuple[str, str, bool]], processes: int) -> Iterator[tuple]:
     """Parse results in job order, in this process or in a pool of `processes`."""
-    if processes <= 1 or len(jobs) < 2 * _CHUNK:
+    if processes <= 1 or len(jobs) < 2 * processes:
         yield from map(_job, jobs)
         return
+    chunk = max(1, min(_CHUNK, len(jobs) // (4 * processes)))
     with get_context("spawn").Pool(processes) as pool:
-        yield from pool.imap(_job, jobs, chunksize=_CHUNK)
+        yield from pool.imap(_job, jobs, chunksize=chunk)
 
 
 def load_collection(folders: Iterable[Path], progress: Progress | None = None,
