@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from corpus.collection import parse_file
 from indexer.lock import index_lock
+from indexer.parsing import parse_or_skip
 from indexer.scan import SourceFile, scan
 from indexer.snapshot import clone_build, new_build_name, remove_stale_builds, write_meta
-from indexer.writing import write_documents
+from indexer.writing import update_shards, verify, write_document_index, write_shards
 from kb import analysis
 from kb.config import Settings
-from kb.errors import KBError, UnreadableDocument
-from kb.models import Document, Skipped
+from kb.errors import KBError
+from kb.models import Skipped
 from kb.schema import SCHEMA_VERSION
 from kb.store import Store
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]  # (done, total)
+Progress = Callable[[int, int], None]  # (files done, files in total)
 
 
 @dataclass
@@ -38,10 +38,11 @@ class IndexStats:
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    shards: int = 1
 
 
 def _compatible(store: Store, settings: Settings) -> dict | None:
-    """The live build's meta when it can be updated in place of a rebuild, else None."""
+    """The live build's meta when it can be updated instead of rebuilt, else None."""
     try:
         meta = store.meta()
     except KBError:
@@ -61,7 +62,8 @@ def build_index(settings: Settings, rebuild: bool = False, progress: Progress | 
         files, skipped = scan(settings.corpus_dirs)
         meta = None if rebuild else _compatible(store, settings)
         if meta is None:
-            stats = _full_build(store, settings, files, progress, procs)
+            shards = max(1, procs or min(2, os.cpu_count() or 1))
+            stats = _full_build(store, settings, files, progress, shards)
         else:
             stats = _incremental(store, settings, meta, files, progress)
         stats.skipped = skipped + stats.skipped
@@ -69,90 +71,97 @@ def build_index(settings: Settings, rebuild: bool = False, progress: Progress | 
     return stats
 
 
-def _parse_all(files: list[SourceFile], stats: IndexStats, progress: Progress | None):
-    """Yield parsed documents; unreadable files become Skipped entries on `stats`."""
-    for n, sf in enumerate(files, 1):
-        try:
-            yield sf, parse_file(sf.path, sf.root)
-        except UnreadableDocument as exc:
-            stats.skipped.append(Skipped(sf.source, exc.reason))
-        except Exception as exc:  # one bad file must never abort the run
-            log.debug("parser failed on %s", sf.source, exc_info=True)
-            stats.skipped.append(Skipped(sf.source, f"cannot parse: {type(exc).__name__}: {exc}"))
-        if progress:
-            progress(n, len(files))
-
-
-def _indexed(docs: list[tuple[SourceFile, Document]], stats: IndexStats) -> dict[str, str]:
-    """Record counts on `stats`; return the source → sha256 map the meta keeps."""
-    stats.documents += len(docs)
-    stats.passages += sum(len(d.passages) for _, d in docs)
-    return {sf.source: sf.sha256 for sf, _ in docs}
+def _publish(store: Store, settings: Settings, name: str, stats: IndexStats,
+             files: dict[str, str]) -> None:
+    """Write meta.json (the build's completion mark) and make the build live."""
+    path = store.builds / name
+    write_meta(path, settings, files, stats)
+    store.publish(name)
 
 
 def _full_build(store: Store, settings: Settings, files: dict[str, SourceFile],
-                progress: Progress | None, procs: int | None) -> IndexStats:
+                progress: Progress | None, shards: int) -> IndexStats:
     """Write every document into a new build, then publish it."""
     name = new_build_name()
     path = store.builds / name
-    stats = IndexStats("full", name)
-    ordered = [files[k] for k in sorted(files)]
+    stats = IndexStats("full", name, shards=shards)
     try:
-        written = write_documents(path, _parse_all(ordered, stats, progress), create=True,
-                                  procs=procs)
-        indexed = _indexed(written, stats)
-        stats.added = len(indexed)
-        write_meta(path, settings, indexed, stats)
-        store.publish(name)
+        path.mkdir(parents=True)
+        result = write_shards(path, list(files.values()), shards, progress)
+        write_document_index(path, result.documents, create=True)
+        verify(path, shards, result.passages)
+        stats.documents, stats.passages = len(result.documents), result.passages
+        stats.added, stats.skipped = len(result.files), result.skipped
+        _publish(store, settings, name, stats, result.files)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
     return stats
+
+
+def _diff(old: dict[str, str], files: dict[str, SourceFile]) -> tuple[list, list, list]:
+    changed = sorted(s for s in files if s in old and old[s] != files[s].sha256)
+    added = sorted(s for s in files if s not in old)
+    removed = sorted(s for s in old if s not in files)
+    return changed, added, removed
 
 
 def _incremental(store: Store, settings: Settings, meta: dict, files: dict[str, SourceFile],
                  progress: Progress | None) -> IndexStats:
-    """Re-index only added, changed and removed files, in a copy of the live build."""
+    """Re-index only added, changed and removed files, in a hard-linked copy of the live build."""
     old: dict[str, str] = meta.get("files", {})
-    changed = [s for s in files if s in old and old[s] != files[s].sha256]
-    added = [s for s in files if s not in old]
-    removed = [s for s in old if s not in files]
+    changed, added, removed = _diff(old, files)
     live = store.current()
+    stats = IndexStats("unchanged", live.name, meta.get("documents", 0), meta.get("passages", 0),
+                       shards=meta.get("shards", 1))
     if not (changed or added or removed):
-        return IndexStats("unchanged", live.name, meta.get("documents", 0), meta.get("passages", 0))
-    stats = IndexStats("incremental", "", changed=len(changed), removed=len(removed))
-    parsed = list(_parse_all([files[s] for s in sorted(changed + added)], stats, progress))
-    ok = {sf.source for sf, _ in parsed}
-    # A changed file that no longer parses keeps its indexed version: nothing indexed is lost.
-    delete = [s for s in changed if s in ok] + removed
-    kept = {s: h for s, h in old.items() if s not in set(delete)}
-    if not parsed and not removed:
-        stats.mode, stats.build = "unchanged", live.name
-        stats.documents, stats.passages = meta.get("documents", 0), meta.get("passages", 0)
         return stats
     name = new_build_name()
     path = store.builds / name
-    stats.build = name
+    todo = [files[s] for s in changed + added]
+    parsed = {sf.source: parse_or_skip(sf) for sf in todo}
+    # A changed file that no longer parses keeps its indexed version: nothing indexed is lost.
+    broken = {s for s in changed if parsed[s][0] is None}
+    todo = [sf for sf in todo if sf.source not in broken]
+    if not todo and not removed:
+        stats.skipped = [parsed[s][1] for s in sorted(broken) if parsed[s][1]]
+        return stats
     try:
         clone_build(live, path)
-        written = write_documents(path, iter(parsed), create=False, delete_sources=delete)
-        indexed = kept | _indexed(written, stats)
-        stats.changed = len([s for s in changed if s in ok])
-        stats.added = len(written) - stats.changed
-        stats.documents, stats.passages = len(indexed), _count_passages(path)
-        write_meta(path, settings, indexed, stats)
-        store.publish(name)
+        ids = _doc_ids(path, [s for s in changed if s not in broken] + removed)
+        result = update_shards(path, stats.shards, todo, parsed, list(ids.values()), progress)
+        write_document_index(path, result.documents, create=False, delete_ids=list(ids.values()))
+        gone = (set(changed) - broken) | set(removed)
+        indexed = {s: h for s, h in old.items() if s not in gone} | result.files
+        stats.mode, stats.build = "incremental", name
+        stats.changed = len([s for s in changed if s in result.files])
+        stats.added = len(result.files) - stats.changed
+        stats.removed = len(removed)
+        stats.skipped = result.skipped + [parsed[s][1] for s in sorted(broken) if parsed[s][1]]
+        stats.documents, stats.passages = len(indexed), _count_passages(path, stats.shards)
+        _publish(store, settings, name, stats, indexed)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
     return stats
 
 
-def _count_passages(path: Path) -> int:
+def _doc_ids(path, sources: list[str]) -> dict[str, str]:
+    """source → document id for sources indexed in the build at `path`."""
+    from whoosh import index as whoosh_index
+
+    from kb.schema import DOCUMENTS, document_schema
+
+    ix = whoosh_index.open_dir(str(path), indexname=DOCUMENTS, schema=document_schema())
+    with ix.searcher() as s:
+        return {src: f["id"] for src in sources if (f := s.document(source=src))}
+
+
+def _count_passages(path, shards: int) -> int:
     """Live passages in a build."""
     from whoosh import index as whoosh_index
 
-    from kb.schema import PASSAGES, passage_schema
+    from kb.schema import passage_schema, shard_name
 
-    ix = whoosh_index.open_dir(str(path), indexname=PASSAGES, schema=passage_schema())
-    return ix.doc_count()
+    return sum(whoosh_index.open_dir(str(path), indexname=shard_name(i),
+                                     schema=passage_schema()).doc_count() for i in range(shards))

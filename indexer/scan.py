@@ -21,6 +21,7 @@ class SourceFile:
     path: Path
     source: str
     sha256: str
+    size: int
 
 
 def scan(folders: tuple[Path, ...]) -> tuple[dict[str, SourceFile], list[Skipped]]:
@@ -37,9 +38,9 @@ def scan(folders: tuple[Path, ...]) -> tuple[dict[str, SourceFile], list[Skipped
             skipped.append(Skipped(source, f"same relative path already indexed from {files[source].root}"))
             continue
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()
         except OSError as exc:
             skipped.append(Skipped(source, f"cannot read file: {exc.strerror or exc}"))
             continue
-        files[source] = SourceFile(root, path, source, digest)
+        files[source] = SourceFile(root, path, source, hashlib.sha256(data).hexdigest(), len(data))
     return files, skipped

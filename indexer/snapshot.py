@@ -43,6 +43,7 @@ def write_meta(path: Path, settings: Settings, files: dict[str, str], stats) -> 
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "documents": stats.documents,
         "passages": stats.passages,
+        "shards": stats.shards,
         "files": files,
     }
     tmp = path / (META + ".tmp")

@@ -1,87 +1,172 @@
-"""Write parsed documents into a build's two Whoosh indexes (passages on both cores)."""
+"""Write documents into a build: passages in one Whoosh shard per core, documents in one index.
+
+A full build parses, analyses and writes each shard in its own process with a plain Whoosh
+writer, so nothing but small document records crosses between processes; the search side
+reads the shards through Whoosh's MultiReader.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
-from collections.abc import Iterator
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.multiproc import MpWriter
 
 from indexer.fields import document_fields, passage_fields
+from indexer.parsing import parse_or_skip
 from indexer.scan import SourceFile
 from kb import analysis
 from kb.errors import KBError
-from kb.models import Document
-from kb.schema import DOCUMENTS, PASSAGES, document_schema, passage_schema
+from kb.models import Skipped
+from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
 
 log = logging.getLogger(__name__)
-_LIMIT_MB = 256
+_LIMIT_MB = 384
 
 
-def _open(path: Path, create: bool):
-    """(passages, documents) Whoosh indexes in `path`."""
-    if create:
-        path.mkdir(parents=True, exist_ok=False)
-        return (whoosh_index.create_in(str(path), passage_schema(), indexname=PASSAGES),
-                whoosh_index.create_in(str(path), document_schema(), indexname=DOCUMENTS))
-    return (whoosh_index.open_dir(str(path), indexname=PASSAGES, schema=passage_schema()),
-            whoosh_index.open_dir(str(path), indexname=DOCUMENTS, schema=document_schema()))
+@dataclass
+class ShardResult:
+    """What one shard writer did."""
+
+    documents: list[dict] = field(default_factory=list)  # document index fields
+    files: dict[str, str] = field(default_factory=dict)  # source → sha256 written
+    passages: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
 
 
-def _passage_writer(ix, procs: int):
-    """Whoosh's multiprocess writer (one segment per core) or a plain one."""
-    if procs > 1:
-        analysis.segmenter()  # load jieba once; forked sub-writers inherit it
-        return MpWriter(ix, procs=procs, batchsize=256, multisegment=True, limitmb=_LIMIT_MB)
-    return ix.writer(limitmb=_LIMIT_MB)
+def _write_shard(path: Path, shard: int, files: list[SourceFile], counter, parent: int | None,
+                 create: bool, parsed: dict | None = None) -> ShardResult:
+    """Parse `files` and write their passages into shard `shard` (runs in a worker process).
+
+    `parsed` may hold (document, skipped) pairs already parsed, by source.
+    """
+    name = shard_name(shard)
+    ix = (whoosh_index.create_in(str(path), passage_schema(), indexname=name) if create
+          else whoosh_index.open_dir(str(path), indexname=name, schema=passage_schema()))
+    result = ShardResult()
+    with ix.writer(limitmb=_LIMIT_MB) as writer:  # commits on success, cancels on error
+        for sf in files:
+            if parent is not None and os.getppid() != parent:
+                raise SystemExit(1)  # the parent was killed: nobody will publish this build
+            doc, skipped = parsed[sf.source] if parsed else parse_or_skip(sf)
+            if doc is not None:
+                with writer.group():
+                    for p in doc.passages:
+                        writer.add_document(**passage_fields(p))
+                result.documents.append(document_fields(doc))
+                result.files[sf.source] = sf.sha256
+                result.passages += len(doc.passages)
+            if skipped is not None:
+                result.skipped.append(skipped)
+            if counter is not None:
+                with counter.get_lock():
+                    counter.value += 1
+    return result
 
 
-def _delete(pw, dw, ixd, sources: list[str]) -> None:
-    """Delete the documents (and their passages) indexed from these sources."""
-    with ixd.searcher() as s:
-        ids = [f["id"] for src in sources if (f := s.document(source=src))]
-    for doc_id in ids:
-        pw.delete_by_term("doc", doc_id)
-        dw.delete_by_term("id", doc_id)
+_shared: dict = {}  # set in each worker by _init_worker (shared objects must be inherited)
 
 
-def write_documents(path: Path, docs: Iterator[tuple[SourceFile, Document]], create: bool,
-                    procs: int | None = None, delete_sources: list[str] = ()) -> list:
-    """Add `docs` (after deleting `delete_sources`) and commit both indexes; returns what was added."""
-    ixp, ixd = _open(path, create)
-    procs = procs if procs is not None else (min(2, os.cpu_count() or 1) if create else 1)
-    pw, dw = _passage_writer(ixp, procs), ixd.writer(limitmb=64)
-    written, expected = [], ixp.doc_count() if not create else 0
-    try:
-        _delete(pw, dw, ixd, list(delete_sources))
-        if delete_sources:
-            expected = None  # deletions make the count check below meaningless
-        for sf, doc in docs:
-            dw.add_document(**document_fields(doc))
-            with pw.group():  # a document's passages stay together, in order, in one segment
-                for p in doc.passages:
-                    pw.add_document(**passage_fields(p))
-            written.append((sf, doc))
-            if expected is not None:
-                expected += len(doc.passages)
-    except BaseException:
-        pw.cancel()
-        dw.cancel()
-        raise
-    pw.commit()
-    dw.commit()
-    _verify(ixp, expected)
-    return written
+def _init_worker(counter, parent: int) -> None:
+    _shared.update(counter=counter, parent=parent)
 
 
-def _verify(ixp, expected: int | None) -> None:
-    """Refuse a build that lost passages on the way (e.g. a sub-writer that died)."""
-    if expected is None:
-        return
-    found = whoosh_index.open_dir(ixp.storage.folder, indexname=PASSAGES,
-                                  schema=passage_schema()).doc_count()
+def _worker(args) -> ShardResult:
+    path, shard, files = args
+    return _write_shard(path, shard, files, _shared["counter"], _shared["parent"], create=True)
+
+
+def _balance(files: list[SourceFile], shards: int) -> list[list[SourceFile]]:
+    """Split files into `shards` lists of similar total size (largest first, greedy)."""
+    bins: list[list[SourceFile]] = [[] for _ in range(shards)]
+    sizes = [0] * shards
+    for sf in sorted(files, key=lambda f: f.size, reverse=True):
+        i = sizes.index(min(sizes))
+        bins[i].append(sf)
+        sizes[i] += sf.size
+    return [sorted(b, key=lambda f: f.source) for b in bins]
+
+
+def _context():
+    """fork where it is safe (no other threads: workers inherit the loaded jieba), else spawn."""
+    if os.name == "posix" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def write_shards(path: Path, files: list[SourceFile], shards: int, progress=None) -> ShardResult:
+    """Create the passage shards of a new build in parallel; returns the merged result."""
+    analysis.segmenter()  # loaded before forking, once for all workers
+    ctx = _context()
+    counter = ctx.Value("i", 0)
+    jobs = [(path, i, part) for i, part in enumerate(_balance(files, shards))]
+    if shards == 1:
+        results = [_write_shard(path, 0, files, None, None, create=True)]
+    else:
+        with ctx.Pool(shards, initializer=_init_worker, initargs=(counter, os.getpid())) as pool:
+            pending = pool.map_async(_worker, jobs)
+            while not pending.ready():
+                pending.wait(0.25)
+                if progress:
+                    progress(counter.value, len(files))
+            results = pending.get()
+    if progress:
+        progress(len(files), len(files))
+    return _merge(results)
+
+
+def _merge(results: list[ShardResult]) -> ShardResult:
+    merged = ShardResult()
+    for r in results:
+        merged.documents += r.documents
+        merged.files |= r.files
+        merged.passages += r.passages
+        merged.skipped += r.skipped
+    return merged
+
+
+def write_document_index(path: Path, documents: list[dict], create: bool,
+                         delete_ids: list[str] = ()) -> None:
+    """Write (or update) the documents index of a build."""
+    ix = (whoosh_index.create_in(str(path), document_schema(), indexname=DOCUMENTS) if create
+          else whoosh_index.open_dir(str(path), indexname=DOCUMENTS, schema=document_schema()))
+    with ix.writer(limitmb=64) as w:
+        for doc_id in delete_ids:
+            w.delete_by_term("id", doc_id)
+        for fields in documents:
+            w.add_document(**fields)
+
+
+def verify(path: Path, shards: int, expected: int) -> None:
+    """Refuse a build whose shards do not hold the passages written."""
+    found = sum(whoosh_index.open_dir(str(path), indexname=shard_name(i),
+                                      schema=passage_schema()).doc_count()
+                for i in range(shards))
     if found != expected:
         raise KBError(f"index build incomplete: {found} of {expected} passages written")
+
+
+def update_shards(path: Path, shards: int, files: list[SourceFile], parsed: dict,
+                  delete_ids: list[str], progress=None) -> ShardResult:
+    """Delete documents from every shard, then add `files` (parsed) to the smallest shard."""
+    sizes = []
+    for i in range(shards):
+        ix = whoosh_index.open_dir(str(path), indexname=shard_name(i), schema=passage_schema())
+        if delete_ids:
+            with ix.writer() as w:
+                for doc_id in delete_ids:
+                    w.delete_by_term("doc", doc_id)
+        sizes.append(ix.doc_count())
+    target = sizes.index(min(sizes))
+    started = time.monotonic()
+    result = _write_shard(path, target, files, None, None, create=False, parsed=parsed)
+    log.info("updated shard %d with %d files in %.1fs", target, len(files),
+             time.monotonic() - started)
+    if progress:
+        progress(len(files), len(files))
+    return result

@@ -53,37 +53,77 @@ def fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-@lru_cache(maxsize=65536)
-def normalize_token(text: str) -> str:
-    """Fold full-width forms and Latin case so 第３０条, ＡＢＣ and abc meet."""
+@lru_cache(maxsize=262144)
+def normalize_token(text: str) -> str | None:
+    """Fold full-width forms and Latin case (ＡＢＣ → abc); None for punctuation and spaces."""
+    if not _WORDLIKE.search(text):
+        return None
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def is_wordlike(text: str) -> bool:
-    """True when the token has a letter, digit or Han character (punctuation and spaces are not)."""
-    return bool(_WORDLIKE.search(text))
-
-
-def subwords(word: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=262144)
+def subwords(word: str) -> tuple[tuple[int, int], ...]:
     """Dictionary words strictly inside `word`, as (start, end) offsets, from jieba's DAG."""
     if len(word) <= _MIN_SUBWORD or not _HAN.match(word) or _LABEL.match(word):
-        return []
+        return ()
     dag = segmenter().get_DAG(word)
     spans = []
     for start, ends in dag.items():
         for end in ends:
             if end - start + 1 >= _MIN_SUBWORD and (start, end + 1) != (0, len(word)):
                 spans.append((start, end + 1))
-    return spans
+    return tuple(spans)
+
+
+_BLOCK = jieba.re_han_default  # the runs jieba segments with its dictionary
+_CACHE_MAX = 1_000_000
+# block → word lengths as bytes (compact: about 250 bytes an entry); clauses repeat across laws
+_block_cache: dict[str, bytes] = {}
+
+
+def _cut_block(block: str) -> Iterator[tuple[str, int, int]]:
+    """jieba's words for one run of Han/alphanumeric text, as (word, start, end)."""
+    lengths = _block_cache.get(block)
+    if lengths is None:
+        words = list(segmenter().cut(block, HMM=False))
+        if all(len(w) < 256 for w in words):
+            if len(_block_cache) >= _CACHE_MAX:
+                _block_cache.clear()
+            _block_cache[block] = bytes(len(w) for w in words)
+        pos = 0
+        for w in words:
+            yield w, pos, pos + len(w)
+            pos += len(w)
+        return
+    pos = 0
+    for n in lengths:
+        yield block[pos:pos + n], pos, pos + n
+        pos += n
+
+
+def _words(text: str) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) exactly as jieba.tokenize(HMM=False), minus spaces between blocks."""
+    last = 0
+    for m in _BLOCK.finditer(text):
+        for i in range(last, m.start()):  # characters between blocks stand alone
+            yield text[i], i, i + 1
+        base = m.start()
+        for w, s, e in _cut_block(m.group()):
+            yield w, base + s, base + e
+        last = m.end()
+    for i in range(last, len(text)):
+        yield text[i], i, i + 1
 
 
 def segment(text: str, mode: str = "query") -> Iterator[tuple[str, int, int, bool]]:
     """Yield (token, start, end, is_subword); sub-words only in "index" mode."""
-    for word, start, end in segmenter().tokenize(text.translate(_FOLD), HMM=False):
-        if not is_wordlike(word):
+    index = mode == "index"
+    for word, start, end in _words(text.translate(_FOLD)):
+        norm = normalize_token(word)
+        if norm is None:
             continue
-        yield normalize_token(word), start, end, False
-        if mode == "index":
+        yield norm, start, end, False
+        if index:
             for s, e in subwords(word):
                 yield normalize_token(word[s:e]), start + s, start + e, True
 

@@ -7,8 +7,8 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from kb.analysis import analyzer
 
-SCHEMA_VERSION = 2  # bump on any change below: existing indexes then rebuild themselves
-PASSAGES = "passages"
+SCHEMA_VERSION = 3  # bump on any change below: existing indexes then rebuild themselves
+PASSAGES = "passages"  # shards are named passages0, passages1 … (one per core at build time)
 DOCUMENTS = "documents"
 
 # Fields the engine scores, with the Whoosh index each lives in.
@@ -43,6 +43,11 @@ def document_schema() -> Schema:
         region=ID(stored=True),
         record=STORED(),
     )
+
+
+def shard_name(shard: int) -> str:
+    """Whoosh index name of passage shard `shard`."""
+    return f"{PASSAGES}{shard}"
 
 
 def article_key(article: int | None, suffix: int = 0) -> str:

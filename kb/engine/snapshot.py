@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
+from whoosh.reading import MultiReader
+from whoosh.searching import Searcher
 
 from kb.engine.doctable import DocTable
 from kb.engine.postings import FieldPostings
@@ -19,10 +22,11 @@ from kb.schema import (
     DOCUMENTS,
     PASSAGE_HEADING,
     PASSAGE_TEXT,
-    PASSAGES,
     document_schema,
     passage_schema,
+    shard_name,
 )
+from kb.store import META
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +44,14 @@ class Snapshot:
     def __init__(self, path: Path):
         started = time.monotonic()
         self.path = path
-        self.passages_ix = _open(path, PASSAGES, passage_schema())
+        shards = int(json.loads((path / META).read_text(encoding="utf-8")).get("shards", 1))
+        self.shards = [_open(path, shard_name(i), passage_schema()) for i in range(shards)]
         self.documents_ix = _open(path, DOCUMENTS, document_schema())
         self._local = threading.local()
         self._texts: list[str] | None = None
         self._aliases: AliasTable | None = None
         self._texts_lock = threading.Lock()
-        preader = self.passages_ix.reader()
+        preader = self.passage_reader()
         dreader = self.documents_ix.reader()
         docs = [(n, fields["record"]) for n, fields in dreader.iter_docs()]
         self.docs = DocTable.build([rec for _n, rec in docs])
@@ -94,11 +99,16 @@ class Snapshot:
         names = {r.get("region") for r in self.docs.records} | {r.get("city") for r in self.docs.records}
         return tuple(sorted((n for n in names if n), key=len, reverse=True))
 
+    def passage_reader(self):
+        """A new reader over all passage shards, numbering passages across them."""
+        readers = [ix.reader() for ix in self.shards]
+        return readers[0] if len(readers) == 1 else MultiReader(readers)
+
     def searcher(self):
         """This thread's Whoosh searcher over passages (Whoosh readers are not thread-safe)."""
         s = getattr(self._local, "searcher", None)
         if s is None:
-            s = self._local.searcher = self.passages_ix.searcher()
+            s = self._local.searcher = Searcher(self.passage_reader())
         return s
 
     def doc_searcher(self):
@@ -113,6 +123,6 @@ class Snapshot:
         if self._texts is None:
             with self._texts_lock:
                 if self._texts is None:
-                    column = self.passages_ix.reader().column_reader("body")
+                    column = self.passage_reader().column_reader("body")
                     self._texts = [b.decode("utf-8") if b else "" for b in column]
         return self._texts
