@@ -39,7 +39,9 @@ def load_settings(env: dict[str, str] | None = None, **overrides) -> Settings:
         "threads": int(env.get("KB_THREADS", "8")),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
-    if isinstance(values["corpus_dirs"], (str, Path)):
-        values["corpus_dirs"] = _paths(str(values["corpus_dirs"]))
+    dirs = values["corpus_dirs"]
+    if isinstance(dirs, (str, Path)):
+        dirs = str(dirs).split(os.pathsep)
+    values["corpus_dirs"] = tuple(Path(p).expanduser().resolve() for p in dirs)
     values["index_dir"] = Path(values["index_dir"]).resolve()
     return Settings(**values)

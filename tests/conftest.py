@@ -26,3 +26,55 @@ def formats_dir(shared_dir: Path) -> Path:
 def corpus_dir(shared_dir: Path) -> Path:
     """The default document collection as Markdown."""
     return shared_dir / "corpus"
+
+
+# A handful of real documents for a small real index, built once per test session.
+SMALL_SOURCES = (
+    "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会代表法(2015-08-29).md",
+    "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会代表法(2025-03-11).md",
+    "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).md",
+    "法律/宪法相关法/地方各级人民代表大会和地方各级人民政府组织法(2022-03-11).md",
+    "法律/宪法相关法/各级人民代表大会常务委员会监督法(2006-08-27).md",
+    "法律/宪法相关法/各级人民代表大会常务委员会监督法(2024-11-08).md",
+    "法律/宪法/宪法.md",
+    "法律/民法典/总则.md",
+    "法律/社会法/劳动合同法(2012-12-28).md",
+    "法律/行政法/广告法(2021-04-29).md",
+    "法律/经济法/广告法(2021-04-29).md",
+    "法律/刑法/刑法修正案（十一）.md",
+    "司法解释/最高人民法院关于海事诉讼管辖问题的规定(2016-02-24).md",
+    "地方性法规/浙江/浙江省组织实施宪法宣誓制度办法(2015-07-30).md",
+    "工作简报/代表工作简报(2024年度第2期).txt",
+)
+
+
+def copy_sources(corpus_dir: Path, target: Path, sources=SMALL_SOURCES) -> Path:
+    """Copy some real documents (keeping their relative paths) into `target`."""
+    import shutil
+
+    for source in sources:
+        dest = target / source
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(corpus_dir / source, dest)
+    return target
+
+
+@pytest.fixture(scope="session")
+def small_settings(tmp_path_factory, corpus_dir: Path):
+    """Settings for a small real index (read-only: tests that change it build their own)."""
+    from indexer.build import build_index
+    from kb.config import load_settings
+
+    root = tmp_path_factory.mktemp("small")
+    settings = load_settings({}, corpus_dirs=(copy_sources(corpus_dir, root / "corpus"),),
+                             index_dir=root / "index")
+    build_index(settings, procs=2)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def library(small_settings):
+    """A Library over the small index."""
+    from kb.library import Library
+
+    return Library(small_settings.index_dir)
