@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from whoosh.query import Term
+from whoosh.query import And, Term
 
 from kb import search as search_mod
 from kb.engine.citations import resolve
@@ -15,9 +15,10 @@ from kb.engine.hits import document_info, load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexMissing, NotFound
-from kb.models import DocumentView, Hit, SearchResult, VersionInfo
+from kb.models import DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
 from kb.records import document_from_record
+from kb.schema import article_key
 from kb.store import Store
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,25 @@ class Library:
                            and r["id"] != doc_id and not r.get("duplicate_of")])
         return DocumentView(document_from_record(rec, passages), versions, parts)
 
+    def article_in(self, doc_id: str, article: int, suffix: int = 0) -> Passage:
+        """The passage of article `article` (之`suffix`) in `doc_id`, for switching versions."""
+        snap = self.snapshot()
+        if doc_id not in snap.docs.row:
+            raise NotFound(f"no document with id {doc_id!r}")
+        query = And([Term("doc", doc_id), Term("art", article_key(article, suffix))])
+        nums = sorted(n for n in snap.searcher().docs_for_query(query) if snap.alive[n])
+        if not nums:
+            raise NotFound(f"document {doc_id!r} has no article {article_key(article, suffix)}")
+        return load_passage(snap, nums[0])
+
+    def version(self, doc_id: str) -> VersionInfo:
+        """Where one document stands among its work's versions (status and validity dates)."""
+        snap = self.snapshot()
+        row = snap.docs.row.get(doc_id)
+        if row is None:
+            raise NotFound(f"no document with id {doc_id!r}")
+        return _version_info(snap.docs.records[row])
+
     def facets(self) -> dict:
         """Kinds and regions present, with document counts (for the page's filters)."""
         docs = self.snapshot().docs
@@ -116,9 +136,14 @@ def _versions(records: list[dict]) -> tuple[VersionInfo, ...]:
     """VersionInfo for records, newest first (duplicate copies left out)."""
     rows = [r for r in records if not r.get("duplicate_of")]
     rows.sort(key=lambda r: (r.get("version_date") or "", r.get("source")), reverse=True)
-    return tuple(VersionInfo(r["id"], r["title"], r.get("subtitle"), r.get("version_label") or "",
-                             r.get("version_date"), r.get("effective_date"), r["status"],
-                             r.get("valid_from"), r.get("valid_to"), r["source"]) for r in rows)
+    return tuple(_version_info(r) for r in rows)
+
+
+def _version_info(r: dict) -> VersionInfo:
+    """VersionInfo from a DocTable record."""
+    return VersionInfo(r["id"], r["title"], r.get("subtitle"), r.get("version_label") or "",
+                       r.get("version_date"), r.get("effective_date"), r["status"],
+                       r.get("valid_from"), r.get("valid_to"), r["source"])
 
 
 __all__ = ["Library", "document_info"]

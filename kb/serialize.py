@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from kb.models import Hit, SearchResult
+from kb.models import DocumentView, Hit, Passage, SearchResult, VersionInfo
 
 
 def hit_dict(hit: Hit) -> dict:
@@ -37,6 +37,63 @@ def search_envelope(result: SearchResult) -> dict:
         "hits": [hit_dict(h) for h in result.hits],
         "understood": result.understood,
     }
+
+
+def hit_envelope(hit: Hit) -> dict:
+    """The /api/passages and /api/cite envelope: one hit."""
+    return {"ok": True, "hit": hit_dict(hit)}
+
+
+def passage_dict(p: Passage) -> dict:
+    """A passage of a document in reading order, with its 款/项 and citation."""
+    return {
+        "id": p.id,
+        "ordinal": p.ordinal,
+        "label": p.label,
+        "role": p.role,
+        "article": p.article,
+        "article_suffix": p.article_suffix,
+        "text": p.text,
+        "heading_path": list(p.heading_path),
+        "paragraphs": [{"number": x.number, "text": x.text,
+                        "items": [{"number": i.number, "text": i.text,
+                                   "subitems": list(i.subitems)} for i in x.items]}
+                       for x in p.paragraphs],
+        "citation": {**asdict(p.citation), "heading_path": list(p.citation.heading_path)},
+        "url": f"/documents/{p.doc_id}#p{p.ordinal}",
+    }
+
+
+def version_dict(v: VersionInfo) -> dict:
+    """One version (or part) of a work."""
+    return asdict(v)
+
+
+_DOCUMENT_KEYS = ("id", "title", "subtitle", "kind", "issuer", "region", "city", "version_date",
+                  "effective_date", "version_label", "status", "valid_from", "valid_to",
+                  "source", "work_key", "issue")
+
+
+def document_envelope(view: DocumentView) -> dict:
+    """The /api/documents envelope: metadata, history, contents, versions, parts, passages."""
+    doc = view.document
+    return {
+        "ok": True,
+        "document": {
+            **{k: getattr(doc, k) for k in _DOCUMENT_KEYS},
+            "recipients": list(doc.recipients),
+            "history": [asdict(h) for h in doc.history],
+            "headings": [asdict(h) for h in doc.headings],
+        },
+        "versions": [version_dict(v) for v in view.versions],
+        "parts": [version_dict(v) for v in view.parts],
+        "passages": [passage_dict(p) for p in doc.passages],
+    }
+
+
+def health_envelope(health: dict) -> dict:
+    """The /api/health envelope: which build is live and how big it is."""
+    return {"ok": True, "index": dict(health)}
 
 
 def error_envelope(message: str, status: int) -> dict:

@@ -1,1 +1,60 @@
 """web — SearchResult → HTML page and JSON API (Flask factory, blueprints, templates)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from kb.config import load_settings
+from kb.library import Library
+
+log = logging.getLogger(__name__)
+
+# Request limits: refused before any search work (see web.security).
+MAX_QUERY_STRING = 4096  # bytes of the URL's query string
+MAX_CONTENT_LENGTH = 16 * 1024  # bytes of a request body (the app only reads GETs)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app: kb.config defaults, then KB_* variables, then `config`."""
+    app = Flask(__name__)
+    settings = load_settings()
+    app.config.from_mapping(
+        INDEX_DIR=str(settings.index_dir),
+        MAX_QUERY_STRING=MAX_QUERY_STRING,
+        MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        LIBRARY=None,  # tests may pass a ready Library
+    )
+    app.config.from_prefixed_env("KB")
+    app.config.update(config or {})
+    app.config.update(DEBUG=False, PROPAGATE_EXCEPTIONS=False)  # never show a traceback
+    app.json.ensure_ascii = False  # Chinese stays readable in the API
+    app.json.sort_keys = False  # keys in the documented order (and faster)
+    library = app.config["LIBRARY"] or Library(Path(app.config["INDEX_DIR"]))
+    app.extensions["kb.library"] = library
+    _register(app)
+    log.info("app ready on index %s", library.store.root)
+    return app
+
+
+def _register(app: Flask) -> None:
+    """Blueprints, error handlers, security hooks and template filters."""
+    from web import api, document_page, errors, filters, search_page, security
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(search_page.bp)
+    app.register_blueprint(document_page.bp)
+    errors.register(app)
+    security.register(app)
+    filters.register(app)
+
+
+def get_library() -> Library:
+    """The app's shared, thread-safe Library."""
+    from flask import current_app
+
+    return current_app.extensions["kb.library"]

@@ -1,0 +1,55 @@
+"""`kb serve`: build the index if there is none, then serve the page and the API with waitress."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+from cli.common import fail_on_kb_error, progress_reporter
+from indexer.build import build_index
+from kb.config import Settings, load_settings
+from kb.errors import IndexMissing
+from kb.store import Store
+from web import create_app
+from web.server import bind, serve
+
+
+def ensure_index(settings: Settings, quiet: bool) -> None:
+    """Build the index (with a progress bar) when the index folder has no usable build."""
+    try:
+        Store(settings.index_dir).current()
+        return
+    except IndexMissing as exc:  # IndexCorrupt too
+        click.echo(f"{exc}\nbuilding it now …", err=True)
+    with progress_reporter("indexing", quiet) as progress:
+        stats = build_index(settings, progress=progress)
+    click.echo(f"built {stats.build}: {stats.documents} documents, {stats.passages} passages "
+               f"in {stats.seconds:.1f}s", err=True)
+
+
+@click.command("serve")
+@click.option("--host", help="Address to listen on [default: KB_HOST or 127.0.0.1].")
+@click.option("--port", type=int, help="Port (0 picks a free one) [default: KB_PORT or 8000].")
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="Server processes [default: KB_WORKERS or one per core, up to 2].")
+@click.option("--threads", type=click.IntRange(1, 256),
+              help="Threads per process [default: KB_THREADS or 8].")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar while building the index.")
+@fail_on_kb_error
+def command(host, port, workers, threads, quiet) -> None:
+    """Serve the search page and the JSON API (builds the index first if there is none)."""
+    settings = load_settings(host=host, port=port, workers=workers, threads=threads)
+    ensure_index(settings, quiet)
+    sock = bind(settings.host, settings.port)
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    workers = settings.workers if os.name == "posix" else 1
+    click.echo(f"serving http://{shown}:{bound_port}/ with {workers} worker(s) x "
+               f"{settings.threads} threads (Ctrl-C to stop)")
+    sys.stdout.flush()
+    make_app = functools.partial(create_app, {"INDEX_DIR": str(settings.index_dir)})
+    serve(make_app, sock, workers, settings.threads)
+    click.echo("stopped")

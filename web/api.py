@@ -1,0 +1,68 @@
+"""The JSON API: the same Library and search function as the page, one envelope for everything."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from kb.errors import BadQuery
+from kb.search import SearchParams
+from kb.serialize import document_envelope, health_envelope, hit_envelope, search_envelope
+from web import get_library
+from web.form import MAX_QUERY_CHARS, SearchForm
+from web.openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_ID_CHARS = 100  # ids are short; anything longer cannot name a passage or document
+
+
+@bp.get("/search")
+def search() -> Response:
+    """Ranked, cited passages for q under the filters."""
+    form = SearchForm.from_args(request.args)
+    return jsonify(search_envelope(get_library().search(**form.search_kwargs())))
+
+
+@bp.get("/passages/<passage_id>")
+def passage(passage_id: str) -> Response:
+    """One passage by id, as a hit."""
+    return jsonify(hit_envelope(get_library().passage(_checked_id(passage_id))))
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str) -> Response:
+    """A document: metadata, history, contents, versions, parts and every passage."""
+    return jsonify(document_envelope(get_library().document(_checked_id(doc_id))))
+
+
+@bp.get("/cite")
+def cite() -> Response:
+    """Resolve a citation such as 选举法第三十条第二款 to its passage."""
+    ref = (request.args.get("ref") or "").strip()
+    if not ref:
+        raise BadQuery("ref is required: a citation such as 选举法第三十条第二款")
+    if len(ref) > MAX_QUERY_CHARS:
+        raise BadQuery(f"ref is too long: at most {MAX_QUERY_CHARS} characters")
+    versions = (request.args.get("versions") or "current").strip()
+    as_of = (request.args.get("as_of") or "").strip() or None
+    SearchParams(ref, versions=versions, as_of=as_of)  # BadQuery before any look-up
+    return jsonify(hit_envelope(get_library().cite(ref, versions=versions, as_of=as_of)))
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Which index build is live and how big it is (503 when there is none)."""
+    return jsonify(health_envelope(get_library().health()))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
+
+
+def _checked_id(value: str) -> str:
+    """An id as given, or 404 when it cannot be one (too long or with control characters)."""
+    if len(value) > MAX_ID_CHARS or not value.isprintable():
+        abort(404, description=f"no such id: {value[:40]!r}")
+    return value

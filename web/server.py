@@ -1,0 +1,149 @@
+"""Serve the app with waitress: one listening socket, N forked worker processes on POSIX."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+
+from flask import Flask
+from waitress.task import ThreadedTaskDispatcher
+
+from web.warmup import warm, warm_thread
+
+log = logging.getLogger(__name__)
+
+AppFactory = Callable[[], Flask]
+RESTART_WINDOW = 10.0  # seconds: a worker dying sooner than this after its start counts as a crash
+MAX_QUICK_DEATHS = 5  # give up after this many crashes in a row (a broken index, a bad config …)
+
+
+def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A listening TCP socket on host:port (port 0 picks a free one)."""
+    family, kind, proto, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    if os.name == "posix":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.listen(backlog)
+    sock.setblocking(False)
+    return sock
+
+
+def run_worker(make_app: AppFactory, sock: socket.socket, threads: int) -> None:
+    """Build and warm an app (with its own Library), then serve `sock` until told to stop."""
+    from waitress.server import create_server
+
+    app = make_app()
+    warm(app)
+    server = create_server(app, sockets=[sock], threads=threads, ident="kb",
+                           asyncore_use_poll=True, connection_limit=500, channel_timeout=60,
+                           max_request_header_size=65536,
+                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+                           _dispatcher=WarmDispatcher(app, threads))
+    server.run()  # returns on SystemExit/KeyboardInterrupt, after stopping its threads
+
+
+class WarmDispatcher(ThreadedTaskDispatcher):
+    """Waitress's thread pool, each thread warming its own index searcher before its first task."""
+
+    def __init__(self, app: Flask, threads: int):
+        super().__init__()
+        self.app = app
+        self.set_thread_count(threads)
+
+    def handler_thread(self, thread_no: int) -> None:
+        """Warm this thread (per-thread Whoosh readers), then take tasks as usual."""
+        warm_thread(self.app)
+        super().handler_thread(thread_no)
+
+
+def serve(make_app: AppFactory, sock: socket.socket, workers: int, threads: int) -> None:
+    """Serve forever: in this process, or in `workers` forked processes supervised from here."""
+    if workers <= 1 or os.name != "posix":
+        run_worker(make_app, sock, threads)
+        return
+    Supervisor(make_app, sock, workers, threads).run()
+
+
+class Supervisor:
+    """The parent: forks workers, forwards SIGINT/SIGTERM to them, restarts one that dies."""
+
+    def __init__(self, make_app: AppFactory, sock: socket.socket, workers: int, threads: int):
+        self.make_app, self.sock, self.workers, self.threads = make_app, sock, workers, threads
+        self.children: dict[int, float] = {}  # pid → start time
+        self.stopping = False
+        self.quick_deaths = 0
+
+    def run(self) -> None:
+        """Start the workers and wait for them; returns once all have exited after a signal."""
+        signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGTERM, self._stop)
+        for _ in range(self.workers):
+            self._spawn()
+        while self.children:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            started = self.children.pop(pid, None)
+            if started is not None and not self.stopping:
+                self._replace(pid, status, started)
+        log.info("all workers stopped")
+
+    def _spawn(self) -> None:
+        """Fork one worker process."""
+        pid = os.fork()
+        if pid == 0:  # the worker
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+            signal.signal(signal.SIGTERM, _exit_quietly)
+            code = 0
+            try:
+                run_worker(self.make_app, self.sock, self.threads)
+            except BaseException:  # noqa: BLE001 - a worker must never return into the parent's code
+                log.exception("worker %d failed", os.getpid())
+                code = 1
+            finally:
+                logging.shutdown()
+                os._exit(code)
+        self.children[pid] = time.monotonic()
+        log.info("started worker %d", pid)
+
+    def _replace(self, pid: int, status: int, started: float) -> None:
+        """Start a new worker for one that died unexpectedly (unless it keeps dying at once)."""
+        log.warning("worker %d exited unexpectedly (%s); starting another", pid,
+                    _describe(status))
+        quick = time.monotonic() - started < RESTART_WINDOW
+        self.quick_deaths = self.quick_deaths + 1 if quick else 0
+        if self.quick_deaths >= MAX_QUICK_DEATHS:
+            log.error("workers keep dying at start; stopping")
+            self._stop(signal.SIGTERM, None)
+            return
+        time.sleep(min(2.0, 0.1 * 2 ** self.quick_deaths))
+        self._spawn()
+
+    def _stop(self, signum: int, _frame) -> None:
+        """Forward the stop to every worker; run() returns when they have exited."""
+        self.stopping = True
+        for pid in list(self.children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+def _exit_quietly(_signum: int, _frame) -> None:
+    """SIGTERM in a worker: leave waitress's loop (it catches SystemExit and shuts down)."""
+    sys.exit(0)
+
+
+def _describe(status: int) -> str:
+    """Exit status or signal of a waited-for process."""
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"status {os.waitstatus_to_exitcode(status)}"
