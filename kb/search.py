@@ -8,7 +8,7 @@ from datetime import date
 
 from kb.engine import citations as cite_lookup
 from kb.engine.hits import make_hit
-from kb.engine.phrases import phrase_mask
+from kb.engine.phrases import favour_marked, phrase_mask
 from kb.engine.policy import POLICY, Policy
 from kb.engine.ranking import Ranking, combine, group, top
 from kb.engine.scorer import Scorer
@@ -66,6 +66,7 @@ def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -
     concepts = q.concepts + _citation_concepts(q)
     score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
     matched: dict[int, str] = {}
+    score = favour_marked(snap, q.marked, score, policy.marked_boost, policy.candidates)
     if q.phrases:
         score = phrase_mask(snap, q.phrases, score, doc_mask)
         matched.update({n: "phrase" for n in top(score, policy.candidates)})
@@ -80,7 +81,7 @@ def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -
     window = max(policy.candidates, params.offset + params.limit)
     order = [n for n in top(score, window) if n not in scores]
     scores.update({n: float(score[n]) for n in order})
-    order = pinned + group(order, snap.passage_doc, policy.per_document)
+    order = pinned + group(order, snap.passage_doc, policy.per_document, policy.page)
     paragraphs = {n: ref.paragraph for n, ref in cited if ref.paragraph}
     return Ranking(order, total, matched, scores, paragraphs)
 
@@ -90,7 +91,7 @@ def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> Sea
     started = time.perf_counter()
     q = parse_query(params.q, snap.aliases(), snap.region_names())
     ranking = rank(snap, q, params, policy)
-    surfaces = [c.text for c in q.concepts] + list(q.phrases)
+    surfaces = [c.text for c in q.concepts] + list(q.phrases) + list(q.marked)
     surfaces += [t for c in q.concepts for alt in c.alternatives for t in alt]
     hits = tuple(make_hit(snap, n, ranking.scores[n], surfaces, ranking.matched.get(n, "text"),
                           ranking.paragraphs.get(n))

@@ -19,3 +19,20 @@ def phrase_mask(snap: Snapshot, phrases: tuple[str, ...], score: np.ndarray,
         hit &= np.fromiter((folded in t.lower() if t.isascii() else folded in t for t in texts),
                            dtype=bool, count=snap.size)
     return np.where(hit, np.maximum(score, _FLOOR), 0.0).astype(np.float32)
+
+
+def favour_marked(snap: Snapshot, marked: tuple[str, ...], score: np.ndarray, boost: float,
+                  candidates: int) -> np.ndarray:
+    """Raise the best `candidates` passages that contain a “marked” term by `boost` per term."""
+    positive = int(np.count_nonzero(score > 0))
+    if not marked or positive == 0:
+        return score
+    k = min(candidates, positive)
+    best = np.argpartition(-score, k - 1)[:k]
+    texts = snap.texts()
+    score = score.copy()
+    for n in best:
+        found = sum(1 for m in marked if m in texts[n])
+        if found:
+            score[n] *= boost ** found
+    return score

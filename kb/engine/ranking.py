@@ -26,8 +26,12 @@ class Ranking:
 def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
     """Per-document multiplier: national texts first unless the query names a region or work."""
     docs = snap.docs
+    by_kind = {"司法解释": p.interpretation_prior, "行政法规": p.regulation_prior,
+               "监察法规": p.regulation_prior, "部门规章": p.rule_prior, "其他": p.rule_prior,
+               "地方性法规": p.local_prior}
+    prior = np.array([by_kind.get(k, 1.0) for k in docs.kinds], dtype=np.float32)[docs.kind]
     local = np.array([bool(r.get("region")) for r in docs.records], dtype=bool)
-    prior = np.where(local, p.local_prior, 1.0).astype(np.float32)
+    prior = np.where(local, np.minimum(prior, p.local_prior), prior).astype(np.float32)
     if q.regions:
         named = np.isin(docs.region, [docs.regions.index(r) for r in q.regions
                                       if r in docs.regions])
@@ -46,7 +50,12 @@ def combine(snap: Snapshot, q: ParsedQuery, s: Scores, doc_mask: np.ndarray,
         score = score * np.power(s.coverage / s.total, p.coverage_power, dtype=np.float32)
     score = score * document_prior(snap, q, p)[rows]
     keep = snap.alive & doc_mask[rows]
-    return np.where(keep, score, 0.0).astype(np.float32)
+    score = np.where(keep, score, 0.0).astype(np.float32)
+    if p.document_weight > 0:  # passages of a document that answers well elsewhere rise a little
+        best = np.zeros(len(snap.docs.ids), dtype=np.float32)
+        np.maximum.at(best, rows, score)
+        score = score + p.document_weight * best[rows] * (score > 0)
+    return score
 
 
 def top(score: np.ndarray, k: int) -> list[int]:
@@ -59,12 +68,15 @@ def top(score: np.ndarray, k: int) -> list[int]:
     return [int(i) for i in idx[np.argsort(-score[idx], kind="stable")]]
 
 
-def group(order: list[int], passage_doc: np.ndarray, per_document: int) -> list[int]:
-    """Keep order, but move a document's passages beyond the first `per_document` to the end."""
+def group(order: list[int], passage_doc: np.ndarray, per_document: int, page: int) -> list[int]:
+    """Let no document fill the first page: past `per_document` passages of one document in the
+    first `page` places, the rest wait until just after that page (later order is untouched)."""
     seen: dict[int, int] = {}
-    first, rest = [], []
-    for n in order:
+    first, waiting = [], []
+    for i, n in enumerate(order):
+        if len(first) >= page:
+            return first + waiting + order[i:]
         d = int(passage_doc[n])
         seen[d] = seen.get(d, 0) + 1
-        (first if seen[d] <= per_document else rest).append(n)
-    return first + rest
+        (first if seen[d] <= per_document else waiting).append(n)
+    return first + waiting

@@ -39,10 +39,10 @@ class Scorer:
         """The concept's phrasings with weights; sub-words stand in for a word the index lacks."""
         groups = [(1.0, (concept.text,))]
         groups += [(self.policy.synonym_weight, alt) for alt in concept.alternatives]
-        if self.snap.text.df(concept.text) == 0:
-            parts = tuple(concept.text[s:e] for s, e in subwords(concept.text))
-            if parts:
-                groups.append((0.8, parts))
+        parts = tuple(concept.text[s:e] for s, e in subwords(concept.text))
+        if parts:  # a word the index lacks is searched by its parts; a known one gets help
+            missing = self.snap.text.df(concept.text) == 0
+            groups.append((0.8 if missing else self.policy.subword_weight, parts))
         return groups
 
     def score(self, concepts: tuple[Concept, ...]) -> Scores:

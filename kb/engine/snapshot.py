@@ -85,7 +85,7 @@ class Snapshot:
     def _lengths(reader, field: str, size: int) -> np.ndarray:
         """Token count of `field` for every docnum."""
         get = reader.doc_field_length
-        return np.fromiter((get(n, field) for n in range(size)), dtype=np.float32, count=size)
+        return np.fromiter((get(n, field) or 0 for n in range(size)), dtype=np.float32, count=size)
 
     def aliases(self) -> AliasTable:
         """Names of the works in this build (titles, short names) for query understanding."""

@@ -14,7 +14,10 @@ from kb.query.lexicon import expansions, stopwords
 
 MAX_QUERY_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
-_QUOTED = re.compile(r"[\"“”「『]([^\"“”「」『』]{1,100})[\"“”」』]")
+# "…" and 「…」 are search operators: the phrase must occur. Chinese “…” in a question usually
+# just marks a term (安顺市的“三对标”), so it only favours passages that contain it.
+_QUOTED = re.compile(r"\"([^\"]{1,100})\"|「([^」]{1,100})」|『([^』]{1,100})』")
+_MARKED = re.compile(r"“([^“”]{1,100})”")
 _CITE = re.compile(
     rf"第\s*({NUM_CLASS})\s*条(?:\s*之\s*({NUM_CLASS}))?"
     rf"(?:\s*第\s*({NUM_CLASS})\s*款)?(?:\s*第\s*({NUM_CLASS})\s*项)?"
@@ -53,6 +56,7 @@ class ParsedQuery:
     work_names: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    marked: tuple[str, ...] = ()  # “…” terms: favoured, not required
     concepts: tuple[Concept, ...] = field(default=())
 
 
@@ -126,15 +130,21 @@ def _concepts(text: str, skip: list[tuple[int, int]]) -> tuple[Concept, ...]:
     return tuple(out)
 
 
+def _group(m: re.Match) -> str:
+    return next(g for g in m.groups() if g is not None)
+
+
 def parse_query(raw: object, aliases: AliasTable, regions: tuple[str, ...] = ()) -> ParsedQuery:
     """Understand a query: see ParsedQuery. Raises BadQuery for unusable input."""
     text = clean_query(raw)
-    phrases = tuple(p.strip() for p in _QUOTED.findall(text) if p.strip())
-    plain = _QUOTED.sub(lambda m: f" {m.group(1)} ", text)  # phrase words are searched too
+    phrases = tuple(p.strip() for m in _QUOTED.finditer(text) if (p := _group(m).strip()))
+    marked = tuple(p.strip() for p in _MARKED.findall(text) if p.strip())
+    plain = _QUOTED.sub(lambda m: f" {_group(m)} ", text)  # phrase words are searched too
+    plain = _MARKED.sub(lambda m: f" {m.group(1)} ", plain)
     cuts = _boundaries(plain)
     refs, cite_spans = _citations(plain, aliases, cuts)
     works, names, name_spans = _named(plain, aliases, cuts, cite_spans)
     named_regions = tuple(r for r in regions if r and r in plain)
     concepts = _concepts(plain, cite_spans + name_spans)
     return ParsedQuery(raw if isinstance(raw, str) else "", text, tuple(refs), frozenset(works),
-                       tuple(names), named_regions, phrases, concepts)
+                       tuple(names), named_regions, phrases, marked, concepts)
