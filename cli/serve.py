@@ -43,13 +43,13 @@ def command(host, port, workers, threads, quiet) -> None:
     """Serve the search page and the JSON API (builds the index first if there is none)."""
     settings = load_settings(host=host, port=port, workers=workers, threads=threads)
     ensure_index(settings, quiet)
-    sock = bind(settings.host, settings.port)
-    bound_host, bound_port = sock.getsockname()[:2]
-    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     workers = settings.workers if os.name == "posix" else 1
+    socks = bind(settings.host, settings.port, workers)
+    bound_host, bound_port = socks[0].getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     click.echo(f"serving http://{shown}:{bound_port}/ with {workers} worker(s) x "
                f"{settings.threads} threads (Ctrl-C to stop)")
     sys.stdout.flush()
     make_app = functools.partial(create_app, {"INDEX_DIR": str(settings.index_dir)})
-    serve(make_app, sock, workers, settings.threads)
+    serve(make_app, socks, workers, settings.threads)
     click.echo("stopped")

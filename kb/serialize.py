@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from kb.models import DocumentView, Hit, Passage, SearchResult, VersionInfo
+from kb.models import (
+    Citation,
+    DocumentInfo,
+    DocumentView,
+    Hit,
+    Passage,
+    SearchResult,
+    VersionInfo,
+)
+
+
+def citation_dict(c: Citation) -> dict:
+    """A citation: title, version, article, 款/项, heading path and the label to quote."""
+    return {"title": c.title, "version": c.version, "article": c.article,
+            "article_label": c.article_label, "paragraph": c.paragraph, "item": c.item,
+            "heading_path": list(c.heading_path), "label": c.label}
+
+
+def document_info_dict(d: DocumentInfo) -> dict:
+    """The document fields a hit carries."""
+    return {"id": d.id, "title": d.title, "kind": d.kind, "region": d.region, "source": d.source,
+            "version_date": d.version_date, "effective_date": d.effective_date,
+            "status": d.status, "version_label": d.version_label, "subtitle": d.subtitle}
 
 
 def hit_dict(hit: Hit) -> dict:
-    """A hit in the documented API shape (new keys may be added; these stay)."""
+    """A hit in the documented API shape (new keys may be added; these stay).
+
+    Built by hand rather than with dataclasses.asdict, which deep-copies and costs ~0.1 ms a hit.
+    """
     return {
         "id": hit.id,
         "score": hit.score,
@@ -18,8 +43,8 @@ def hit_dict(hit: Hit) -> dict:
         "heading_path": list(hit.heading_path),
         "snippet": {"text": hit.snippet.text,
                     "highlights": [list(r) for r in hit.snippet.highlights]},
-        "document": asdict(hit.document),
-        "citation": {**asdict(hit.citation), "heading_path": list(hit.citation.heading_path)},
+        "document": document_info_dict(hit.document),
+        "citation": citation_dict(hit.citation),
         "url": hit.url,
         "matched": hit.matched,
     }
@@ -59,7 +84,7 @@ def passage_dict(p: Passage) -> dict:
                         "items": [{"number": i.number, "text": i.text,
                                    "subitems": list(i.subitems)} for i in x.items]}
                        for x in p.paragraphs],
-        "citation": {**asdict(p.citation), "heading_path": list(p.citation.heading_path)},
+        "citation": citation_dict(p.citation),
         "url": f"/documents/{p.doc_id}#p{p.ordinal}",
     }
 

@@ -78,3 +78,28 @@ def library(small_settings):
     from kb.library import Library
 
     return Library(small_settings.index_dir)
+
+
+# The web app over the small index (see tests/test_api.py, tests/test_pages.py).
+@pytest.fixture(scope="session")
+def app(small_settings, library):
+    """The Flask app on the small index, sharing the session's Library."""
+    from web import create_app
+
+    return create_app({"INDEX_DIR": str(small_settings.index_dir), "LIBRARY": library,
+                       "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(small_settings):
+    """A click runner for `kb` subcommands, configured for the small index."""
+    from click.testing import CliRunner
+
+    return CliRunner(env={"KB_INDEX_DIR": str(small_settings.index_dir),
+                          "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0])})

@@ -22,17 +22,28 @@ RESTART_WINDOW = 10.0  # seconds: a worker dying sooner than this after its star
 MAX_QUICK_DEATHS = 5  # give up after this many crashes in a row (a broken index, a bad config …)
 
 
-def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
-    """A listening TCP socket on host:port (port 0 picks a free one)."""
+def bind(host: str, port: int, count: int = 1, backlog: int = 1024) -> list[socket.socket]:
+    """Listening TCP sockets on host:port (port 0 picks a free one).
+
+    With count > 1 on Linux, `count` sockets share the port through SO_REUSEPORT, so the kernel
+    spreads new connections evenly over the workers (one socket shared by all lets the first
+    idle worker accept every keep-alive connection and leaves the other core idle).
+    """
     family, kind, proto, _name, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
-    sock = socket.socket(family, kind, proto)
-    if os.name == "posix":
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(address)
-    sock.listen(backlog)
-    sock.setblocking(False)
-    return sock
+    spread = count > 1 and sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+    socks: list[socket.socket] = []
+    for _ in range(count if spread else 1):
+        sock = socket.socket(family, kind, proto)
+        if os.name == "posix":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if spread:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(socks[0].getsockname() if socks else address)
+        sock.listen(backlog)
+        sock.setblocking(False)
+        socks.append(sock)
+    return socks
 
 
 def run_worker(make_app: AppFactory, sock: socket.socket, threads: int) -> None:
@@ -63,20 +74,21 @@ class WarmDispatcher(ThreadedTaskDispatcher):
         super().handler_thread(thread_no)
 
 
-def serve(make_app: AppFactory, sock: socket.socket, workers: int, threads: int) -> None:
+def serve(make_app: AppFactory, socks: list[socket.socket], workers: int, threads: int) -> None:
     """Serve forever: in this process, or in `workers` forked processes supervised from here."""
     if workers <= 1 or os.name != "posix":
-        run_worker(make_app, sock, threads)
+        run_worker(make_app, socks[0], threads)
         return
-    Supervisor(make_app, sock, workers, threads).run()
+    Supervisor(make_app, socks, workers, threads).run()
 
 
 class Supervisor:
     """The parent: forks workers, forwards SIGINT/SIGTERM to them, restarts one that dies."""
 
-    def __init__(self, make_app: AppFactory, sock: socket.socket, workers: int, threads: int):
-        self.make_app, self.sock, self.workers, self.threads = make_app, sock, workers, threads
-        self.children: dict[int, float] = {}  # pid → start time
+    def __init__(self, make_app: AppFactory, socks: list[socket.socket], workers: int,
+                 threads: int):
+        self.make_app, self.socks, self.workers, self.threads = make_app, socks, workers, threads
+        self.children: dict[int, tuple[int, float]] = {}  # pid → (worker slot, start time)
         self.stopping = False
         self.quick_deaths = 0
 
@@ -84,37 +96,37 @@ class Supervisor:
         """Start the workers and wait for them; returns once all have exited after a signal."""
         signal.signal(signal.SIGINT, self._stop)
         signal.signal(signal.SIGTERM, self._stop)
-        for _ in range(self.workers):
-            self._spawn()
+        for slot in range(self.workers):
+            self._spawn(slot)
         while self.children:
             try:
                 pid, status = os.wait()
             except ChildProcessError:
                 break
-            started = self.children.pop(pid, None)
-            if started is not None and not self.stopping:
-                self._replace(pid, status, started)
+            child = self.children.pop(pid, None)
+            if child is not None and not self.stopping:
+                self._replace(pid, status, *child)
         log.info("all workers stopped")
 
-    def _spawn(self) -> None:
-        """Fork one worker process."""
+    def _spawn(self, slot: int) -> None:
+        """Fork the worker for `slot` (it serves that slot's socket)."""
         pid = os.fork()
         if pid == 0:  # the worker
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
             signal.signal(signal.SIGTERM, _exit_quietly)
             code = 0
             try:
-                run_worker(self.make_app, self.sock, self.threads)
+                run_worker(self.make_app, self.socks[slot % len(self.socks)], self.threads)
             except BaseException:  # noqa: BLE001 - a worker must never return into the parent's code
                 log.exception("worker %d failed", os.getpid())
                 code = 1
             finally:
                 logging.shutdown()
                 os._exit(code)
-        self.children[pid] = time.monotonic()
+        self.children[pid] = (slot, time.monotonic())
         log.info("started worker %d", pid)
 
-    def _replace(self, pid: int, status: int, started: float) -> None:
+    def _replace(self, pid: int, status: int, slot: int, started: float) -> None:
         """Start a new worker for one that died unexpectedly (unless it keeps dying at once)."""
         log.warning("worker %d exited unexpectedly (%s); starting another", pid,
                     _describe(status))
@@ -125,7 +137,7 @@ class Supervisor:
             self._stop(signal.SIGTERM, None)
             return
         time.sleep(min(2.0, 0.1 * 2 ** self.quick_deaths))
-        self._spawn()
+        self._spawn(slot)
 
     def _stop(self, signum: int, _frame) -> None:
         """Forward the stop to every worker; run() returns when they have exited."""
