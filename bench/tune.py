@@ -16,6 +16,7 @@ from pathlib import Path
 from kb.config import load_settings
 from kb.engine.policy import POLICY
 from kb.evaluation import Ranked, load_judged, score_ranking
+from kb.engine.snapshot import Snapshot
 from kb.library import Library
 from kb.query.parse import parse_query
 from kb.search import SearchParams, rank
@@ -73,6 +74,9 @@ def main() -> None:
                     for x in values.split(",")]
     for v in variants:
         policy = dataclasses.replace(POLICY, **v)
+        if (policy.k1, policy.b_text, policy.b_heading, policy.b_title) != (
+                snap.text.k1, snap.text.b, snap.heading.b, snap.title.b):
+            snap = Snapshot(snap.path, policy)  # impacts depend on k1 and b
         line = " ".join(f"{k}={x}" for k, x in v.items()) or "default"
         for name, judged in sets.items():
             m = run(snap, table, judged, policy)

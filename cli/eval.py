@@ -43,7 +43,7 @@ def _baseline(settings, quiet: bool):
 
 def _table(name: str, report: Report) -> list[str]:
     lines = [f"== {name}"]
-    cols = ("queries", "R@10", "R@100", "MRR@10", "nDCG@10", "grade2@1")
+    cols = ("queries", "R@10", "R@100", "MRR@10", "nDCG@10", "grade2@1", "R@10 g2")
     lines.append(f"{'kind':<12}" + "".join(f"{c:>10}" for c in cols))
     for kind, row in [("overall", report.overall), *report.by_kind.items()]:
         lines.append(f"{kind:<12}" + "".join(
@@ -69,7 +69,7 @@ def command(files, baseline, sample, as_json, quiet) -> None:
     if sample and sample < len(judged):
         judged = random.Random(0).sample(judged, sample)
     library = Library(settings.index_dir)
-    library.snapshot()
+    library.warm()  # latency is measured as a running server sees it
     reports = {"kb": evaluate(judged, _ours(library))}
     if baseline:
         reports["baseline"] = evaluate(judged, _baseline(settings, quiet))

@@ -78,6 +78,7 @@ class Scores:
     mrr10: float
     ndcg10: float
     first_grade2: int | None  # rank (1-based) of the first grade-2 entry found
+    recall10_grade2: float | None = None  # R@10 over grade-2 entries only (domain judgments)
 
 
 def score_ranking(judged: Judged, ranking: list[Ranked]) -> Scores:
@@ -98,7 +99,9 @@ def score_ranking(judged: Judged, ranking: list[Ranked]) -> Scores:
     dcg = sum(g / math.log2(r + 1) for r, g in enumerate(gains[:10], 1))
     idcg = sum(g / math.log2(r + 1) for r, g in enumerate(ideal, 1))
     grade2 = [found[i] for i, e in enumerate(judged.relevant) if e.get("grade", 2) == 2 and i in found]
+    g2 = [i for i, e in enumerate(judged.relevant) if e.get("grade", 2) == 2]
     return Scores(
+        recall10_grade2=sum(1 for i in g2 if found.get(i, 99) <= 10) / len(g2) if g2 else None,
         recall10=sum(1 for r in found.values() if r <= 10) / n,
         recall100=len(found) / n,
         mrr10=1.0 / first if first and first <= 10 else 0.0,
@@ -125,6 +128,8 @@ def _average(scores: list[Scores]) -> dict[str, float]:
         "MRR@10": statistics.fmean(s.mrr10 for s in scores),
         "nDCG@10": statistics.fmean(s.ndcg10 for s in scores),
         "grade2@1": statistics.fmean(1.0 if s.first_grade2 == 1 else 0.0 for s in scores),
+        "R@10 g2": statistics.fmean(s.recall10_grade2 if s.recall10_grade2 is not None
+                                    else s.recall10 for s in scores),
     }
 
 

@@ -46,13 +46,20 @@ class Library:
                     self._checked = now
                     name = self.store.current_name()
                     if self._snap is None or name != self._name:
-                        self._snap = Snapshot(self.store.current())
+                        self._snap = Snapshot(self.store.current(), self.policy)
                         self._name = self._snap.path.name
                 finally:
                     self._reload.release()
         if self._snap is None:
             raise IndexMissing(f"no index at {self.store.root}: run `kb index` to build it")
         return self._snap
+
+    def warm(self, terms: int = 2000) -> None:
+        """Load what first queries would otherwise wait for: texts and the commonest postings."""
+        snap = self.snapshot()
+        snap.texts()
+        snap.text.warm(terms)
+        snap.heading.warm(terms // 4)
 
     def search(self, q: str, **params) -> SearchResult:
         """Ranked, cited passages; see SearchParams for the parameters."""

@@ -8,7 +8,7 @@ from datetime import date
 
 from kb.engine import citations as cite_lookup
 from kb.engine.hits import make_hit
-from kb.engine.phrases import favour_marked, phrase_mask
+from kb.engine.phrases import favour, phrase_mask
 from kb.engine.policy import POLICY, Policy
 from kb.engine.ranking import Ranking, combine, group, top
 from kb.engine.scorer import Scorer
@@ -66,7 +66,8 @@ def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -
     concepts = q.concepts + _citation_concepts(q)
     score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
     matched: dict[int, str] = {}
-    score = favour_marked(snap, q.marked, score, policy.marked_boost, policy.candidates)
+    score = favour(snap, q.marked, score, policy.marked_boost, policy.candidates)
+    score = favour(snap, q.pairs, score, policy.pair_boost, policy.candidates, per_string=False)
     if q.phrases:
         score = phrase_mask(snap, q.phrases, score, doc_mask)
         matched.update({n: "phrase" for n in top(score, policy.candidates)})

@@ -21,18 +21,19 @@ def phrase_mask(snap: Snapshot, phrases: tuple[str, ...], score: np.ndarray,
     return np.where(hit, np.maximum(score, _FLOOR), 0.0).astype(np.float32)
 
 
-def favour_marked(snap: Snapshot, marked: tuple[str, ...], score: np.ndarray, boost: float,
-                  candidates: int) -> np.ndarray:
-    """Raise the best `candidates` passages that contain a “marked” term by `boost` per term."""
+def favour(snap: Snapshot, strings: tuple[str, ...], score: np.ndarray, boost: float,
+           candidates: int, per_string: bool = True) -> np.ndarray:
+    """Raise the best `candidates` passages containing the strings: × boost per string found
+    (or × (1 + boost · share found) when not `per_string`)."""
     positive = int(np.count_nonzero(score > 0))
-    if not marked or positive == 0:
+    if not strings or positive == 0 or boost <= 0:
         return score
     k = min(candidates, positive)
     best = np.argpartition(-score, k - 1)[:k]
     texts = snap.texts()
     score = score.copy()
     for n in best:
-        found = sum(1 for m in marked if m in texts[n])
+        found = sum(1 for m in strings if m in texts[n])
         if found:
-            score[n] *= boost ** found
+            score[n] *= boost ** found if per_string else 1.0 + boost * found / len(strings)
     return score

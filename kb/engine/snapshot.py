@@ -14,6 +14,7 @@ from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
 from kb.engine.doctable import DocTable
+from kb.engine.policy import POLICY, Policy
 from kb.engine.postings import FieldPostings
 from kb.errors import IndexCorrupt
 from kb.query.aliases import AliasTable
@@ -41,7 +42,7 @@ def _open(path: Path, name: str, schema):
 class Snapshot:
     """Everything a search needs from one immutable build, loaded once and shared by threads."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, policy: Policy = POLICY):
         started = time.monotonic()
         self.path = path
         shards = int(json.loads((path / META).read_text(encoding="utf-8")).get("shards", 1))
@@ -62,14 +63,15 @@ class Snapshot:
         self.alive[np.fromiter(preader.all_doc_ids(), dtype=np.int64)] = True
         self.passage_doc = self._passage_rows(preader)
         self.alive &= self.passage_doc >= 0
-        self.text = FieldPostings(preader, PASSAGE_TEXT, self._lengths(preader, PASSAGE_TEXT, self.size),
-                                  self.alive)
+        self.text = FieldPostings(preader, PASSAGE_TEXT,
+                                  self._lengths(preader, PASSAGE_TEXT, self.size), self.alive,
+                                  k1=policy.k1, b=policy.b_text)
         self.heading = FieldPostings(preader, PASSAGE_HEADING,
                                      self._lengths(preader, PASSAGE_HEADING, self.size), self.alive,
-                                     b=0.3)
+                                     k1=policy.k1, b=policy.b_heading)
         self.title = FieldPostings(dreader, DOCUMENT_TITLE,
                                    self._lengths(dreader, DOCUMENT_TITLE, self.doc_row.size),
-                                   self.doc_row >= 0, b=0.5)
+                                   self.doc_row >= 0, k1=policy.k1, b=policy.b_title)
         self.live_count = int(self.alive.sum())
         log.info("opened %s: %d passages, %d documents in %.2fs", path.name, self.live_count,
                  len(self.docs.ids), time.monotonic() - started)

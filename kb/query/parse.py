@@ -57,6 +57,7 @@ class ParsedQuery:
     regions: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     marked: tuple[str, ...] = ()  # “…” terms: favoured, not required
+    pairs: tuple[str, ...] = ()  # adjacent content words as written (解除合同), for proximity
     concepts: tuple[Concept, ...] = field(default=())
 
 
@@ -118,6 +119,15 @@ def _named(text: str, aliases: AliasTable, cuts: set[int], taken: list) -> tuple
     return works, names, spans
 
 
+def _pairs(text: str) -> tuple[str, ...]:
+    """Adjacent pairs of content words, as they are written in the query."""
+    stop = stopwords()
+    words = [(tok, s, e) for tok, s, e, _sub in segment(text, "query")]
+    return tuple(dict.fromkeys(
+        text[a[1]:b[2]] for a, b in zip(words, words[1:])
+        if a[2] == b[1] and a[0] not in stop and b[0] not in stop and len(a[0]) + len(b[0]) >= 3))
+
+
 def _concepts(text: str, skip: list[tuple[int, int]]) -> tuple[Concept, ...]:
     """Content words outside the skipped spans, each with its synonyms."""
     seen, out = set(), []
@@ -147,4 +157,4 @@ def parse_query(raw: object, aliases: AliasTable, regions: tuple[str, ...] = ())
     named_regions = tuple(r for r in regions if r and r in plain)
     concepts = _concepts(plain, cite_spans + name_spans)
     return ParsedQuery(raw if isinstance(raw, str) else "", text, tuple(refs), frozenset(works),
-                       tuple(names), named_regions, phrases, marked, concepts)
+                       tuple(names), named_regions, phrases, marked, _pairs(plain), concepts)
