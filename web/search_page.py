@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from kb.errors import BadQuery
 from kb.library import Library
-from kb.models import SearchResult, VersionInfo
+from kb.models import KINDS, SearchResult, VersionInfo
 from kb.search import MAX_OFFSET
 from web import get_library
 from web.form import SearchForm
@@ -66,12 +66,24 @@ def superseded(library: Library, result: SearchResult) -> dict[str, VersionInfo]
     return {doc_id: library.version(doc_id) for doc_id in ids}
 
 
+def ordered_facets(facets: dict) -> dict:
+    """Kinds in the order of kb.models.KINDS, regions by document count."""
+    kinds = facets.get("kinds", {})
+    regions = facets.get("regions", {})
+    return {"kinds": {k: kinds[k] for k in sorted(kinds, key=_kind_rank)},
+            "regions": dict(sorted(regions.items(), key=lambda kv: (-kv[1], kv[0])))}
+
+
+def _kind_rank(kind: str) -> tuple[int, str]:
+    return (KINDS.index(kind) if kind in KINDS else len(KINDS), kind)
+
+
 @bp.get("/")
 def index() -> tuple[str, int]:
     """The search form, and the results when there is a query."""
     library = get_library()
     form = SearchForm.from_args(request.args)
-    context = {"form": form, "facets": library.facets(), "examples": EXAMPLES,
+    context = {"form": form, "facets": ordered_facets(library.facets()), "examples": EXAMPLES,
                "limits": LIMITS, "result": None, "error": None}
     if not form.q:
         return render_template("search.html", **context), 200

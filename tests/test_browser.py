@@ -1,0 +1,161 @@
+"""Headless Chromium (Debian's, via Playwright) against a real `kb serve` on a free loopback port."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EVIL = "<script>alert(1)</script>"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="needs Debian's chromium at /usr/bin/chromium (make browser-deps)"),
+]
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            conn.request("GET", "/api/health")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            conn.close()
+    raise RuntimeError("kb serve did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def base_url(small_settings):
+    """`kb serve --port 0 --workers 1` on the small index; yields its URL, stops it after."""
+    env = {**os.environ, "KB_INDEX_DIR": str(small_settings.index_dir),
+           "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0])}
+    cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "serve",
+           "--host", "127.0.0.1", "--port", "0", "--workers", "1", "--threads", "4", "--quiet"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
+        assert match, "kb serve printed no address"
+        _wait_healthy(int(match[1]), proc)
+        yield f"http://127.0.0.1:{match[1]}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by Playwright (never a downloaded browser)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page (clipboard allowed) that fails the test on console errors or dialogs."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    yield page
+    problems = page.problems
+    context.close()
+    assert not problems  # CSP violations, script errors and alert() all land here
+
+
+def shot(page, name: str, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+def search(page, query: str) -> None:
+    page.goto("/")
+    page.evaluate("document.activeElement.blur()")  # the landing page autofocuses the box
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type(query)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_search_filter_paginate(page):
+    search(page, "代表")
+    assert page.locator("li.hit").count() == 10
+    shot(page, "results.png")
+    page.check("input[name=kind][value='法律']")
+    with page.expect_navigation():
+        page.click(".facet-actions button")
+    assert "kind=%E6%B3%95%E5%BE%8B" in page.url
+    kinds = page.locator("li.hit .badge.kind").all_inner_texts()
+    assert kinds and set(kinds) == {"法律"}
+    with page.expect_navigation():
+        page.click("a.next")
+    assert "offset=10" in page.url and page.locator("li.hit").count() > 0
+
+
+def test_open_result_and_switch_version(page):
+    search(page, "代表法第四十四条")
+    first = page.locator("li.hit.answer h3 a").first
+    with page.expect_navigation():
+        first.click()
+    assert re.search(r"/documents/\w+#p\d+$", page.url)
+    target = page.locator(":target")
+    assert "第四十四条" in target.inner_text()
+    assert target.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    shot(page, "document.png", full_page=False)
+    version = page.locator("nav.versions a[data-version]").first
+    assert version.get_attribute("href").endswith("/articles/44")
+    with page.expect_navigation():
+        version.click()
+    assert re.search(r"/documents/\w+\?p=\d+#p\d+$", page.url)
+    assert "第四十四条" in page.locator(":target").inner_text()
+    assert page.locator(".badge.status-superseded").count() >= 1
+
+
+def test_copy_citation(page):
+    search(page, "选举法第三十条")
+    button = page.locator("li.hit.answer button.copy").first
+    label = page.locator("li.hit.answer h3").first.inner_text()
+    button.click()
+    page.wait_for_function("document.body.dataset.copied !== undefined")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(label + "\n第三十条")
+    assert button.inner_text() == "已复制"
+
+
+def test_script_in_query_is_text(page):
+    search(page, EVIL)
+    assert page.input_value("#q") == EVIL
+    assert EVIL in page.locator(".results").inner_text()
+    assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+
+
+def test_phone_layout(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/?q=选举法第三十条")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    shot(page, "results-phone.png")
+    context.close()
+    assert width <= 390
