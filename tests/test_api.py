@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import fields
+from pathlib import Path
 
 import jsonschema
 import openapi_spec_validator
@@ -257,3 +265,61 @@ def test_passage_and_document_match_the_schemas(client, spec):
     bulletin = client.get("/api/search?q=代表工作&kind=工作简报").get_json()["hits"][0]
     validate(spec, client.get(f"/api/documents/{bulletin['document']['id']}").get_json(),
              "DocumentEnvelope")
+
+
+# `kb serve` itself: builds a missing index, forks workers, restarts one that dies, stops cleanly.
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _health(port: int) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", "/api/health")
+        return conn.getresponse().status
+    except OSError:
+        return 0
+    finally:
+        conn.close()
+
+
+def _until(condition, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
+def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
+    env = {**os.environ, "KB_INDEX_DIR": str(tmp_path / "index"),
+           "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0])}
+    cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "serve",
+           "--port", "0", "--workers", "2", "--threads", "2", "--quiet"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", proc.stdout.readline())[1])
+        _until(lambda: _health(port) == 200)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        os.kill(min(workers), signal.SIGKILL)
+        _until(lambda: len(_children(proc.pid)) == 2 and _children(proc.pid) != workers)
+        _until(lambda: _health(port) == 200)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        assert "stopped" in proc.stdout.read()
+        assert "building it now" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 AppFactory = Callable[[], Flask]
 RESTART_WINDOW = 10.0  # seconds: a worker dying sooner than this after its start counts as a crash
 MAX_QUICK_DEATHS = 5  # give up after this many crashes in a row (a broken index, a bad config …)
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def bind(host: str, port: int, count: int = 1, backlog: int = 1024) -> list[socket.socket]:
@@ -110,21 +111,34 @@ class Supervisor:
 
     def _spawn(self, slot: int) -> None:
         """Fork the worker for `slot` (it serves that slot's socket)."""
+        if self.stopping:
+            return
+        # Hold SIGINT/SIGTERM until each side has its own handlers: a signal landing in the
+        # child before it installs them would run the parent's handler there and be lost.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         pid = os.fork()
-        if pid == 0:  # the worker
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-            signal.signal(signal.SIGTERM, _exit_quietly)
-            code = 0
-            try:
-                run_worker(self.make_app, self.socks[slot % len(self.socks)], self.threads)
-            except BaseException:  # noqa: BLE001 - a worker must never return into the parent's code
-                log.exception("worker %d failed", os.getpid())
-                code = 1
-            finally:
-                logging.shutdown()
-                os._exit(code)
+        if pid == 0:
+            self._worker(slot)
         self.children[pid] = (slot, time.monotonic())
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         log.info("started worker %d", pid)
+
+    def _worker(self, slot: int) -> None:
+        """The child: serve until SIGTERM, then leave without returning into the parent's code."""
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+        signal.signal(signal.SIGTERM, _exit_quietly)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        code = 0
+        try:
+            run_worker(self.make_app, self.socks[slot % len(self.socks)], self.threads)
+        except SystemExit:
+            pass  # SIGTERM before waitress started
+        except BaseException:  # noqa: BLE001 - log whatever killed the worker
+            log.exception("worker %d failed", os.getpid())
+            code = 1
+        finally:
+            logging.shutdown()
+            os._exit(code)
 
     def _replace(self, pid: int, status: int, slot: int, started: float) -> None:
         """Start a new worker for one that died unexpectedly (unless it keeps dying at once)."""

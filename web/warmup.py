@@ -32,6 +32,7 @@ def warm(app: Flask) -> float:
     library = app.extensions["kb.library"]
     try:
         library.snapshot()
+        library.warm()  # passage texts and the commonest postings
     except KBError as exc:  # no index yet: the worker still serves, /api/health says 503
         log.warning("not warmed: %s", exc)
         return 0.0
