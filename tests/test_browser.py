@@ -1,4 +1,4 @@
-"""Headless Chromium (Debian's, via Playwright) against a real `kb serve` on a free loopback port."""
+"""Headless Chromium (Debian's, via Playwright) against a real `kb serve` on a loopback port."""
 
 from __future__ import annotations
 
@@ -149,6 +149,21 @@ def test_script_in_query_is_text(page):
     assert page.input_value("#q") == EVIL
     assert EVIL in page.locator(".results").inner_text()
     assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+
+
+def test_works_without_javascript(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    page.fill("#q", "代表法第四十四条")
+    with page.expect_navigation():
+        page.click(".searchbar button")
+    assert page.locator("li.hit.answer").count() >= 1
+    assert not page.locator("button.copy").first.is_visible()  # shown only by the script
+    with page.expect_navigation():
+        page.locator("li.hit h3 a").first.click()
+    assert "第四十四条" in page.locator(":target").inner_text()
+    context.close()
 
 
 def test_phone_layout(browser, base_url):

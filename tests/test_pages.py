@@ -172,3 +172,22 @@ def test_document_text_is_escaped(evil_client):
     html = page(evil_client, doc)
     assert EVIL not in html and "<img" not in html and "<b>标记" not in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+def test_library_article_in_and_version(library):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kb.errors import NotFound
+
+    new, old = (h.document.id for h in library.search("代表法第四十四条", versions="all").hits[:2])
+    assert library.article_in(old, 44).article == 44
+    assert library.article_in(old, 44).doc_id == old
+    assert library.version(old).status == "superseded" and library.version(old).valid_to
+    assert library.version(new).status == "current" and library.version(new).valid_to is None
+    for call in (lambda: library.article_in(new, 999), lambda: library.article_in("nope", 1),
+                 lambda: library.version("nope")):
+        with pytest.raises(NotFound):
+            call()
+    with ThreadPoolExecutor(4) as pool:  # per-thread readers: safe from a server's threads
+        found = list(pool.map(lambda n: library.article_in(new, n).article, range(1, 41)))
+    assert found == list(range(1, 41))
