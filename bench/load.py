@@ -4,7 +4,8 @@
 
 Uses the configured index (KB_INDEX_DIR, else kb.config's default) and a mix of the queries in
 ../shared/eval: long questions, short words, citations, and filtered searches (kind, as_of,
-versions=all). Prints requests/s, latency percentiles, errors, server CPU and total RSS per level.
+versions=all). Prints requests/s, latency percentiles, errors, server CPU and total RSS per level,
+and the CPU this client and everything else on the machine used meanwhile (100% = one core).
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def run_level(server: Server, paths: list[str], concurrency: int, seconds: float
     errors: list[str] = []
     stop = threading.Event()
     budget = [max_requests]
-    cpu_before = server_usage(server.pid)["cpu"]
+    cpu_before, mine_before, busy_before = server_usage(server.pid)["cpu"], _own_cpu(), _busy()
     began = time.monotonic()
     threads = [threading.Thread(target=client, args=(server.port, paths, k * 97, stop,
                                                      began + seconds, budget, latencies, errors))
@@ -189,13 +190,28 @@ def run_level(server: Server, paths: list[str], concurrency: int, seconds: float
         t.join()
     elapsed = time.monotonic() - began
     usage = server_usage(server.pid)
+    server_cpu = usage["cpu"] - cpu_before
+    mine, busy = _own_cpu() - mine_before, _busy() - busy_before
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return {"concurrency": concurrency, "requests": len(latencies), "seconds": elapsed,
             "rps": len(latencies) / elapsed, "p50": pick(0.50), "p95": pick(0.95),
             "p99": pick(0.99), "errors": len(errors), "error_sample": errors[:3],
-            "cpu": (usage["cpu"] - cpu_before) / elapsed * 100, "rss_mb": usage["rss_mb"],
-            "processes": usage["processes"]}
+            "cpu": server_cpu / elapsed * 100, "client": mine / elapsed * 100,
+            "others": max(0.0, busy - server_cpu - mine) / elapsed * 100,
+            "rss_mb": usage["rss_mb"], "processes": usage["processes"]}
+
+
+def _own_cpu() -> float:
+    """CPU seconds used by this load-generating process."""
+    t = os.times()
+    return t.user + t.system
+
+
+def _busy() -> float:
+    """CPU seconds the whole machine has been busy (all cores), from /proc/stat."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -217,12 +233,13 @@ def main() -> None:
         if args.warmup > 0:
             run_level(server, paths, max(levels), args.warmup, args.max_requests)
         print(f"{'conc':>4} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-              f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} procs")
+              f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} procs {'client%':>7} {'other%':>6}")
         for level in levels:
             r = run_level(server, paths, level, args.seconds, args.max_requests)
             print(f"{r['concurrency']:>4} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
                   f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} "
-                  f"{r['rss_mb']:>7.0f} {r['processes']:>5}", flush=True)
+                  f"{r['rss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
+                  f"{r['others']:>6.0f}", flush=True)
             for sample in r["error_sample"]:
                 print(f"     error: {sample}")
 

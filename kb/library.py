@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -69,8 +70,8 @@ class Library:
     def passage(self, passage_id: str) -> Hit:
         """One passage by id, as a Hit with its citation and document."""
         snap = self.snapshot()
-        docnum = snap.searcher().document_number(id=passage_id)
-        if docnum is None or not snap.alive[docnum]:
+        docnum = snap.docnum_of(passage_id) if isinstance(passage_id, str) else None
+        if docnum is None:
             raise NotFound(f"no passage with id {passage_id!r}")
         return make_hit(snap, docnum, 0.0, [], "id")
 
@@ -134,9 +135,14 @@ class Library:
     def health(self) -> dict:
         """Which build is live and how big it is."""
         snap = self.snapshot()
-        meta = self.store.meta(snap.path)
-        return {"build": snap.path.name, "created": meta.get("created"),
+        return {"build": snap.path.name, "created": _created(self.store, snap.path),
                 "documents": len(snap.docs.ids), "passages": snap.live_count}
+
+
+@functools.lru_cache(maxsize=8)
+def _created(store: Store, build: Path) -> str | None:
+    """When a build was made (its meta.json lists every file: read it once, not per request)."""
+    return store.meta(build).get("created")
 
 
 def _versions(records: list[dict]) -> tuple[VersionInfo, ...]:
