@@ -11,7 +11,6 @@ from kb.schema import article_key
 def passage_fields(p: Passage) -> dict:
     """Whoosh fields for one passage (indexed text, heading path, stored record)."""
     return {
-        "id": p.id,
         "doc": p.doc_id,
         "art": article_key(p.article, p.article_suffix) if p.role in ("article", "item") else "",
         "text": p.text,

@@ -26,7 +26,7 @@ from kb.models import Skipped
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
 
 log = logging.getLogger(__name__)
-_LIMIT_MB = 384
+_LIMIT_MB = 3072  # postings held in memory: one sort at commit instead of merging runs
 
 
 @dataclass

@@ -51,6 +51,7 @@ class Snapshot:
         self._local = threading.local()
         self._texts: list[str] | None = None
         self._aliases: AliasTable | None = None
+        self._first: np.ndarray | None = None
         self._texts_lock = threading.Lock()
         preader = self.passage_reader()
         dreader = self.documents_ix.reader()
@@ -105,6 +106,31 @@ class Snapshot:
         """A new reader over all passage shards, numbering passages across them."""
         readers = [ix.reader() for ix in self.shards]
         return readers[0] if len(readers) == 1 else MultiReader(readers)
+
+    def docnum_of(self, passage_id: str) -> int | None:
+        """The docnum of a passage id ("<doc_id>-<ordinal>"), or None.
+
+        A document's passages are written together, in order, into one shard, so the passage is
+        at the document's first docnum plus its ordinal; the stored id confirms it.
+        """
+        doc_id, _, ordinal = passage_id.rpartition("-")
+        row = self.docs.row.get(doc_id)
+        if row is None or not ordinal.isdigit():
+            return None
+        first = self.first_docnum()[row]
+        n = int(first) + int(ordinal)
+        if first < 0 or n >= self.size or not self.alive[n] or self.passage_doc[n] != row:
+            return None
+        return n if self.searcher().stored_fields(n)["record"]["id"] == passage_id else None
+
+    def first_docnum(self) -> np.ndarray:
+        """First live docnum of every document row (-1 for documents without passages)."""
+        if self._first is None:
+            first = np.full(len(self.docs.ids), self.size, dtype=np.int64)
+            live = np.nonzero(self.alive)[0]
+            np.minimum.at(first, self.passage_doc[live], live)
+            self._first = np.where(first == self.size, -1, first)
+        return self._first
 
     def searcher(self):
         """This thread's Whoosh searcher over passages (Whoosh readers are not thread-safe)."""
