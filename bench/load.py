@@ -100,6 +100,7 @@ class Server:
 
     @property
     def pid(self) -> int:
+        """The `kb serve` parent process."""
         assert self.proc is not None
         return self.proc.pid
 

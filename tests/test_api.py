@@ -322,6 +322,14 @@ def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
         _until(lambda: _health(port) == 200)
         workers = _children(proc.pid)
         assert len(workers) == 2
+        for method, url, body, status in (("GET", "/api/search?q=" + "a" * 5000, None, 414),
+                                          ("POST", "/api/search", b"x" * 100_000, 413)):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request(method, url, body=body)
+            response = conn.getresponse()
+            assert (response.status, json.loads(response.read())["status"]) == (status, status)
+            assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy")
+            conn.close()
         os.kill(min(workers), signal.SIGKILL)
         _until(lambda: len(_children(proc.pid)) == 2 and _children(proc.pid) != workers)
         _until(lambda: _health(port) == 200)

@@ -1,4 +1,9 @@
-"""Serve the app with waitress: one listening socket, N forked worker processes on POSIX."""
+"""Serve the app with waitress: sockets bound here, N forked worker processes on POSIX.
+
+The parent binds (one socket per worker with SO_REUSEPORT on Linux, else one shared socket),
+forks the workers, forwards SIGINT/SIGTERM to them and replaces one that dies. Each worker opens
+its own Library (Whoosh file handles must not be shared across processes) and warms it.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ AppFactory = Callable[[], Flask]
 RESTART_WINDOW = 10.0  # seconds: a worker dying sooner than this after its start counts as a crash
 MAX_QUICK_DEATHS = 5  # give up after this many crashes in a row (a broken index, a bad config …)
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+MAX_HEADER_BYTES = 64 * 1024
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def bind(host: str, port: int, count: int = 1, backlog: int = 1024) -> list[socket.socket]:
@@ -53,10 +60,13 @@ def run_worker(make_app: AppFactory, sock: socket.socket, threads: int) -> None:
 
     app = make_app()
     warm(app)
+    # Waitress's own limits sit above the app's (MAX_QUERY_STRING, MAX_CONTENT_LENGTH), so the
+    # app answers 414/413 with its envelope and headers; waitress only stops absurd requests.
+    # `_dispatcher` is create_server's hook for the thread pool (waitress.serve passes **kw on).
     server = create_server(app, sockets=[sock], threads=threads, ident="kb",
                            asyncore_use_poll=True, connection_limit=500, channel_timeout=60,
-                           max_request_header_size=65536,
-                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+                           max_request_header_size=MAX_HEADER_BYTES,
+                           max_request_body_size=MAX_BODY_BYTES,
                            _dispatcher=WarmDispatcher(app, threads))
     server.run()  # returns on SystemExit/KeyboardInterrupt, after stopping its threads
 
