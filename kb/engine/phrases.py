@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kb.engine.ranking import top
 from kb.engine.snapshot import Snapshot
 
 _FLOOR = 1e-3  # a passage that only matches the phrase still ranks
@@ -25,11 +26,9 @@ def favour(snap: Snapshot, strings: tuple[str, ...], score: np.ndarray, boost: f
            candidates: int, per_string: bool = True) -> np.ndarray:
     """Raise the best `candidates` passages containing the strings: × boost per string found
     (or × (1 + boost · share found) when not `per_string`)."""
-    positive = int(np.count_nonzero(score > 0))
-    if not strings or positive == 0 or boost <= 0:
+    if not strings or boost <= 0:
         return score
-    k = min(candidates, positive)
-    best = np.argpartition(-score, k - 1)[:k]
+    best = top(score, candidates)
     texts = snap.texts()
     score = score.copy()
     for n in best:

@@ -23,19 +23,27 @@ class Ranking:
     paragraphs: dict[int, int]  # docnum → cited 款
 
 
+def _base_prior(snap: Snapshot, p: Policy) -> np.ndarray:
+    """The legal-hierarchy prior of every document (cached per snapshot and policy)."""
+    docs = snap.docs
+    key = ("prior", p)
+    if key not in docs.cache:
+        by_kind = {"司法解释": p.interpretation_prior, "行政法规": p.regulation_prior,
+                   "监察法规": p.regulation_prior, "部门规章": p.rule_prior,
+                   "其他": p.rule_prior, "地方性法规": p.local_prior}
+        prior = np.array([by_kind.get(k, 1.0) for k in docs.kinds], dtype=np.float32)[docs.kind]
+        docs.cache[key] = np.where(docs.local, np.minimum(prior, p.local_prior), prior)
+    return docs.cache[key]
+
+
 def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
     """Per-document multiplier: national texts first unless the query names a region or work."""
     docs = snap.docs
-    by_kind = {"司法解释": p.interpretation_prior, "行政法规": p.regulation_prior,
-               "监察法规": p.regulation_prior, "部门规章": p.rule_prior, "其他": p.rule_prior,
-               "地方性法规": p.local_prior}
-    prior = np.array([by_kind.get(k, 1.0) for k in docs.kinds], dtype=np.float32)[docs.kind]
-    local = np.array([bool(r.get("region")) for r in docs.records], dtype=bool)
-    prior = np.where(local, np.minimum(prior, p.local_prior), prior).astype(np.float32)
+    prior = _base_prior(snap, p)
     if q.regions:
         named = np.isin(docs.region, [docs.regions.index(r) for r in q.regions
                                       if r in docs.regions])
-        prior = np.where(named, p.region_boost, prior).astype(np.float32)
+        prior = np.where(named, p.region_boost, prior)
     if q.works:
         prior = np.where(docs.work_rows(set(q.works)), prior * p.work_boost, prior)
     return prior.astype(np.float32)
@@ -43,28 +51,32 @@ def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
 
 def combine(snap: Snapshot, q: ParsedQuery, s: Scores, doc_mask: np.ndarray,
             p: Policy) -> np.ndarray:
-    """Final score per passage (0 for passages filtered out or not matching)."""
-    rows = snap.passage_doc.clip(0)
-    score = s.relevance
+    """Final score per passage (0 for passages filtered out or not matching).
+
+    Computed over the matching passages only, then spread into a dense array.
+    """
+    cand = np.flatnonzero(s.relevance)
+    rows = snap.passage_doc[cand]
+    keep = snap.alive[cand] & (rows >= 0)
+    keep[keep] &= doc_mask[rows[keep]]
+    cand, rows = cand[keep], rows[keep]
+    sc = s.relevance[cand] * document_prior(snap, q, p)[rows]
     if s.total > 0:
-        score = score * np.power(s.coverage / s.total, p.coverage_power, dtype=np.float32)
-    score = score * document_prior(snap, q, p)[rows]
-    keep = snap.alive & doc_mask[rows]
-    score = np.where(keep, score, 0.0).astype(np.float32)
-    if p.document_weight > 0:  # passages of a document that answers well elsewhere rise a little
+        sc *= np.power(s.coverage[cand] / s.total, p.coverage_power, dtype=np.float32)
+    if p.document_weight > 0 and cand.size:  # a document that answers well lends its passages
         best = np.zeros(len(snap.docs.ids), dtype=np.float32)
-        np.maximum.at(best, rows, score)
-        score = score + p.document_weight * best[rows] * (score > 0)
+        np.maximum.at(best, rows, sc)
+        sc += p.document_weight * best[rows]
+    score = np.zeros(snap.size, dtype=np.float32)
+    score[cand] = sc
     return score
 
 
 def top(score: np.ndarray, k: int) -> list[int]:
     """Docnums of the `k` highest positive scores, best first."""
-    positive = int(np.count_nonzero(score > 0))
-    k = min(k, positive)
-    if k <= 0:
-        return []
-    idx = np.argpartition(-score, k - 1)[:k]
+    idx = np.flatnonzero(score > 0)
+    if idx.size > k:
+        idx = idx[np.argpartition(-score[idx], k - 1)[:k]]
     return [int(i) for i in idx[np.argsort(-score[idx], kind="stable")]]
 
 

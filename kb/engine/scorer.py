@@ -79,9 +79,14 @@ class Scorer:
     def _cover(cov: np.ndarray, marks: list[np.ndarray], idf: float) -> None:
         """Add `idf` once to every passage any of `marks` contains."""
         marks = [m for m in marks if m.size]
+        if not marks:
+            return
         if len(marks) == 1:
             cov[marks[0]] += idf
-        elif marks:
+        elif sum(m.size for m in marks) < cov.size // 16:  # few postings: a sort beats a pass
+            ids = np.sort(np.concatenate(marks))
+            cov[ids[np.concatenate(([True], ids[1:] != ids[:-1]))]] += idf
+        else:
             hit = np.zeros(cov.size, dtype=bool)
             for m in marks:
                 hit[m] = True

@@ -52,6 +52,7 @@ class Snapshot:
         self._texts: list[str] | None = None
         self._aliases: AliasTable | None = None
         self._first: np.ndarray | None = None
+        self._regions: tuple[str, ...] | None = None
         self._texts_lock = threading.Lock()
         preader = self.passage_reader()
         dreader = self.documents_ix.reader()
@@ -99,8 +100,10 @@ class Snapshot:
 
     def region_names(self) -> tuple[str, ...]:
         """Provinces and cities the documents belong to, longest first."""
-        names = {r.get("region") for r in self.docs.records} | {r.get("city") for r in self.docs.records}
-        return tuple(sorted((n for n in names if n), key=len, reverse=True))
+        if self._regions is None:
+            names = {r.get(k) for r in self.docs.records for k in ("region", "city")}
+            self._regions = tuple(sorted((n for n in names if n), key=len, reverse=True))
+        return self._regions
 
     def passage_reader(self):
         """A new reader over all passage shards, numbering passages across them."""
