@@ -19,7 +19,7 @@ class Policy:
     subword_weight: float = 0.3  # the dictionary words inside a long query word (土地承包经营权)
     document_weight: float = 0.5  # share of the best passage's score lent to its document's others
     coverage_power: float = 1.0  # score × (share of the query's idf mass matched) ** power
-    local_prior: float = 0.5  # local documents when the query names no province or city
+    local_prior: float = 0.3  # local documents when the query names no province or city
     # The legal hierarchy as a prior: a question is most often answered by a law, then by the
     # interpretation or regulation that applies it.
     interpretation_prior: float = 0.6  # 司法解释
