@@ -40,6 +40,8 @@ def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
     """Per-document multiplier: national texts first unless the query names a region or work."""
     docs = snap.docs
     prior = _base_prior(snap, p)
+    if q.local_practice:  # "which places have rules on …": local texts are the answer
+        prior = np.where(docs.local, 1.0, prior)
     if q.regions:
         named = np.isin(docs.region, [docs.regions.index(r) for r in q.regions
                                       if r in docs.regions])

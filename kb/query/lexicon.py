@@ -27,3 +27,9 @@ def synonyms() -> dict[str, tuple[str, ...]]:
 def expansions(word: str) -> list[list[str]]:
     """Each alternative of `word` as the list of query terms it analyses into."""
     return [terms for alt in synonyms().get(word, ()) if (terms := query_terms(alt))]
+
+
+@lru_cache(maxsize=1)
+def local_cues() -> tuple[str, ...]:
+    """Phrases that show a query asks about local practice (哪些地方, 各地 …)."""
+    return tuple(w for line in data_lines("local_cues.txt") for w in line.split())
