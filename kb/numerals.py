@@ -39,11 +39,13 @@ def cn_to_int(text: str) -> int | None:
 
 
 def int_to_cn(number: int) -> str:
-    """Render a positive integer below 100000 the way statutes number articles (第一百零五条)."""
+    """Render an integer the way statutes number articles (第一百零五条); from 100000 on, in digits."""
     if number < 0:
         raise ValueError("negative numbers have no article form")
     if number == 0:
         return "零"
+    if number >= 100000:  # no statute has that many articles; keep such numbers readable
+        return str(number)
     digits = "零一二三四五六七八九"
     parts, zero_pending = [], False
     for unit_value, unit in ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"), (1, "")):
