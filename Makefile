@@ -25,11 +25,13 @@ index: install
 check: install
 	$(BIN)/kb check
 
-## Debian's chromium for the browser tests (playwright drives it via executable_path).
+## Debian's chromium (and CJK fonts for readable screenshots) for the browser tests;
+## playwright drives it via executable_path, it never downloads a browser.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing: browser tests will be skipped (apt-get install chromium)"; fi; }
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "cjk"; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "chromium or CJK fonts missing: browser tests may be skipped (apt-get install chromium fonts-noto-cjk)"; fi
 
 ## Run the test suite.
 test: install browser-deps

@@ -36,7 +36,7 @@ def ensure_index(settings: Settings, quiet: bool) -> None:
 @click.option("--workers", type=click.IntRange(1, 64),
               help="Server processes [default: KB_WORKERS or one per core, up to 2].")
 @click.option("--threads", type=click.IntRange(1, 256),
-              help="Threads per process [default: KB_THREADS or 8].")
+              help="Threads per process [default: KB_THREADS or 2].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar while building the index.")
 @fail_on_kb_error
 def command(host, port, workers, threads, quiet) -> None:

@@ -20,7 +20,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2  # server processes (one per core)
-    threads: int = 8  # threads per server process
+    threads: int = 2  # threads per server process (searches are CPU-bound: more only queue)
 
 
 def _paths(value: str) -> tuple[Path, ...]:
@@ -36,7 +36,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides) -> Settings:
         "host": env.get("KB_HOST", "127.0.0.1"),
         "port": int(env.get("KB_PORT", "8000")),
         "workers": int(env.get("KB_WORKERS", str(min(2, os.cpu_count() or 1)))),
-        "threads": int(env.get("KB_THREADS", "8")),
+        "threads": int(env.get("KB_THREADS", "2")),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     dirs = values["corpus_dirs"]

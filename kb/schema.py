@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from kb.analysis import analyzer
 
-SCHEMA_VERSION = 4  # bump on any change below: existing indexes then rebuild themselves
+SCHEMA_VERSION = 5  # bump on any change below: existing indexes then rebuild themselves
 PASSAGES = "passages"  # shards are named passages0, passages1 … (one per core at build time)
 DOCUMENTS = "documents"
 
