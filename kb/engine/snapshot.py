@@ -49,13 +49,15 @@ class Snapshot:
         self.shards = [_open(path, shard_name(i), passage_schema()) for i in range(shards)]
         self.documents_ix = _open(path, DOCUMENTS, document_schema())
         self._local = threading.local()
+        self._open: list = []  # every reader and searcher opened, closed together by close()
+        self._open_lock = threading.Lock()
         self._texts: list[str] | None = None
         self._aliases: AliasTable | None = None
         self._first: np.ndarray | None = None
         self._regions: tuple[str, ...] | None = None
         self._texts_lock = threading.Lock()
-        preader = self.passage_reader()
-        dreader = self.documents_ix.reader()
+        preader = self._keep(self.passage_reader())
+        dreader = self._keep(self.documents_ix.reader())
         docs = [(n, fields["record"]) for n, fields in dreader.iter_docs()]
         self.docs = DocTable.build([rec for _n, rec in docs])
         self.doc_row = np.full(dreader.doc_count_all(), -1, dtype=np.int32)
@@ -90,6 +92,26 @@ class Snapshot:
         """Token count of `field` for every docnum."""
         get = reader.doc_field_length
         return np.fromiter((get(n, field) or 0 for n in range(size)), dtype=np.float32, count=size)
+
+    def _keep(self, thing):
+        with self._open_lock:
+            self._open.append(thing)
+        return thing
+
+    def close(self) -> None:
+        """Close every Whoosh reader and searcher of this snapshot (it must no longer be used)."""
+        with self._open_lock:
+            opened, self._open = self._open, []
+        for thing in opened:
+            try:
+                thing.close()
+            except Exception:  # already closed, or half-open after an error
+                log.debug("closing %r failed", thing, exc_info=True)
+
+    def __del__(self) -> None:
+        # Dropped by the Library after a newer build went live and no request holds it any more.
+        if getattr(self, "_open", None):
+            self.close()
 
     def aliases(self) -> AliasTable:
         """Names of the works in this build (titles, short names) for query understanding."""
@@ -139,14 +161,14 @@ class Snapshot:
         """This thread's Whoosh searcher over passages (Whoosh readers are not thread-safe)."""
         s = getattr(self._local, "searcher", None)
         if s is None:
-            s = self._local.searcher = Searcher(self.passage_reader())
+            s = self._local.searcher = self._keep(Searcher(self.passage_reader()))
         return s
 
     def doc_searcher(self):
         """This thread's Whoosh searcher over documents."""
         s = getattr(self._local, "doc_searcher", None)
         if s is None:
-            s = self._local.doc_searcher = self.documents_ix.searcher()
+            s = self._local.doc_searcher = self._keep(self.documents_ix.searcher())
         return s
 
     def texts(self) -> list[str]:
@@ -154,6 +176,10 @@ class Snapshot:
         if self._texts is None:
             with self._texts_lock:
                 if self._texts is None:
-                    column = self.passage_reader().column_reader("body")
-                    self._texts = [b.decode("utf-8") if b else "" for b in column]
+                    reader = self.passage_reader()
+                    try:
+                        column = reader.column_reader("body")
+                        self._texts = [b.decode("utf-8") if b else "" for b in column]
+                    finally:
+                        reader.close()
         return self._texts
