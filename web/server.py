@@ -21,6 +21,8 @@ from waitress.task import ThreadedTaskDispatcher
 from web.warmup import warm, warm_thread
 
 log = logging.getLogger(__name__)
+# With a few threads per CPU-bound worker, queued requests under load are normal, not a warning.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 AppFactory = Callable[[], Flask]
 RESTART_WINDOW = 10.0  # seconds: a worker dying sooner than this after its start counts as a crash
