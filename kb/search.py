@@ -61,8 +61,9 @@ def _citation_concepts(q: ParsedQuery) -> tuple[Concept, ...]:
 
 def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -> Ranking:
     """Order passages for a parsed query under the request's filters."""
-    doc_mask = snap.docs.mask(params.kinds, params.regions, params.documents,
-                              params.versions, params.as_of)
+    versions = "all" if q.compare_versions and not params.as_of else params.versions
+    doc_mask = snap.docs.mask(params.kinds, params.regions, params.documents, versions,
+                              params.as_of)
     concepts = q.concepts + _citation_concepts(q)
     score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
     matched: dict[int, str] = {}
@@ -110,6 +111,7 @@ def understood(q: ParsedQuery) -> dict:
         "works": list(q.work_names),
         "regions": list(q.regions),
         "phrases": list(q.phrases),
+        "compare_versions": q.compare_versions,
         "terms": [c.text for c in q.concepts],
         "expansions": {c.text: [" ".join(a) for a in c.alternatives] for c in q.concepts
                        if c.alternatives},

@@ -154,3 +154,14 @@ def test_cite_and_passage_and_document(library):
     view = library.document(hit.document.id)
     assert any(p.id == hit.id for p in view.document.passages)
     assert view.versions and view.versions[0].status == "current"
+
+
+def test_comparison_questions_search_every_version(library):
+    result = library.search("监督法修改前后 质询案 有什么不同", limit=30)
+    assert result.understood["compare_versions"]
+    assert {h.document.version_date for h in result.hits} >= {"2006-08-27", "2024-11-08"}
+
+
+def test_local_practice_questions_lift_local_documents(library):
+    hits = library.search("国家工作人员宪法宣誓 哪些地方有规定", limit=5).hits
+    assert any(h.document.kind == "地方性法规" for h in hits[:3])

@@ -29,7 +29,17 @@ def expansions(word: str) -> list[list[str]]:
     return [terms for alt in synonyms().get(word, ()) if (terms := query_terms(alt))]
 
 
+def _cues(name: str) -> tuple[str, ...]:
+    return tuple(w for line in data_lines(name) for w in line.split())
+
+
 @lru_cache(maxsize=1)
 def local_cues() -> tuple[str, ...]:
     """Phrases that show a query asks about local practice (哪些地方, 各地 …)."""
-    return tuple(w for line in data_lines("local_cues.txt") for w in line.split())
+    return _cues("local_cues.txt")
+
+
+@lru_cache(maxsize=1)
+def version_cues() -> tuple[str, ...]:
+    """Phrases that show a query compares versions (修改前后, 新旧 …)."""
+    return _cues("version_cues.txt")

@@ -10,7 +10,7 @@ from kb.analysis import segment
 from kb.errors import BadQuery
 from kb.numerals import NUM_CLASS, cn_to_int, int_to_cn
 from kb.query.aliases import AliasTable
-from kb.query.lexicon import expansions, local_cues, stopwords
+from kb.query.lexicon import expansions, local_cues, stopwords, version_cues
 
 MAX_QUERY_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -59,6 +59,7 @@ class ParsedQuery:
     marked: tuple[str, ...] = ()  # “…” terms: favoured, not required
     pairs: tuple[str, ...] = ()  # adjacent content words as written (解除合同), for proximity
     local_practice: bool = False  # asks how localities do it (哪些地方有规定)
+    compare_versions: bool = False  # asks what changed between versions (修改前后)
     concepts: tuple[Concept, ...] = field(default=())
 
 
@@ -158,6 +159,7 @@ def parse_query(raw: object, aliases: AliasTable, regions: tuple[str, ...] = ())
     named_regions = tuple(r for r in regions if r and r in plain)
     concepts = _concepts(plain, cite_spans + name_spans)
     local = any(cue in plain for cue in local_cues())
+    compare = any(cue in plain for cue in version_cues())
     return ParsedQuery(raw if isinstance(raw, str) else "", text, tuple(refs), frozenset(works),
                        tuple(names), named_regions, phrases, marked, _pairs(plain), local,
-                       concepts)
+                       compare, concepts)
