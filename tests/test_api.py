@@ -157,12 +157,35 @@ def test_method_not_allowed(client):
 
 
 def test_oversized_requests_are_refused(client):
-    response = client.get("/api/search?q=" + "代" * 3000)
+    response = client.get("/api/search?q=" + "代" * 20_000)
     assert response.status_code == 414
     assert_error(response.get_json(), 414)
     response = client.post("/api/search", data=b"x" * 100_000)
     assert response.status_code == 413
     assert_error(response.get_json(), 413)
+
+
+def test_oversized_requests_do_no_search_work(app, client, monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("searched although the request was over the limit")
+
+    monkeypatch.setattr(app.extensions["kb.library"], "search", forbidden)
+    for response in (client.get("/api/search?q=" + "a" * 100_000),
+                     client.get("/?q=" + "代" * 20_000),
+                     client.get("/api/search?q=代表", data=b"x" * 100_000),
+                     client.post("/api/search?q=代表", data=b"x" * 100_000)):
+        assert response.status_code in (413, 414)
+    body = client.get("/api/search?q=" + "a" * 100_000).get_json()
+    assert_error(body, 414)
+
+
+def test_longest_valid_query_is_not_refused_by_the_size_limit(client):
+    from web.form import MAX_QUERY_CHARS
+
+    longest = "代" * MAX_QUERY_CHARS  # percent-encoded by the client: 9 bytes a character
+    assert client.get("/api/search", query_string={"q": longest}).status_code == 200
+    over = client.get("/api/search", query_string={"q": longest + "代"})
+    assert_error(over.get_json(), 400)
 
 
 def test_internal_error_has_no_traceback(app, client, monkeypatch):
@@ -198,6 +221,39 @@ def test_health_without_index(tmp_path):
 
 SECURED = ["/", "/?q=代表", "/api/search?q=代表", "/api/no-such-route", "/no-such-page",
            "/static/kb.css", "/static/kb.js", "/static/nope.css", "/api/search?limit=0"]
+# Other methods and odd paths: 405s, 404 static files, HEAD/OPTIONS, redirects, 413/414, 500.
+SECURED_MORE = [("POST", "/api/search?q=代表"), ("DELETE", "/static/kb.css"), ("PUT", "/"),
+                ("GET", "/static/nope.js"), ("GET", "/static/../pyproject.toml"),
+                ("HEAD", "/static/kb.js"), ("OPTIONS", "/api/search"), ("HEAD", "/?q=代表"),
+                ("GET", "/api/passages//x"), ("GET", "/api/search?q=" + "a" * 20_000),
+                ("GET", "/documents/nope"), ("GET", "/api/health"), ("GET", "/api/openapi.json")]
+
+
+def assert_secured(headers) -> None:
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("method, url", SECURED_MORE)
+def test_security_headers_on_other_methods_and_errors(client, method, url):
+    response = client.open(url, method=method)
+    response.close()
+    assert response.status_code < 500
+    assert_secured(response.headers)
+
+
+def test_security_headers_on_oversized_body_and_internal_error(app, client, monkeypatch):
+    response = client.post("/api/search", data=b"x" * 100_000)
+    assert response.status_code == 413
+    assert_secured(response.headers)
+    monkeypatch.setattr(app.extensions["kb.library"], "search", lambda *a, **k: 1 / 0)
+    response = client.get("/?q=代表")
+    assert response.status_code == 500
+    assert_secured(response.headers)
 
 
 @pytest.mark.parametrize("url", SECURED)
@@ -320,7 +376,7 @@ def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
         _until(lambda: _health(port) == 200)
         workers = _children(proc.pid)
         assert len(workers) == 2
-        for method, url, body, status in (("GET", "/api/search?q=" + "a" * 5000, None, 414),
+        for method, url, body, status in (("GET", "/api/search?q=" + "a" * 100_000, None, 414),
                                           ("POST", "/api/search", b"x" * 100_000, 413)):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request(method, url, body=body)
@@ -341,3 +397,89 @@ def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
+
+
+# Request limits over a real socket: the app's 413/414 and waitress's own refusals (headers or
+# body beyond its limits, a malformed request line) all carry the envelope and security headers.
+@pytest.fixture(scope="module")
+def served(small_settings):
+    env = {**os.environ, "KB_INDEX_DIR": str(small_settings.index_dir),
+           "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0])}
+    cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "serve",
+           "--port", "0", "--workers", "1", "--threads", "2", "--quiet"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", proc.stdout.readline())[1])
+        _until(lambda: _health(port) == 200)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
+def _raw(port: int, data: bytes) -> tuple[int, dict, bytes, float]:
+    """Send raw bytes; (status, headers, body, seconds) of the answer."""
+    import socket
+
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except ConnectionResetError:  # the server closed with part of the request unread
+            assert chunks, "reset before any answer"
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, body, time.monotonic() - started
+
+
+def _get(path: str, extra: bytes = b"", body: bytes = b"", method: bytes = b"GET") -> bytes:
+    length = b"Content-Length: %d\r\n" % len(body) if body else b""
+    return (method + b" " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Connection: close\r\n" + length + extra + b"\r\n" + body)
+
+
+REFUSED = [
+    ("100 KB query string", _get("/api/search?q=" + "a" * 100_000), 414),
+    ("100 KB query string on the page", _get("/?q=" + "a" * 100_000), 414),
+    ("body over the app's limit", _get("/api/search", body=b"x" * 100_000, method=b"POST"), 413),
+    ("body over the server's limit", _get("/api/search", body=b"x" * 2_000_000, method=b"POST"),
+     413),
+    ("query string over the server's limit", _get("/api/search?q=" + "a" * 300_000), 431),
+    ("a header over the server's limit", _get("/api/health", b"X-Pad: " + b"p" * 300_000
+                                              + b"\r\n"), 431),
+    ("malformed request line", b"NONSENSE\r\n\r\n", 400),
+    ("bad Content-Length", _get("/api/health", b"Content-Length: many\r\n"), 400),
+]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kb serve forks workers")
+@pytest.mark.parametrize("name, request_bytes, status", REFUSED, ids=[r[0] for r in REFUSED])
+def test_real_server_refuses_quickly_in_the_envelope(served, name, request_bytes, status):
+    got, headers, body, seconds = _raw(served, request_bytes)
+    assert got == status, body[:200]
+    assert seconds < 2.0
+    assert_secured(headers)
+    if status == 414 and "/api/" not in request_bytes[:20].decode("latin-1"):
+        assert headers["Content-Type"].startswith("text/html")
+        return
+    assert headers["Content-Type"] == "application/json"
+    assert_error(json.loads(body), status)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kb serve forks workers")
+def test_real_server_serves_the_longest_valid_query(served):
+    from urllib.parse import quote
+
+    from web.form import MAX_QUERY_CHARS
+
+    ok, headers, body, _ = _raw(served, _get("/api/search?q=" + quote("代" * MAX_QUERY_CHARS)))
+    assert ok == 200 and json.loads(body)["ok"] is True
+    too_long = _raw(served, _get("/api/search?q=" + quote("代" * (MAX_QUERY_CHARS + 1))))
+    assert too_long[0] == 400
+    assert_error(json.loads(too_long[2]), 400)

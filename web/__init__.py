@@ -14,7 +14,9 @@ from kb.library import Library
 log = logging.getLogger(__name__)
 
 # Request limits: refused before any search work (see web.security).
-MAX_QUERY_STRING = 4096  # bytes of the URL's query string
+# Bytes of the URL's query string as sent (percent-encoded): room for the longest valid search
+# (a 500-character q is up to 6 KB encoded, plus filters); more is refused with 414.
+MAX_QUERY_STRING = 16 * 1024
 MAX_CONTENT_LENGTH = 16 * 1024  # bytes of a request body (the app only reads GETs)
 
 

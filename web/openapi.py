@@ -16,6 +16,7 @@ ERRORS = {
     "405": "Method not allowed",
     "413": "Request body too large",
     "414": "Query string too long",
+    "431": "Request headers too large (refused by the server itself, same envelope)",
     "500": "Internal error",
     "503": "No index has been built yet",
 }
@@ -57,7 +58,7 @@ def _version_params() -> list[dict]:
 
 def _responses(schema: str, *errors: str) -> dict:
     out = {"200": {"description": "OK", "content": {"application/json": {"schema": ref(schema)}}}}
-    for code in (*errors, "405", "414", "500", "503"):
+    for code in (*errors, "405", "413", "414", "431", "500", "503"):
         out[code] = {"description": ERRORS[code],
                      "content": {"application/json": {"schema": ref("ErrorEnvelope")}}}
     return out

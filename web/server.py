@@ -18,6 +18,7 @@ from collections.abc import Callable
 from flask import Flask
 from waitress.task import ThreadedTaskDispatcher
 
+from web.waitress_errors import use_envelope_errors
 from web.warmup import warm, warm_thread
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ AppFactory = Callable[[], Flask]
 RESTART_WINDOW = 10.0  # seconds: a worker dying sooner than this after its start counts as a crash
 MAX_QUICK_DEATHS = 5  # give up after this many crashes in a row (a broken index, a bad config …)
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-MAX_HEADER_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 256 * 1024  # above web.MAX_QUERY_STRING: a 100 KB query still gets 414
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -70,6 +71,7 @@ def run_worker(make_app: AppFactory, sock: socket.socket, threads: int) -> None:
                            max_request_header_size=MAX_HEADER_BYTES,
                            max_request_body_size=MAX_BODY_BYTES,
                            _dispatcher=WarmDispatcher(app, threads))
+    use_envelope_errors(server)  # beyond those limits waitress answers: in the same envelope
     server.run()  # returns on SystemExit/KeyboardInterrupt, after stopping its threads
 
 
