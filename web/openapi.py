@@ -32,7 +32,8 @@ def _search_params() -> list[dict]:
     repeat = {"style": "form", "explode": True}
     return [
         _param("q", {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
-               "Words, a question, or a citation such as 选举法第三十条", required=True),
+               "Words, a question, or a citation such as 选举法第三十条", required=True,
+               example="选举法第三十条"),
         _param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10},
                "Hits per page"),
         _param("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
@@ -72,7 +73,8 @@ def _op(summary: str, params: list[dict], schema: str, *errors: str) -> dict:
 def _paths() -> dict:
     ident = lambda name, what: _param(name, {"type": "string"}, what, where="path")  # noqa: E731
     ref_param = _param("ref", {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
-                       "A citation such as 选举法第三十条第二款", required=True)
+                       "A citation such as 选举法第三十条第二款", required=True,
+                       example="选举法第三十条第二款")
     return {
         "/api/search": _op("Search passages", _search_params(), "SearchEnvelope", "400"),
         "/api/passages/{id}": _op("One passage by id", [ident("id", "Passage id")],
