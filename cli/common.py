@@ -22,6 +22,10 @@ def fail_on_kb_error(func):
         except KBError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2 if exc.status < 500 else 1)
+        except OSError as exc:  # a full disk, an unreadable folder …: the cause, not a traceback
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted; the previous index is unchanged", err=True)
             sys.exit(130)

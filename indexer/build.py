@@ -8,18 +8,34 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
 
+from indexer import faults
 from indexer.lock import index_lock
 from indexer.parsing import parse_or_skip
 from indexer.scan import SourceFile, scan
-from indexer.snapshot import clone_build, new_build_name, remove_stale_builds, write_meta
-from indexer.writing import update_shards, verify, write_document_index, write_shards
+from indexer.snapshot import (
+    clone_build,
+    live_name,
+    new_build_name,
+    remove_stale_builds,
+    write_meta,
+)
+from indexer.writing import (
+    count_passages,
+    doc_ids,
+    update_shards,
+    verify,
+    write_document_index,
+    write_shards,
+)
 from kb import analysis
 from kb.config import Settings
-from kb.errors import KBError
+from kb.errors import IndexCorrupt, IndexMissing, KBError
 from kb.models import Skipped
 from kb.schema import SCHEMA_VERSION
-from kb.store import Store
+from kb.store import Store, check_files
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (files done, files in total)
@@ -41,11 +57,19 @@ class IndexStats:
     shards: int = 1
 
 
+class BuildFailed(KBError):
+    """Writing a build failed (a full disk, an unwritable folder …); the live index is unchanged."""
+
+
 def _compatible(store: Store, settings: Settings) -> dict | None:
     """The live build's meta when it can be updated instead of rebuilt, else None."""
     try:
         meta = store.meta()
-    except KBError:
+        check_files(store.current(), meta)
+    except IndexCorrupt as exc:  # a damaged live build is rebuilt, never copied
+        log.warning("building a new index: %s", exc)
+        return None
+    except IndexMissing:
         return None
     same = (meta.get("schema") == SCHEMA_VERSION and meta.get("analyzer") == analysis.fingerprint()
             and meta.get("corpus_dirs") == [str(p) for p in settings.corpus_dirs])
@@ -58,8 +82,10 @@ def build_index(settings: Settings, rebuild: bool = False, progress: Progress | 
     store = Store(settings.index_dir)
     started = time.monotonic()
     with index_lock(store.lockfile, wait=wait):
+        faults.point("locked")
         remove_stale_builds(store)
         files, skipped = scan(settings.corpus_dirs)
+        faults.point("scanned")
         meta = None if rebuild else _compatible(store, settings)
         if meta is None:
             shards = max(1, procs or min(2, os.cpu_count() or 1))
@@ -76,7 +102,9 @@ def _publish(store: Store, settings: Settings, name: str, stats: IndexStats,
     """Write meta.json (the build's completion mark) and make the build live."""
     path = store.builds / name
     write_meta(path, settings, files, stats)
-    store.publish(name)
+    faults.point("meta-written")
+    store.publish(name, before_swap=lambda: faults.point("publish-tmp"))
+    faults.point("published")
 
 
 def _full_build(store: Store, settings: Settings, files: dict[str, SourceFile],
@@ -88,15 +116,28 @@ def _full_build(store: Store, settings: Settings, files: dict[str, SourceFile],
     try:
         path.mkdir(parents=True)
         result = write_shards(path, list(files.values()), shards, progress)
+        faults.point("shards-written")
         write_document_index(path, result.documents, create=True)
+        faults.point("documents-written")
         verify(path, shards, result.passages)
         stats.documents, stats.passages = len(result.documents), result.passages
         stats.added, stats.skipped = len(result.files), result.skipped
         _publish(store, settings, name, stats, result.files)
-    except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
-        raise
+    except BaseException as exc:
+        _discard(store, path, exc)
     return stats
+
+
+def _discard(store: Store, path: Path, exc: BaseException) -> NoReturn:
+    """Remove an unpublished build and re-raise; an OSError becomes BuildFailed naming its cause."""
+    if live_name(store) == path.name:  # failed after the swap: the build is live and complete
+        raise exc
+    shutil.rmtree(path, ignore_errors=True)
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise BuildFailed(f"index build failed: {exc.strerror or exc}{where}; "
+                          "the previous index is unchanged") from exc
+    raise exc
 
 
 def _diff(old: dict[str, str], files: dict[str, SourceFile]) -> tuple[list, list, list]:
@@ -128,9 +169,10 @@ def _incremental(store: Store, settings: Settings, meta: dict, files: dict[str, 
         return stats
     try:
         clone_build(live, path)
-        ids = _doc_ids(path, [s for s in changed if s not in broken] + removed)
+        ids = doc_ids(path, [s for s in changed if s not in broken] + removed)
         result = update_shards(path, stats.shards, todo, parsed, list(ids.values()), progress)
         write_document_index(path, result.documents, create=False, delete_ids=list(ids.values()))
+        faults.point("documents-written")
         gone = (set(changed) - broken) | set(removed)
         indexed = {s: h for s, h in old.items() if s not in gone} | result.files
         stats.mode, stats.build = "incremental", name
@@ -138,30 +180,9 @@ def _incremental(store: Store, settings: Settings, meta: dict, files: dict[str, 
         stats.added = len(result.files) - stats.changed
         stats.removed = len(removed)
         stats.skipped = result.skipped + [parsed[s][1] for s in sorted(broken) if parsed[s][1]]
-        stats.documents, stats.passages = len(indexed), _count_passages(path, stats.shards)
+        stats.documents, stats.passages = len(indexed), count_passages(path, stats.shards)
         _publish(store, settings, name, stats, indexed)
-    except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
-        raise
+    except BaseException as exc:
+        _discard(store, path, exc)
     return stats
 
-
-def _doc_ids(path, sources: list[str]) -> dict[str, str]:
-    """source → document id for sources indexed in the build at `path`."""
-    from whoosh import index as whoosh_index
-
-    from kb.schema import DOCUMENTS, document_schema
-
-    ix = whoosh_index.open_dir(str(path), indexname=DOCUMENTS, schema=document_schema())
-    with ix.searcher() as s:
-        return {src: f["id"] for src in sources if (f := s.document(source=src))}
-
-
-def _count_passages(path, shards: int) -> int:
-    """Live passages in a build."""
-    from whoosh import index as whoosh_index
-
-    from kb.schema import passage_schema, shard_name
-
-    return sum(whoosh_index.open_dir(str(path), indexname=shard_name(i),
-                                     schema=passage_schema()).doc_count() for i in range(shards))

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from kb.errors import IndexBusy
+from kb.errors import IndexBusy, KBError
 
 try:  # POSIX
     import fcntl
@@ -35,8 +35,12 @@ def _try_lock(fd: int) -> bool:
 @contextlib.contextmanager
 def index_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
     """Hold the index lock; wait up to `wait` seconds, then raise IndexBusy naming the holder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        why = "not a folder" if path.parent.exists() and not path.parent.is_dir() else exc.strerror
+        raise KBError(f"cannot use the index folder {path.parent}: {why or exc}") from exc
     try:
         deadline = time.monotonic() + wait
         while not _try_lock(fd):
@@ -47,8 +51,9 @@ def index_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
                     "wait for it to finish or use --wait SECONDS"
                 )
             time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        with contextlib.suppress(OSError):  # the pid is only shown to a waiting `kb index`
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock

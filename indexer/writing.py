@@ -17,6 +17,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from indexer import faults, workers
 from indexer.fields import document_fields, passage_fields
 from indexer.parsing import parse_or_skip
 from indexer.scan import SourceFile
@@ -52,9 +53,12 @@ def _write_shard(path: Path, shard: int, files: list[SourceFile], counter, paren
     # compound=False: separate segment files are read in place; a compound file is copied into
     # memory by every reader (about 160 MB per thread for the full corpus).
     with ix.writer(limitmb=_LIMIT_MB, compound=False) as writer:  # commits, or cancels on error
-        for sf in files:
+        for i, sf in enumerate(files):
             if parent is not None and os.getppid() != parent:
                 raise SystemExit(1)  # the parent was killed: nobody will publish this build
+            if i == len(files) // 2:
+                faults.point("shard-mid", parent)
+                faults.point("shard-crash")
             doc, skipped = parsed[sf.source] if parsed else parse_or_skip(sf)
             if doc is not None:
                 with writer.group():
@@ -68,19 +72,8 @@ def _write_shard(path: Path, shard: int, files: list[SourceFile], counter, paren
             if counter is not None:
                 with counter.get_lock():
                     counter.value += 1
+    faults.point("shard-commit", parent)
     return result
-
-
-_shared: dict = {}  # set in each worker by _init_worker (shared objects must be inherited)
-
-
-def _init_worker(counter, parent: int) -> None:
-    _shared.update(counter=counter, parent=parent)
-
-
-def _worker(args) -> ShardResult:
-    path, shard, files = args
-    return _write_shard(path, shard, files, _shared["counter"], _shared["parent"], create=True)
 
 
 def _balance(files: list[SourceFile], shards: int) -> list[list[SourceFile]]:
@@ -104,19 +97,15 @@ def _context():
 def write_shards(path: Path, files: list[SourceFile], shards: int, progress=None) -> ShardResult:
     """Create the passage shards of a new build in parallel; returns the merged result."""
     analysis.segmenter()  # loaded before forking, once for all workers
-    ctx = _context()
-    counter = ctx.Value("i", 0)
-    jobs = [(path, i, part) for i, part in enumerate(_balance(files, shards))]
     if shards == 1:
         results = [_write_shard(path, 0, files, None, None, create=True)]
     else:
-        with ctx.Pool(shards, initializer=_init_worker, initargs=(counter, os.getpid())) as pool:
-            pending = pool.map_async(_worker, jobs)
-            while not pending.ready():
-                pending.wait(0.25)
-                if progress:
-                    progress(counter.value, len(files))
-            results = pending.get()
+        ctx = _context()
+        counter = ctx.Value("i", 0)
+        jobs = [(path, i, part, counter, os.getpid(), True)
+                for i, part in enumerate(_balance(files, shards))]
+        tick = (lambda: progress(counter.value, len(files))) if progress else None
+        results = workers.run(_write_shard, jobs, ctx, tick)
     if progress:
         progress(len(files), len(files))
     return _merge(results)
@@ -144,13 +133,24 @@ def write_document_index(path: Path, documents: list[dict], create: bool,
             w.add_document(**fields)
 
 
+def count_passages(path: Path, shards: int) -> int:
+    """Live passages in the shards of a build."""
+    return sum(whoosh_index.open_dir(str(path), indexname=shard_name(i),
+                                     schema=passage_schema()).doc_count() for i in range(shards))
+
+
 def verify(path: Path, shards: int, expected: int) -> None:
     """Refuse a build whose shards do not hold the passages written."""
-    found = sum(whoosh_index.open_dir(str(path), indexname=shard_name(i),
-                                      schema=passage_schema()).doc_count()
-                for i in range(shards))
+    found = count_passages(path, shards)
     if found != expected:
         raise KBError(f"index build incomplete: {found} of {expected} passages written")
+
+
+def doc_ids(path: Path, sources: list[str]) -> dict[str, str]:
+    """source → document id for sources indexed in the build at `path`."""
+    ix = whoosh_index.open_dir(str(path), indexname=DOCUMENTS, schema=document_schema())
+    with ix.searcher() as s:
+        return {src: f["id"] for src in sources if (f := s.document(source=src))}
 
 
 def update_shards(path: Path, shards: int, files: list[SourceFile], parsed: dict,
@@ -163,6 +163,7 @@ def update_shards(path: Path, shards: int, files: list[SourceFile], parsed: dict
             with ix.writer(compound=False) as w:
                 for doc_id in delete_ids:
                     w.delete_by_term("doc", doc_id)
+            faults.point("deleted")
         sizes.append(ix.doc_count())
     target = sizes.index(min(sizes))
     started = time.monotonic()

@@ -4,25 +4,43 @@ from __future__ import annotations
 
 import functools
 import logging
+import pickle
+import struct
 import threading
 import time
 from pathlib import Path
 
 from whoosh.query import And, Term
+from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
 from kb.engine.citations import resolve
 from kb.engine.hits import document_info, load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
-from kb.errors import BadQuery, IndexMissing, NotFound
+from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
 from kb.models import DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
 from kb.records import document_from_record
 from kb.schema import article_key
-from kb.store import Store
+from kb.store import Store, reason
 
 log = logging.getLogger(__name__)
+READ_ERRORS = (CorruptIndexError, OSError, EOFError, struct.error, pickle.UnpicklingError)
+
+
+def _reading(method):
+    """Report a damaged or deleted index file met while answering as IndexCorrupt (503)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except READ_ERRORS as exc:
+            raise IndexCorrupt(f"the index build {self._name} cannot be read ({reason(exc)}): "
+                               "run `kb index --rebuild` to repair it") from exc
+
+    return wrapper
 
 
 class Library:
@@ -35,6 +53,7 @@ class Library:
         self._snap: Snapshot | None = None
         self._name: str | None = None
         self._checked = 0.0
+        self._failed: str | None = None  # the last error logged while opening a newer build
         self._reload = threading.Lock()
 
     def snapshot(self) -> Snapshot:
@@ -45,16 +64,29 @@ class Library:
             if self._reload.acquire(blocking=self._snap is None):
                 try:
                     self._checked = now
-                    name = self.store.current_name()
-                    if self._snap is None or name != self._name:
-                        self._snap = Snapshot(self.store.current(), self.policy)
-                        self._name = self._snap.path.name
+                    self._refresh()
                 finally:
                     self._reload.release()
         if self._snap is None:
             raise IndexMissing(f"no index at {self.store.root}: run `kb index` to build it")
         return self._snap
 
+    def _refresh(self) -> None:
+        """Open the live build if it is not the one open; keep the open one if it cannot be."""
+        try:
+            name = self.store.current_name()
+            if self._snap is not None and name == self._name:
+                return
+            self._snap = Snapshot(self.store.current(), self.policy)
+            self._name = self._snap.path.name
+        except KBError as exc:
+            if self._snap is None:
+                raise
+            if str(exc) != self._failed:  # logged once per new problem, not every second
+                self._failed = str(exc)
+                log.error("still answering from build %s: %s", self._name, exc)
+
+    @_reading
     def warm(self, terms: int = 2000) -> None:
         """Load what first queries would otherwise wait for: texts and the commonest postings."""
         snap = self.snapshot()
@@ -62,11 +94,13 @@ class Library:
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
 
+    @_reading
     def search(self, q: str, **params) -> SearchResult:
         """Ranked, cited passages; see SearchParams for the parameters."""
         return search_mod.search(self.snapshot(), search_mod.SearchParams(q, **params),
                                  self.policy)
 
+    @_reading
     def passage(self, passage_id: str) -> Hit:
         """One passage by id, as a Hit with its citation and document."""
         snap = self.snapshot()
@@ -75,6 +109,7 @@ class Library:
             raise NotFound(f"no passage with id {passage_id!r}")
         return make_hit(snap, docnum, 0.0, [], "id")
 
+    @_reading
     def cite(self, ref: str, versions: str = "current", as_of: str | None = None) -> Hit:
         """Resolve a citation such as 选举法第三十条第二款 to its passage (NotFound otherwise)."""
         snap = self.snapshot()
@@ -90,6 +125,7 @@ class Library:
         n, c = found[0]
         return make_hit(snap, n, 1.0, [], "citation", c.paragraph)
 
+    @_reading
     def document(self, doc_id: str) -> DocumentView:
         """A document with all its passages, its work's versions and its version's other parts."""
         snap = self.snapshot()
@@ -107,6 +143,7 @@ class Library:
                            and r["id"] != doc_id and not r.get("duplicate_of")])
         return DocumentView(document_from_record(rec, passages), versions, parts)
 
+    @_reading
     def article_in(self, doc_id: str, article: int, suffix: int = 0) -> Passage:
         """The passage of article `article` (之`suffix`) in `doc_id`, for switching versions."""
         snap = self.snapshot()
@@ -118,6 +155,7 @@ class Library:
             raise NotFound(f"document {doc_id!r} has no article {article_key(article, suffix)}")
         return load_passage(snap, nums[0])
 
+    @_reading
     def version(self, doc_id: str) -> VersionInfo:
         """Where one document stands among its work's versions (status and validity dates)."""
         snap = self.snapshot()
@@ -126,12 +164,14 @@ class Library:
             raise NotFound(f"no document with id {doc_id!r}")
         return _version_info(snap.docs.records[row])
 
+    @_reading
     def facets(self) -> dict:
         """Kinds and regions present, with document counts (for the page's filters)."""
         docs = self.snapshot().docs
         count = lambda col, names: {n: int((col == i).sum()) for i, n in enumerate(names) if n}  # noqa: E731
         return {"kinds": count(docs.kind, docs.kinds), "regions": count(docs.region, docs.regions)}
 
+    @_reading
     def health(self) -> dict:
         """Which build is live and how big it is."""
         snap = self.snapshot()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,13 @@ class Store:
             name = self.pointer.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
+        except OSError as exc:  # an unreadable folder or file
+            raise IndexCorrupt(f"cannot read {self.pointer}: {reason(exc)}") from exc
+        except ValueError:  # not UTF-8
+            name = "/"
+        if name and (name.startswith(".") or "/" in name or "\\" in name or len(name) > 200):
+            raise IndexCorrupt(f"{self.pointer} is damaged (it names no build): "
+                               "run `kb index` to repair it")
         return name or None
 
     def current(self) -> Path:
@@ -60,21 +69,71 @@ class Store:
 
     def meta(self, build: Path | None = None) -> dict:
         """The meta.json of a build (default: the live one)."""
-        path = (build or self.current()) / META
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise IndexCorrupt(f"cannot read {path}: {exc}") from exc
+        return read_meta(build or self.current())
 
-    def publish(self, name: str) -> None:
-        """Make build `name` the live one, atomically (readers see the old or the new, never half)."""
+    def publish(self, name: str, before_swap: Callable[[], None] | None = None) -> None:
+        """Make build `name` the live one, atomically (readers see the old or the new, never half).
+
+        `before_swap` runs once the new pointer is written beside the old one (a test hook).
+        """
         tmp = self.root / f".CURRENT.{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(name + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.pointer)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(name + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            if before_swap:
+                before_swap()
+            os.replace(tmp, self.pointer)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         _fsync_dir(self.root)
+
+
+def read_meta(build: Path) -> dict:
+    """The meta.json of the build at `build`; IndexCorrupt when it is missing or garbage."""
+    path = build / META
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"cannot read {path}: {reason(exc)}: "
+                           "run `kb index --rebuild` to repair it") from exc
+    if not isinstance(meta, dict):
+        raise IndexCorrupt(f"{path} is damaged: run `kb index --rebuild` to repair it")
+    return meta
+
+
+def check_files(build: Path, meta: dict) -> None:
+    """IndexCorrupt unless every index file listed in meta.json is there, whole and unchanged."""
+    for name, (size, crc) in (meta.get("segments") or {}).items():
+        try:
+            found = (build / name).stat().st_size
+            if found == size and file_crc(build / name) != crc:
+                found = "checksum mismatch"
+        except OSError as exc:
+            found = exc.strerror or "unreadable"
+        if found != size:
+            shown = f"{found} bytes instead of {size}" if isinstance(found, int) else found
+            raise IndexCorrupt(f"index build {build.name} is damaged ({name}: {shown}): "
+                               "run `kb index` to repair it")
+
+
+def file_crc(path: Path) -> int:
+    """CRC-32 of a file's bytes (about 1 s per GB)."""
+    crc = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            crc = zlib.crc32(block, crc)
+    return crc
+
+
+def reason(exc: BaseException) -> str:
+    """The human part of an exception: an OSError's strerror and file name, else its text."""
+    strerror, filename = getattr(exc, "strerror", None), getattr(exc, "filename", None)
+    if strerror:
+        return f"{strerror}: {Path(filename).name}" if filename else strerror
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _fsync_dir(path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -16,7 +15,7 @@ from whoosh.searching import Searcher
 from kb.engine.doctable import DocTable
 from kb.engine.policy import POLICY, Policy
 from kb.engine.postings import FieldPostings
-from kb.errors import IndexCorrupt
+from kb.errors import IndexCorrupt, KBError
 from kb.query.aliases import AliasTable
 from kb.schema import (
     DOCUMENT_TITLE,
@@ -27,7 +26,7 @@ from kb.schema import (
     passage_schema,
     shard_name,
 )
-from kb.store import META
+from kb.store import check_files, read_meta
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,8 @@ def _open(path: Path, name: str, schema):
     try:
         return whoosh_index.open_dir(str(path), indexname=name, schema=schema)
     except Exception as exc:  # Whoosh raises several types for missing or damaged files
-        raise IndexCorrupt(f"cannot open the {name} index in {path}: {exc}") from exc
+        raise IndexCorrupt(f"cannot open the {name} index in {path}: {exc}: "
+                           "run `kb index --rebuild` to repair it") from exc
 
 
 class Snapshot:
@@ -45,9 +45,6 @@ class Snapshot:
     def __init__(self, path: Path, policy: Policy = POLICY):
         started = time.monotonic()
         self.path = path
-        shards = int(json.loads((path / META).read_text(encoding="utf-8")).get("shards", 1))
-        self.shards = [_open(path, shard_name(i), passage_schema()) for i in range(shards)]
-        self.documents_ix = _open(path, DOCUMENTS, document_schema())
         self._local = threading.local()
         self._open: list = []  # every reader and searcher opened, closed together by close()
         self._open_lock = threading.Lock()
@@ -56,6 +53,25 @@ class Snapshot:
         self._first: np.ndarray | None = None
         self._regions: tuple[str, ...] | None = None
         self._texts_lock = threading.Lock()
+        try:
+            self._load(policy)
+        except Exception as exc:
+            self.close()
+            if isinstance(exc, (KBError, MemoryError)):
+                raise
+            # Damaged files surface as struct, pickle, array or Unicode errors while loading.
+            raise IndexCorrupt(f"cannot open index build {path.name} ({type(exc).__name__}: "
+                               f"{exc}): run `kb index --rebuild` to repair it") from exc
+        log.info("opened %s: %d passages, %d documents in %.2fs", path.name, self.live_count,
+                 len(self.docs.ids), time.monotonic() - started)
+
+    def _load(self, policy: Policy) -> None:
+        """Open the Whoosh indexes of the build and load the arrays scoring needs."""
+        meta = read_meta(self.path)
+        check_files(self.path, meta)
+        self.shards = [_open(self.path, shard_name(i), passage_schema())
+                       for i in range(int(meta.get("shards", 1)))]
+        self.documents_ix = _open(self.path, DOCUMENTS, document_schema())
         preader = self._keep(self.passage_reader())
         dreader = self._keep(self.documents_ix.reader())
         docs = [(n, fields["record"]) for n, fields in dreader.iter_docs()]
@@ -77,8 +93,6 @@ class Snapshot:
                                    self._lengths(dreader, DOCUMENT_TITLE, self.doc_row.size),
                                    self.doc_row >= 0, k1=policy.k1, b=policy.b_title)
         self.live_count = int(self.alive.sum())
-        log.info("opened %s: %d passages, %d documents in %.2fs", path.name, self.live_count,
-                 len(self.docs.ids), time.monotonic() - started)
 
     def _passage_rows(self, reader) -> np.ndarray:
         """Document row of every passage docnum (-1 for deleted or orphaned passages)."""
