@@ -29,7 +29,7 @@ class Policy:
     work_boost: float = 3.0  # documents of a work the query names (监督法 专题询问)
     pair_boost: float = 0.5  # top passages containing adjacent query words as written, per pair
     marked_boost: float = 1.3  # a passage containing a “marked” term of the query
-    per_document: int = 3  # at most this many passages of one document on the first page
+    per_document: int = 5  # at most this many passages of one document on the first page
     page: int = 10  # the first page, which grouping keeps varied
     candidates: int = 400  # top passages considered for grouping and paging
 
