@@ -546,3 +546,34 @@ def test_real_server_never_writes_reads_paths_or_debugs(pristine, tmp_path):
                 assert conn.getresponse().status == 405, (method, path)
                 conn.close()
     assert _tree(settings.index_dir, settings.corpus_dirs[0]) == before
+
+
+def test_text_and_heading_postings_read_at_once_by_two_threads(pristine):
+    from kb.engine.snapshot import Snapshot
+
+    snap = Snapshot(Store(pristine[0].index_dir).current())
+    fields = {}
+    for fp in (snap.text, snap.heading):
+        terms = [t.decode() for _f, t in fp.reader.most_frequent_terms(fp.field, 200)]
+        fields[fp] = {t: fp.get(t)[0].tolist() for t in terms}
+        fp._cache.clear()
+        fp._size, fp._max = 0, 1  # nothing stays cached: every get reads the index
+    errors: list[str] = []
+
+    def read(fp, expected: dict) -> None:
+        end = time.monotonic() + 1.5
+        while time.monotonic() < end:
+            for term, ids in expected.items():
+                try:
+                    if fp.get(term)[0].tolist() != ids:
+                        errors.append(f"{fp.field} {term}: other postings")
+                except Exception as exc:  # noqa: BLE001 - a garbled read fails in many ways
+                    errors.append(f"{fp.field} {term}: {type(exc).__name__}")
+
+    threads = [threading.Thread(target=read, args=item) for item in fields.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    snap.close()
+    assert errors == []

@@ -59,7 +59,6 @@ class Snapshot:
             self.close()
             if isinstance(exc, (KBError, MemoryError)):
                 raise
-            # Damaged files surface as struct, pickle, array or Unicode errors while loading.
             raise IndexCorrupt(f"cannot open index build {path.name} ({type(exc).__name__}: "
                                f"{exc}): run `kb index --rebuild` to repair it") from exc
         log.info("opened %s: %d passages, %d documents in %.2fs", path.name, self.live_count,
@@ -86,7 +85,9 @@ class Snapshot:
         self.text = FieldPostings(preader, PASSAGE_TEXT,
                                   self._lengths(preader, PASSAGE_TEXT, self.size), self.alive,
                                   k1=policy.k1, b=policy.b_text)
-        self.heading = FieldPostings(preader, PASSAGE_HEADING,
+        # Its own reader: fields read under separate locks must not share file handles.
+        hreader = self._keep(self.passage_reader())
+        self.heading = FieldPostings(hreader, PASSAGE_HEADING,
                                      self._lengths(preader, PASSAGE_HEADING, self.size), self.alive,
                                      k1=policy.k1, b=policy.b_heading)
         self.title = FieldPostings(dreader, DOCUMENT_TITLE,
