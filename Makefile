@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install serve index test test-fast browser-deps lint fmt bench load eval check audit clean
+.PHONY: install serve index test test-fast browser-deps lint fmt bench load soak faults eval check audit clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ bench: install
 
 load: install
 	$(BIN)/python bench/load.py
+
+## Bounded loopback soak of `kb serve` on the configured index: p95 per minute, RSS growth.
+SOAK_MINUTES ?= 10
+soak: install
+	$(BIN)/python bench/soak.py --minutes $(SOAK_MINUTES)
+
+## kill -9 `kb index` at every fault point and at random moments, on a larger corpus copy.
+faults: install
+	$(BIN)/python bench/faults.py
 
 lint: install
 	$(BIN)/ruff check .
