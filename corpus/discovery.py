@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corpus.loaders import SUPPORTED_SUFFIXES
+from corpus.text import readable_path
 from kb.models import Skipped
 
 log = logging.getLogger(__name__)
@@ -21,9 +22,9 @@ DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm", ".do
 def relative_source(path: Path, root: Path) -> str:
     """The corpus-relative, "/"-separated source of `path` (its name when outside `root`)."""
     try:
-        return path.relative_to(root).as_posix()
+        return readable_path(path.relative_to(root).as_posix())
     except ValueError:
-        return path.name
+        return readable_path(path.name)
 
 
 def discover_files(folders: list[Path] | tuple[Path, ...], skipped: list[Skipped] | None = None
@@ -87,3 +88,5 @@ def _walk(folder: Path, root: Path, seen: set[tuple[int, int]],
             yield from _walk(path, root, seen, skipped)
         elif is_file and _wanted(path, root, skipped):
             yield root, path
+        elif not is_file and entry.is_symlink() and path.suffix.lower() in DOCUMENT_SUFFIXES:
+            skipped.append(Skipped(relative_source(path, root), "broken symbolic link"))

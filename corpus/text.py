@@ -14,6 +14,15 @@ def normalize_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def readable_path(text: str) -> str:
+    """A path as valid Unicode: undecodable bytes of a name (kept as surrogates) become U+FFFD."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # the bytes the name had on disk
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
 @dataclass(frozen=True)
 class Line:
     """One paragraph of source text.

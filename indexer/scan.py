@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.collection import discover_files
+from corpus.discovery import relative_source
 from kb.models import Skipped
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,24 @@ def scan(folders: tuple[Path, ...]) -> tuple[dict[str, SourceFile], list[Skipped
             skipped.append(entry)
             continue
         root, path = entry
-        source = path.relative_to(root).as_posix()
+        source = relative_source(path, root)
         if source in files:
             skipped.append(Skipped(source, f"same relative path already indexed from {files[source].root}"))
             continue
         try:
-            data = path.read_bytes()
+            digest, size = _sha256(path)
         except OSError as exc:
             skipped.append(Skipped(source, f"cannot read file: {exc.strerror or exc}"))
             continue
-        files[source] = SourceFile(root, path, source, hashlib.sha256(data).hexdigest(), len(data))
+        files[source] = SourceFile(root, path, source, digest, size)
     return files, skipped
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    """Hex sha256 and size of a file, read in blocks (an enormous file never sits in memory)."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size

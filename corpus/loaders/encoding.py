@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 
 from kb.errors import UnreadableDocument
 
@@ -36,6 +37,24 @@ def _looks_binary(data: bytes) -> bool:
     return control > len(sample) * 0.01
 
 
+# What Chinese official text is made of: ASCII, CJK ideographs, CJK and full-width punctuation.
+_PLAIN = re.compile(r"[\t\n\r\f\x20-\x7e\u2000-\u206f\u3000-\u303f\u3400-\u4dbf"
+                    r"\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) when NUL-rich data is really UTF-16 saved without a byte-order mark."""
+    sample = data[:65536]
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample[:len(sample) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue  # e.g. cut inside a surrogate pair, or not UTF-16 at all
+        if text and len(_PLAIN.findall(text)) >= 0.98 * len(text):
+            return data.decode(codec, errors="replace"), codec
+    return None
+
+
 def canonical_charset(label: str | None) -> str | None:
     """Map a declared charset label to a Python codec name (GB family → gb18030), or None."""
     label = (label or "").strip().strip("\"'").lower()
@@ -60,7 +79,10 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> tuple
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16"
     if _looks_binary(data):
-        raise UnreadableDocument(source, "binary data, not text")
+        found = _utf16_without_bom(data)
+        if found is None:
+            raise UnreadableDocument(source, "binary data, not text")
+        return found
     charset = canonical_charset(declared)
     if charset == "gb18030":
         return data.decode("gb18030", errors="replace"), "gb18030"

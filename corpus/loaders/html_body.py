@@ -8,6 +8,7 @@ from html import unescape
 
 from bs4.element import Comment, NavigableString, PreformattedString, Tag
 
+from corpus.loaders.html_sizes import measure
 from corpus.text import Line, normalize_line
 
 logger = logging.getLogger(__name__)
@@ -60,18 +61,36 @@ def strip_chrome(body: Tag) -> None:
         comment.extract()
     for tag in body.find_all(_DROP_TAGS):
         tag.extract()
-    total = max(cjk_count(body.get_text()), 1)
-    for tag in body.find_all(True):
-        if tag.parent is None or tag.name in ("html", "body"):
-            continue  # already removed with an ancestor
+    # Counted before any removal: a tag's subtree is still whole when its turn comes.
+    cjk = measure(body).cjk
+    total = max(cjk[id(body)], 1)
+    removed: set[int] = set()
+    for tag in body.find_all(True):  # document order: a tag's parent comes before it
+        if tag.parent is None or id(tag.parent) in removed:
+            removed.add(id(tag))  # already removed with an ancestor
+            continue
+        if tag.name in ("html", "body"):
+            continue
         chrome = tag.name in _CHROME_TAGS or bool(_name_words(tag) & _NOISE_WORDS)
-        if _is_hidden(tag) or (chrome and cjk_count(tag.get_text()) < 0.3 * total):
+        if _is_hidden(tag) or (chrome and cjk[id(tag)] < 0.3 * total):
             tag.extract()
+            removed.add(id(tag))
 
 
-def _link_density(tag: Tag) -> float:
-    text = len(tag.get_text(strip=True)) or 1
-    return sum(len(a.get_text(strip=True)) for a in tag.find_all("a")) / text
+def _leaves(body: Tag) -> list[Tag]:
+    """Paragraph-like tags with none inside them, in one pass over their ancestors.
+
+    (Asking each tag `find(_LEAF_TAGS)` walks to its last descendant every time, which takes
+    minutes on a page of 10,000 nested <div>s.)
+    """
+    tags = body.find_all(_LEAF_TAGS)
+    holders: set[int] = set()  # tags with a paragraph-like tag inside
+    for tag in tags:
+        for parent in tag.parents:
+            if id(parent) in holders:
+                break  # its ancestors are marked already
+            holders.add(id(parent))
+    return [tag for tag in tags if id(tag) not in holders]
 
 
 def find_container(body: Tag) -> Tag:
@@ -82,10 +101,9 @@ def find_container(body: Tag) -> Tag:
         if tag is not None:
             scores[id(tag)] = (tag, scores.get(id(tag), (tag, 0.0))[1] + value)
 
-    for leaf in body.find_all(_LEAF_TAGS):
-        if leaf.find(_LEAF_TAGS) is not None:
-            continue
-        n = cjk_count(leaf.get_text())
+    sizes = measure(body.parent or body)  # scored blocks reach up to the leaves' grandparents
+    for leaf in _leaves(body):
+        n = sizes.cjk[id(leaf)]
         if n < 4:
             continue
         if leaf.find("br") is not None:
@@ -96,7 +114,7 @@ def find_container(body: Tag) -> Tag:
         return body
     best, best_score = body, -1.0
     for tag, raw in scores.values():
-        score = raw * (1 - min(_link_density(tag), 1.0))
+        score = raw * (1 - min(sizes.link_density(tag), 1.0))
         words = _name_words(tag)
         score *= 0.5 if words & _NOISE_WORDS else 1.0
         score *= 1.25 if any(_CONTENT_NAMES.search(w) for w in words) else 1.0
@@ -105,11 +123,20 @@ def find_container(body: Tag) -> Tag:
     return best
 
 
-def _block_of(node: NavigableString, stop: Tag) -> Tag:
+def _block_of(node: NavigableString, stop: Tag, known: dict[int, Tag]) -> Tag:
+    """The nearest block around `node` (inline tags passed on the way remember it in `known`)."""
+    inline: list[Tag] = []
+    found = stop
     for parent in node.parents:
         if parent is stop or parent.name in BLOCK_TAGS:
-            return parent
-    return stop
+            found = parent
+            break
+        if id(parent) in known:
+            found = known[id(parent)]
+            break
+        inline.append(parent)
+    known.update((id(tag), found) for tag in inline)
+    return found
 
 
 def _level(block: Tag, title_el: Tag | None) -> int | None:
@@ -123,6 +150,7 @@ def extract_lines(container: Tag, title_el: Tag | None = None) -> list[Line]:
     lines: list[Line] = []
     buf: list[str] = []
     block: Tag | None = None
+    known: dict[int, Tag] = {}
 
     def flush() -> None:
         text = normalize_line("".join(buf))
@@ -137,7 +165,7 @@ def extract_lines(container: Tag, title_el: Tag | None = None) -> list[Line]:
             continue
         if isinstance(node, PreformattedString):
             continue  # comments, doctype, CDATA …
-        owner = _block_of(node, container)
+        owner = _block_of(node, container, known)
         if owner is not block:
             flush()
             block = owner
