@@ -60,8 +60,19 @@ def write_meta(path: Path, settings: Settings, files: dict[str, str], stats) -> 
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(json.dumps(meta, ensure_ascii=False, indent=1))
         f.flush()
-        os.fsync(f.fileno())  # on disk before CURRENT can name this build
+        os.fsync(f.fileno())
     os.replace(tmp, path / META)
+    _sync(path)  # every file on disk before CURRENT can name this build (a power cut)
+
+
+def _sync(path: Path) -> None:
+    """fsync the index files of a build and the folder itself."""
+    for item in [*_index_files(path), path]:
+        fd = os.open(item, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _index_files(path: Path) -> list[Path]:
