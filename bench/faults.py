@@ -50,12 +50,15 @@ class Run:
         self.settings = load_settings({}, corpus_dirs=(root / "corpus",),
                                       index_dir=root / "index")
         self.store = Store(self.settings.index_dir)
+        self.outcomes: list[str] = []  # old live | new live | finished, per kill
         self.env = {k: v for k, v in os.environ.items() if k != "KB_FAULT_POINT"}
         self.env |= {"KB_CORPUS_DIR": str(root / "corpus"), "KB_INDEX_DIR": str(root / "index")}
         # three rare characters (CJK extension A) per marker word, none shared between words
         self.words = iter("".join(chr(0x3400 + 3 * i + k) for k in range(3)) for i in range(2000))
         self.word = self.mark()
         self.full_s, _ = self.timed_index("--rebuild")
+        self.word = self.mark()
+        self.update_s, _ = self.timed_index()
         self.before = self.answers()
 
     def mark(self) -> str:
@@ -78,15 +81,16 @@ class Run:
         env = self.env | ({"KB_FAULT_POINT": fault} if fault else {})
         return subprocess.Popen([sys.executable, "-m", "cli", "index", "--quiet", *args],
                                 cwd=REPO, env=env, start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def timed_index(self, *args: str) -> tuple[float, str]:
+        """Run `kb index ARGS` to completion: (seconds, full | incremental | unchanged)."""
         began = time.monotonic()
         proc = self.start(*args)
-        _out, err = proc.communicate(timeout=1800)
+        out, err = proc.communicate(timeout=1800)
         if proc.returncode:
             raise RuntimeError(f"kb index {' '.join(args)} failed: {err.decode()}")
-        return time.monotonic() - began, err.decode()
+        return time.monotonic() - began, out.decode().split(" ", 1)[0]
 
     def kill(self, args: list[str], fault: str | None,
              delay: float | None) -> tuple[int, float, int]:
@@ -106,6 +110,7 @@ class Run:
         finally:
             if group_members(proc.pid):
                 os.killpg(proc.pid, signal.SIGKILL)
+            proc.stdout.close()
             proc.stderr.close()
 
     def scenario(self, mode: str, fault: str | None, delay: float | None) -> list[str]:
@@ -121,7 +126,7 @@ class Run:
             problems.append("the old build answers differently")
         if swapped and not (self.finds(word) and self.answers() == self.before):
             problems.append("the new build is not whole")
-        seconds, _err = self.timed_index()
+        seconds, next_mode = self.timed_index()
         self.word = word
         if not self.finds(word) or self.finds(old_word) or self.answers() != self.before:
             problems.append("the next kb index gave wrong answers")
@@ -131,8 +136,9 @@ class Run:
         check_files(self.store.current(), self.store.meta())
         where = fault or f"after {delay:.2f}s"
         state = "finished" if code == 0 else ("new live" if swapped else "old live")
-        print(f"{mode:<12} {where:<18} {state:<9} workers gone {gone:5.2f}s  "
-              f"next kb index {seconds:5.1f}s  {'; '.join(problems) or 'ok'}", flush=True)
+        print(f"{mode:<12} {where:<18} {state:<9} workers gone {gone:5.2f}s  next kb index "
+              f"{next_mode:<11} {seconds:5.1f}s  {'; '.join(problems) or 'ok'}", flush=True)
+        self.outcomes.append(state)
         return problems
 
 
@@ -160,17 +166,20 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="kb-faults-"))
     try:
         run = Run(root, args.files, args.seed)
-        print(f"{args.files} files in {root}; a full build takes {run.full_s:.1f}s", flush=True)
+        print(f"{args.files} files in {root}; `kb index --rebuild` takes {run.full_s:.1f}s, "
+              f"an update {run.update_s:.1f}s", flush=True)
         problems = [p for point in FULL for p in run.scenario("full", point, None)]
         problems += [p for point in INCREMENTAL for p in run.scenario("incremental", point, None)]
         rng = random.Random(args.seed)
         for i in range(args.random):
             mode = "full" if i % 2 == 0 else "incremental"
-            delay = rng.uniform(0.5, run.full_s if mode == "full" else 4.0)
+            delay = rng.uniform(0.3, 0.9 * (run.full_s if mode == "full" else run.update_s))
             problems += run.scenario(mode, None, delay)
-        kills = len(FULL) + len(INCREMENTAL) + args.random
-        print(f"{kills} kills ({len(FULL) + len(INCREMENTAL)} fault points, {args.random} random "
-              f"moments): {len(problems)} problems")
+        counts = {s: run.outcomes.count(s) for s in ("old live", "new live", "finished")}
+        print(f"{len(run.outcomes)} runs of kb index ({len(FULL) + len(INCREMENTAL)} fault points, "
+              f"{args.random} random moments): killed before the swap {counts['old live']}, "
+              f"after it {counts['new live']}, finished first {counts['finished']}; "
+              f"{len(problems)} problems")
         return 1 if problems else 0
     finally:
         if not args.keep:
