@@ -83,6 +83,8 @@ def minute_rows(began: float, tally: Tally, rss: list[tuple[float, float]]) -> l
         lo, hi = began + 60 * m, began + 60 * (m + 1)
         lat = sorted(s for t, s in tally.done if lo <= t < hi)
         span = min(hi, last) - lo
+        if span < 10 and m:  # the last few seconds: too few requests for percentiles
+            continue
         mem = [mb for t, mb in rss if t < hi] or [0.0]
         rows.append({"minute": m + 1, "requests": len(lat), "rps": len(lat) / max(span, 1e-9),
                      "p50": _pick(lat, 0.5), "p95": _pick(lat, 0.95), "p99": _pick(lat, 0.99),
@@ -125,7 +127,9 @@ def main() -> int:
     with Server(index_dir, workers=args.workers, threads=args.threads) as server:
         print(f"kb serve pid {server.pid} on {HOST}:{server.port} (ready in {server.ready_s:.1f}s)",
               flush=True)
-        run(server.port, paths, args.concurrency, args.warmup, Tally(budget=args.max_requests))
+        warmup = Tally(budget=args.max_requests)
+        run(server.port, paths, args.concurrency, args.warmup, warmup)
+        print(f"warm-up: {len(warmup.done)} requests, {len(warmup.errors)} errors", flush=True)
         tally, rss, stop = Tally(budget=args.max_requests), [], threading.Event()
         sampler = threading.Thread(target=sample_rss, args=(server.pid, stop, rss))
         sampler.start()
@@ -135,7 +139,7 @@ def main() -> int:
         sampler.join()
         rss.append((time.monotonic(), server_usage(server.pid)["rss_mb"]))
     report(minute_rows(began, tally, rss), rss, tally)
-    return 1 if tally.errors else 0
+    return 1 if tally.errors or warmup.errors else 0
 
 
 def run(port: int, paths: list[str], concurrency: int, seconds: float, tally: Tally) -> None:
