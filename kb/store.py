@@ -46,7 +46,7 @@ class Store:
         except FileNotFoundError:
             return None
         except OSError as exc:  # an unreadable folder or file
-            raise IndexCorrupt(f"cannot read {self.pointer}: {reason(exc)}") from exc
+            raise IndexCorrupt(f"cannot read {self.pointer}: {exc.strerror or exc}") from exc
         except ValueError:  # not UTF-8
             name = "/"
         if name and (name.startswith(".") or "/" in name or "\\" in name or len(name) > 200):

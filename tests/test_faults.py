@@ -31,6 +31,7 @@ from conftest import copy_sources
 from cli import main as kb_main
 from indexer.build import build_index
 from kb.config import load_settings
+from kb.errors import IndexCorrupt
 from kb.library import Library
 from kb.store import Store, check_files
 
@@ -76,9 +77,9 @@ def env_for(settings, **extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def started(args: list[str], env: dict, **kw):
+def started(args: list[str], env: dict, prefix: tuple[str, ...] = (), **kw):
     """`kb ARGS` in a new session; the whole process group is killed on the way out."""
-    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=REPO, env=env,
+    proc = subprocess.Popen([*prefix, sys.executable, "-m", "cli", *args], cwd=REPO, env=env,
                             start_new_session=True, **kw)
     try:
         yield proc
@@ -91,9 +92,11 @@ def started(args: list[str], env: dict, **kw):
                 stream.close()
 
 
-def run_kb(args: list[str], env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_kb(args: list[str], env: dict, timeout: float = 120,
+           prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """Run `kb ARGS` to completion; (returncode, stdout, stderr)."""
-    with started(args, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+    with started(args, env, prefix, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                 text=True) as proc:
         out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
@@ -244,6 +247,21 @@ def test_damaged_index_gives_one_line_and_kb_index_repairs_it(pristine, tmp_path
     assert_clean(Store(settings.index_dir))
 
 
+def test_a_running_library_keeps_its_build_when_a_newer_one_is_damaged(pristine, tmp_path):
+    settings = damaged_copy(pristine, tmp_path, "CURRENT names a missing build")
+    store, old = Store(settings.index_dir), Store(pristine[0].index_dir).current_name()
+    store.publish(old)
+    library = Library(settings.index_dir, recheck_seconds=0)
+    assert library.health()["build"] == old
+    shutil.copytree(store.builds / old, store.builds / "newer")
+    os.truncate(_first(store.builds / "newer", "passages0_*.pst"), 10)
+    store.publish("newer")
+    assert library.health()["build"] == old
+    assert [h.id for h in library.search(QUERIES[0], limit=5).hits] == pristine[1][QUERIES[0]]
+    with pytest.raises(IndexCorrupt, match="newer is damaged"):
+        Library(settings.index_dir).search(QUERIES[0])  # a new process cannot open it
+
+
 def test_damage_through_the_real_cli(pristine, tmp_path):
     settings = damaged_copy(pristine, tmp_path, "segment file truncated")
     done = run_kb(["search", "选举法第三十条"], env_for(settings))
@@ -259,15 +277,34 @@ def test_damage_through_the_real_cli(pristine, tmp_path):
         assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder")
-def test_unreadable_index_folder(pristine, tmp_path):  # pragma: no cover - CI runs as root
-    settings = damaged_copy(pristine, tmp_path, "meta.json garbage")
+def _permissions_apply() -> tuple[str, ...]:
+    """A command prefix under which file permissions apply (root gives up its override)."""
+    if os.geteuid() != 0:
+        return ()
+    if not shutil.which("setpriv"):
+        pytest.skip("root without setpriv reads any folder")
+    caps = "-dac_override,-dac_read_search"
+    return ("setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}")
+
+
+def test_unreadable_index_folder(pristine, tmp_path):
+    prefix = _permissions_apply()
+    settings = damaged_copy(pristine, tmp_path, "CURRENT names a missing build")
+    Store(settings.index_dir).publish(Store(pristine[0].index_dir).current_name())  # undamaged
     settings.index_dir.chmod(0)
     try:
-        result = kb_cli(settings, "search", "代表")
-        assert result.exit_code == 1 and result.stderr.startswith("error: cannot read")
+        expected = {("search", "代表"): f"cannot read {settings.index_dir}/CURRENT",
+                    ("index", "--quiet"): f"cannot use the index folder {settings.index_dir}",
+                    ("serve", "--host", HOST, "--port", "0", "--quiet"):  # it tries to build one
+                        f"cannot use the index folder {settings.index_dir}"}
+        for args, message in expected.items():
+            done = run_kb(list(args), env_for(settings), timeout=60, prefix=prefix)
+            last = done.stderr.splitlines(keepends=True)[-1]
+            assert (done.returncode, last) == (1, f"error: {message}: Permission denied\n")
+            assert "Traceback" not in done.stderr and (args[0] == "serve" or last == done.stderr)
     finally:
         settings.index_dir.chmod(0o755)
+    assert answers(settings.index_dir) == pristine[1]
 
 
 # ---- a real `kb serve` --------------------------------------------------------------------------
