@@ -15,7 +15,7 @@ from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
 from kb.engine.citations import resolve
-from kb.engine.hits import document_info, load_passage, make_hit
+from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
@@ -27,11 +27,11 @@ from kb.store import Store, reason
 
 log = logging.getLogger(__name__)
 READ_ERRORS = (CorruptIndexError, OSError, EOFError, struct.error, pickle.UnpicklingError)
+RETRY_SECONDS = 30.0  # a published build that could not be opened is tried again after this
 
 
 def _reading(method):
     """Report a damaged or deleted index file met while answering as IndexCorrupt (503)."""
-
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
@@ -39,7 +39,6 @@ def _reading(method):
         except READ_ERRORS as exc:
             raise IndexCorrupt(f"the index build {self._name} cannot be read ({reason(exc)}): "
                                "run `kb index --rebuild` to repair it") from exc
-
     return wrapper
 
 
@@ -53,7 +52,7 @@ class Library:
         self._snap: Snapshot | None = None
         self._name: str | None = None
         self._checked = 0.0
-        self._failed: str | None = None  # the last error logged while opening a newer build
+        self._failed: tuple[str | None, float] = (None, 0.0)  # a build that failed to open, when
         self._reload = threading.Lock()
 
     def snapshot(self) -> Snapshot:
@@ -73,18 +72,20 @@ class Library:
 
     def _refresh(self) -> None:
         """Open the live build if it is not the one open; keep the open one if it cannot be."""
+        name = None
         try:
             name = self.store.current_name()
-            if self._snap is not None and name == self._name:
+            retry = name != self._failed[0] or time.monotonic() - self._failed[1] > RETRY_SECONDS
+            if self._snap is not None and (name == self._name or not retry):
                 return
             self._snap = Snapshot(self.store.current(), self.policy)
             self._name = self._snap.path.name
         except KBError as exc:
             if self._snap is None:
                 raise
-            if str(exc) != self._failed:  # logged once per new problem, not every second
-                self._failed = str(exc)
+            if name != self._failed[0]:
                 log.error("still answering from build %s: %s", self._name, exc)
+            self._failed = (name, time.monotonic())
 
     @_reading
     def warm(self, terms: int = 2000) -> None:
@@ -197,6 +198,3 @@ def _version_info(r: dict) -> VersionInfo:
     return VersionInfo(r["id"], r["title"], r.get("subtitle"), r.get("version_label") or "",
                        r.get("version_date"), r.get("effective_date"), r["status"],
                        r.get("valid_from"), r.get("valid_to"), r["source"])
-
-
-__all__ = ["Library", "document_info"]
