@@ -155,8 +155,9 @@ def pristine(tmp_path_factory, corpus_dir):
 # ---- kill -9 during `kb index` ----------------------------------------------------------------
 
 KILLS = [("full", "scanned"), ("full", "shard-mid"), ("full", "shard-commit"),
-         ("full", "meta-written"), ("full", "publish-tmp"), ("incremental", "cloned-mid"),
-         ("incremental", "deleted"), ("incremental", "published")]
+         ("full", "documents-written"), ("full", "meta-written"), ("full", "publish-tmp"),
+         ("incremental", "cloned-mid"), ("incremental", "deleted"), ("incremental", "shard-mid"),
+         ("incremental", "published")]
 
 
 @pytest.mark.parametrize("mode, point", KILLS)
