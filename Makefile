@@ -66,34 +66,11 @@ fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Known vulnerabilities in the project's pinned requirements (runtime and dev, with everything
-## they pull in, at the versions installed in .venv). pip-audit asks PyPI's vulnerability data
-## online: when it cannot be reached the target fails and says so, it never passes silently.
-define AUDIT_REQUIREMENTS
-import importlib.metadata as md
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name as key
-todo, seen = [("kb-npc-search", "dev")], {}
-while todo:
-    name, extra = todo.pop()
-    dist = md.distribution(name)
-    if key(name) in seen: continue
-    seen[key(name)] = dist.version
-    for req in map(Requirement, dist.requires or []):
-        if req.marker is None or req.marker.evaluate({"extra": extra}):
-            todo.append((req.name, ""))
-print("\n".join(f"{n}=={v}" for n, v in sorted(seen.items()) if n != "kb-npc-search"))
-endef
-export AUDIT_REQUIREMENTS
-
+## Advisories for every pinned requirement (runtime and dev, with what they pull in, at the
+## versions installed in .venv), from PyPI's vulnerability data; fails when a pin has known
+## vulnerabilities or could not be checked and has a newer release, never passes without looking.
 audit: install
-	$(BIN)/python -m pip install --quiet pip-audit
-	@mkdir -p var
-	$(BIN)/python -c "$$AUDIT_REQUIREMENTS" > var/audit-requirements.txt
-	@$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
-	    -r var/audit-requirements.txt || { echo "make audit: FAILED: a pinned requirement has \
-	known vulnerabilities, or pip-audit could not check them (no vulnerability data \
-	reachable from here): see its messages above" >&2; exit 1; }
+	$(BIN)/python tools/audit.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -46,8 +46,13 @@ def latency(search, queries) -> dict:
         started = time.perf_counter()
         search(j)
         times.append((time.perf_counter() - started) * 1000)
-    return {"mean": sum(times) / len(times), "p50": percentile(times, 50),
-            "p95": percentile(times, 95), "p99": percentile(times, 99), "n": len(times)}
+    return {
+        "mean": sum(times) / len(times),
+        "p50": percentile(times, 50),
+        "p95": percentile(times, 95),
+        "p99": percentile(times, 99),
+        "n": len(times),
+    }
 
 
 def rss_mb() -> float:
@@ -57,17 +62,23 @@ def rss_mb() -> float:
 
 
 def report(name: str, build_s: float, peak_mb: float, size: int, lat: dict, mem: float) -> None:
-    print(f"{name:<9} build {build_s:6.1f} s  peak build RSS {peak_mb:6.0f} MB  index "
-          f"{size / 2**20:6.1f} MB  | query ms mean {lat['mean']:6.1f} p50 {lat['p50']:6.1f} "
-          f"p95 {lat['p95']:6.1f} p99 {lat['p99']:6.1f} (n={lat['n']})  search RSS {mem:.0f} MB",
-          flush=True)
+    print(
+        f"{name:<9} build {build_s:6.1f} s  peak build RSS {peak_mb:6.0f} MB  index "
+        f"{size / 2**20:6.1f} MB  | query ms mean {lat['mean']:6.1f} p50 {lat['p50']:6.1f} "
+        f"p95 {lat['p95']:6.1f} p99 {lat['p99']:6.1f} (n={lat['n']})  search RSS {mem:.0f} MB",
+        flush=True,
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--baseline", action="store_true")
-    ap.add_argument("--baseline-sample", type=int, default=300,
-                    help="queries for the (slow) baseline latency; 0 = all")
+    ap.add_argument(
+        "--baseline-sample",
+        type=int,
+        default=300,
+        help="queries for the (slow) baseline latency; 0 = all",
+    )
     args = ap.parse_args()
     queries = load_judged([EVAL / "stard-train.jsonl", EVAL / "domain-dev.jsonl"])
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
@@ -89,8 +100,10 @@ def main() -> None:
 
 def bench_baseline(tmp: Path, env: dict, queries, sample: int) -> None:
     """Build and query the tutorial stack over the same passages."""
-    code = ("from kb.config import load_settings; from indexer.baseline import build_baseline; "
-            "build_baseline(load_settings())")
+    code = (
+        "from kb.config import load_settings; from indexer.baseline import build_baseline; "
+        "build_baseline(load_settings())"
+    )
     build_s, peak = timed_child([sys.executable, "-c", code], env)
     from indexer.baseline import BaselineSearcher, build_baseline
     from kb.config import load_settings

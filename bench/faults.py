@@ -29,13 +29,41 @@ from kb.library import Library
 from kb.store import Store, check_files
 
 REPO = Path(__file__).resolve().parents[1]
-QUERIES = ("人民代表大会代表的权利", "劳动合同解除", "行政处罚的程序", "环境保护", "选举",
-           "监督", "第三条", "国务院规定")
+QUERIES = (
+    "人民代表大会代表的权利",
+    "劳动合同解除",
+    "行政处罚的程序",
+    "环境保护",
+    "选举",
+    "监督",
+    "第三条",
+    "国务院规定",
+)
 MARKER = "测试/标记法.md"
-FULL = ("locked", "scanned", "shard-mid", "shard-commit", "shards-written", "documents-written",
-        "meta-written", "publish-tmp", "published")
-INCREMENTAL = ("locked", "scanned", "cloned-mid", "cloned", "deleted", "shard-mid",
-               "shard-commit", "documents-written", "meta-written", "publish-tmp", "published")
+FULL = (
+    "locked",
+    "scanned",
+    "shard-mid",
+    "shard-commit",
+    "shards-written",
+    "documents-written",
+    "meta-written",
+    "publish-tmp",
+    "published",
+)
+INCREMENTAL = (
+    "locked",
+    "scanned",
+    "cloned-mid",
+    "cloned",
+    "deleted",
+    "shard-mid",
+    "shard-commit",
+    "documents-written",
+    "meta-written",
+    "publish-tmp",
+    "published",
+)
 
 
 class Run:
@@ -47,8 +75,7 @@ class Run:
             dest = root / "corpus" / src.relative_to(DEFAULT_CORPUS)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest)
-        self.settings = load_settings({}, corpus_dirs=(root / "corpus",),
-                                      index_dir=root / "index")
+        self.settings = load_settings({}, corpus_dirs=(root / "corpus",), index_dir=root / "index")
         self.store = Store(self.settings.index_dir)
         self.outcomes: list[str] = []  # old live | new live | finished, per kill
         self.env = {k: v for k, v in os.environ.items() if k != "KB_FAULT_POINT"}
@@ -79,9 +106,14 @@ class Run:
 
     def start(self, *args: str, fault: str | None = None) -> subprocess.Popen:
         env = self.env | ({"KB_FAULT_POINT": fault} if fault else {})
-        return subprocess.Popen([sys.executable, "-m", "cli", "index", "--quiet", *args],
-                                cwd=REPO, env=env, start_new_session=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return subprocess.Popen(
+            [sys.executable, "-m", "cli", "index", "--quiet", *args],
+            cwd=REPO,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
 
     def timed_index(self, *args: str) -> tuple[float, str]:
         """Run `kb index ARGS` to completion: (seconds, full | incremental | unchanged)."""
@@ -92,8 +124,9 @@ class Run:
             raise RuntimeError(f"kb index {' '.join(args)} failed: {err.decode()}")
         return time.monotonic() - began, out.decode().split(" ", 1)[0]
 
-    def kill(self, args: list[str], fault: str | None,
-             delay: float | None) -> tuple[int, float, int]:
+    def kill(
+        self, args: list[str], fault: str | None, delay: float | None
+    ) -> tuple[int, float, int]:
         """`kb index ARGS` SIGKILLed at `fault` or after `delay` s: status, exit s, orphans."""
         proc = self.start(*args, fault=fault)
         try:
@@ -130,14 +163,18 @@ class Run:
         self.word = word
         if not self.finds(word) or self.finds(old_word) or self.answers() != self.before:
             problems.append("the next kb index gave wrong answers")
-        unfinished = [p.name for p in self.store.builds.iterdir()
-                      if not (p / "meta.json").is_file()]
+        unfinished = [
+            p.name for p in self.store.builds.iterdir() if not (p / "meta.json").is_file()
+        ]
         problems += [f"unfinished build {name} left" for name in unfinished]
         check_files(self.store.current(), self.store.meta())
         where = fault or f"after {delay:.2f}s"
         state = "finished" if code == 0 else ("new live" if swapped else "old live")
-        print(f"{mode:<12} {where:<18} {state:<9} workers gone {gone:5.2f}s  next kb index "
-              f"{next_mode:<11} {seconds:5.1f}s  {'; '.join(problems) or 'ok'}", flush=True)
+        print(
+            f"{mode:<12} {where:<18} {state:<9} workers gone {gone:5.2f}s  next kb index "
+            f"{next_mode:<11} {seconds:5.1f}s  {'; '.join(problems) or 'ok'}",
+            flush=True,
+        )
         self.outcomes.append(state)
         return problems
 
@@ -166,8 +203,11 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="kb-faults-"))
     try:
         run = Run(root, args.files, args.seed)
-        print(f"{args.files} files in {root}; `kb index --rebuild` takes {run.full_s:.1f}s, "
-              f"an update {run.update_s:.1f}s", flush=True)
+        print(
+            f"{args.files} files in {root}; `kb index --rebuild` takes {run.full_s:.1f}s, "
+            f"an update {run.update_s:.1f}s",
+            flush=True,
+        )
         problems = [p for point in FULL for p in run.scenario("full", point, None)]
         problems += [p for point in INCREMENTAL for p in run.scenario("incremental", point, None)]
         rng = random.Random(args.seed)
@@ -176,10 +216,12 @@ def main() -> int:
             delay = rng.uniform(0.3, 0.9 * (run.full_s if mode == "full" else run.update_s))
             problems += run.scenario(mode, None, delay)
         counts = {s: run.outcomes.count(s) for s in ("old live", "new live", "finished")}
-        print(f"{len(run.outcomes)} runs of kb index ({len(FULL) + len(INCREMENTAL)} fault points, "
-              f"{args.random} random moments): killed before the swap {counts['old live']}, "
-              f"after it {counts['new live']}, finished first {counts['finished']}; "
-              f"{len(problems)} problems")
+        print(
+            f"{len(run.outcomes)} runs of kb index ({len(FULL) + len(INCREMENTAL)} fault points, "
+            f"{args.random} random moments): killed before the swap {counts['old live']}, "
+            f"after it {counts['new live']}, finished first {counts['finished']}; "
+            f"{len(problems)} problems"
+        )
         return 1 if problems else 0
     finally:
         if not args.keep:

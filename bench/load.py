@@ -34,8 +34,12 @@ LOCK = threading.Lock()
 
 def query_mix(seed: int = 7) -> list[str]:
     """Request paths: questions, short queries, citations and filtered searches, shuffled."""
-    rows = [json.loads(line) for name in ("domain-dev.jsonl", "stard-train.jsonl")
-            for line in (EVAL_DIR / name).read_text(encoding="utf-8").splitlines() if line]
+    rows = [
+        json.loads(line)
+        for name in ("domain-dev.jsonl", "stard-train.jsonl")
+        for line in (EVAL_DIR / name).read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     rng = random.Random(seed)
     questions = [r["query"] for r in rows if len(r["query"]) > 12]
     short = [r["query"] for r in rows if len(r["query"]) <= 12 and r.get("kind") != "citation"]
@@ -55,8 +59,16 @@ def _path(**params: str) -> str:
     return "/api/search?" + urlencode(params)
 
 
-def client(port: int, paths: list[str], start: int, stop: threading.Event, deadline: float,
-           budget: list[int], out: list[float], errors: list[str]) -> None:
+def client(
+    port: int,
+    paths: list[str],
+    start: int,
+    stop: threading.Event,
+    deadline: float,
+    budget: list[int],
+    out: list[float],
+    errors: list[str],
+) -> None:
     """One keep-alive connection sending requests until the deadline or the request budget."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     i = start
@@ -83,15 +95,28 @@ def client(port: int, paths: list[str], start: int, stop: threading.Event, deadl
     conn.close()
 
 
-
 class Server:
     """`kb serve --port 0` against `index_dir`; the context manager stops it."""
 
-    def __init__(self, index_dir: Path, workers: int | None = None, threads: int | None = None,
-                 timeout: float = 900.0):
+    def __init__(
+        self,
+        index_dir: Path,
+        workers: int | None = None,
+        threads: int | None = None,
+        timeout: float = 900.0,
+    ):
         self.index_dir, self.timeout = index_dir, timeout
-        self.cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())",
-                    "serve", "--host", HOST, "--port", "0", "--quiet"]
+        self.cmd = [
+            sys.executable,
+            "-c",
+            "import sys; from cli import main; sys.exit(main())",
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            "0",
+            "--quiet",
+        ]
         self.cmd += ["--workers", str(workers)] if workers else []
         self.cmd += ["--threads", str(threads)] if threads else []
         self.proc: subprocess.Popen | None = None
@@ -107,8 +132,7 @@ class Server:
     def __enter__(self) -> Server:
         began = time.monotonic()
         env = {**os.environ, "KB_INDEX_DIR": str(self.index_dir)}
-        self.proc = subprocess.Popen(self.cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                     text=True)
+        self.proc = subprocess.Popen(self.cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()  # "serving http://127.0.0.1:PORT/ …" (after any build)
         match = re.search(r"http://[^:]+:(\d+)/", line)
         if not match:
@@ -173,8 +197,9 @@ def server_usage(pid: int) -> dict:
     return {"cpu": cpu, "rss_mb": rss / 1024, "processes": procs}
 
 
-def run_level(server: Server, paths: list[str], concurrency: int, seconds: float,
-              max_requests: int) -> dict:
+def run_level(
+    server: Server, paths: list[str], concurrency: int, seconds: float, max_requests: int
+) -> dict:
     """Drive the server at one concurrency; returns the measurements."""
     latencies: list[float] = []
     errors: list[str] = []
@@ -182,9 +207,13 @@ def run_level(server: Server, paths: list[str], concurrency: int, seconds: float
     budget = [max_requests]
     cpu_before, mine_before, busy_before = server_usage(server.pid)["cpu"], _own_cpu(), _busy()
     began = time.monotonic()
-    threads = [threading.Thread(target=client, args=(server.port, paths, k * 97, stop,
-                                                     began + seconds, budget, latencies, errors))
-               for k in range(concurrency)]
+    threads = [
+        threading.Thread(
+            target=client,
+            args=(server.port, paths, k * 97, stop, began + seconds, budget, latencies, errors),
+        )
+        for k in range(concurrency)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -195,12 +224,22 @@ def run_level(server: Server, paths: list[str], concurrency: int, seconds: float
     mine, busy = _own_cpu() - mine_before, _busy() - busy_before
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    return {"concurrency": concurrency, "requests": len(latencies), "seconds": elapsed,
-            "rps": len(latencies) / elapsed, "p50": pick(0.50), "p95": pick(0.95),
-            "p99": pick(0.99), "errors": len(errors), "error_sample": errors[:3],
-            "cpu": server_cpu / elapsed * 100, "client": mine / elapsed * 100,
-            "others": max(0.0, busy - server_cpu - mine) / elapsed * 100,
-            "rss_mb": usage["rss_mb"], "processes": usage["processes"]}
+    return {
+        "concurrency": concurrency,
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "p50": pick(0.50),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "errors": len(errors),
+        "error_sample": errors[:3],
+        "cpu": server_cpu / elapsed * 100,
+        "client": mine / elapsed * 100,
+        "others": max(0.0, busy - server_cpu - mine) / elapsed * 100,
+        "rss_mb": usage["rss_mb"],
+        "processes": usage["processes"],
+    }
 
 
 def _own_cpu() -> float:
@@ -233,14 +272,19 @@ def main() -> None:
         print(f"kb serve pid {server.pid} on {HOST}:{server.port} (ready in {server.ready_s:.1f}s)")
         if args.warmup > 0:
             run_level(server, paths, max(levels), args.warmup, args.max_requests)
-        print(f"{'conc':>4} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-              f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} procs {'client%':>7} {'other%':>6}")
+        print(
+            f"{'conc':>4} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+            f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} procs {'client%':>7} {'other%':>6}"
+        )
         for level in levels:
             r = run_level(server, paths, level, args.seconds, args.max_requests)
-            print(f"{r['concurrency']:>4} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
-                  f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} "
-                  f"{r['rss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
-                  f"{r['others']:>6.0f}", flush=True)
+            print(
+                f"{r['concurrency']:>4} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
+                f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} "
+                f"{r['rss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
+                f"{r['others']:>6.0f}",
+                flush=True,
+            )
             for sample in r["error_sample"]:
                 print(f"     error: {sample}")
 

@@ -86,27 +86,44 @@ def minute_rows(began: float, tally: Tally, rss: list[tuple[float, float]]) -> l
         if span < 10 and m:  # the last few seconds: too few requests for percentiles
             continue
         mem = [mb for t, mb in rss if t < hi] or [0.0]
-        rows.append({"minute": m + 1, "requests": len(lat), "rps": len(lat) / max(span, 1e-9),
-                     "p50": _pick(lat, 0.5), "p95": _pick(lat, 0.95), "p99": _pick(lat, 0.99),
-                     "errors": sum(lo <= t < hi for t, _ in tally.errors), "rss": mem[-1]})
+        rows.append(
+            {
+                "minute": m + 1,
+                "requests": len(lat),
+                "rps": len(lat) / max(span, 1e-9),
+                "p50": _pick(lat, 0.5),
+                "p95": _pick(lat, 0.95),
+                "p99": _pick(lat, 0.99),
+                "errors": sum(lo <= t < hi for t, _ in tally.errors),
+                "rss": mem[-1],
+            }
+        )
     return rows
 
 
 def report(rows: list[dict], rss: list[tuple[float, float]], tally: Tally) -> None:
     """Print the per-minute table and the memory summary."""
-    print(f"{'min':>3} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-          f"{'errors':>6} {'RSS MB':>7}")
+    print(
+        f"{'min':>3} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'errors':>6} {'RSS MB':>7}"
+    )
     for r in rows:
-        print(f"{r['minute']:>3} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
-              f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['rss']:>7.0f}")
+        print(
+            f"{r['minute']:>3} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
+            f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['rss']:>7.0f}"
+        )
     p95 = [r["p95"] for r in rows if r["requests"]]
     start, end, peak = rss[0][1], rss[-1][1], max(mb for _t, mb in rss)
     half = [mb for t, mb in rss if t >= (rss[0][0] + rss[-1][0]) / 2]
-    print(f"total {len(tally.done)} requests, {len(tally.errors)} errors; p95 per minute "
-          f"{min(p95):.1f}–{max(p95):.1f} ms")
-    print(f"server RSS: start {start:.0f} MB, end {end:.0f} MB, growth {end - start:+.0f} MB "
-          f"({(end - start) / start * 100:+.1f}%), peak {peak:.0f} MB, "
-          f"growth over the second half {half[-1] - half[0]:+.0f} MB")
+    print(
+        f"total {len(tally.done)} requests, {len(tally.errors)} errors; p95 per minute "
+        f"{min(p95):.1f}–{max(p95):.1f} ms"
+    )
+    print(
+        f"server RSS: start {start:.0f} MB, end {end:.0f} MB, growth {end - start:+.0f} MB "
+        f"({(end - start) / start * 100:+.1f}%), peak {peak:.0f} MB, "
+        f"growth over the second half {half[-1] - half[0]:+.0f} MB"
+    )
     for _t, sample in tally.errors[:5]:
         print(f"  error: {sample}")
 
@@ -122,11 +139,16 @@ def main() -> int:
     ap.add_argument("--threads", type=int)
     args = ap.parse_args()
     index_dir, paths = load_settings().index_dir, query_mix()
-    print(f"index {index_dir}; {len(paths)} distinct requests; {args.minutes:g} min at "
-          f"concurrency {args.concurrency}", flush=True)
+    print(
+        f"index {index_dir}; {len(paths)} distinct requests; {args.minutes:g} min at "
+        f"concurrency {args.concurrency}",
+        flush=True,
+    )
     with Server(index_dir, workers=args.workers, threads=args.threads) as server:
-        print(f"kb serve pid {server.pid} on {HOST}:{server.port} (ready in {server.ready_s:.1f}s)",
-              flush=True)
+        print(
+            f"kb serve pid {server.pid} on {HOST}:{server.port} (ready in {server.ready_s:.1f}s)",
+            flush=True,
+        )
         warmup = Tally(budget=args.max_requests)
         run(server.port, paths, args.concurrency, args.warmup, warmup)
         print(f"warm-up: {len(warmup.done)} requests, {len(warmup.errors)} errors", flush=True)
@@ -145,8 +167,10 @@ def main() -> int:
 def run(port: int, paths: list[str], concurrency: int, seconds: float, tally: Tally) -> None:
     """Drive the server with `concurrency` clients for `seconds` (or until the budget is spent)."""
     deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(port, paths, k * 97, deadline, tally))
-               for k in range(concurrency)]
+    threads = [
+        threading.Thread(target=client, args=(port, paths, k * 97, deadline, tally))
+        for k in range(concurrency)
+    ]
     for t in threads:
         t.start()
     for t in threads:

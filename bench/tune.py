@@ -15,8 +15,8 @@ from pathlib import Path
 
 from kb.config import load_settings
 from kb.engine.policy import POLICY
-from kb.evaluation import Ranked, load_judged, score_ranking
 from kb.engine.snapshot import Snapshot
+from kb.evaluation import Ranked, load_judged, score_ranking
 from kb.library import Library
 from kb.query.parse import parse_query
 from kb.search import SearchParams, rank
@@ -48,10 +48,12 @@ def run(snap, table, judged, policy) -> dict:
         ranking = rank(snap, q, SearchParams(j.query, limit=100, as_of=j.as_of), policy)
         times.append((time.perf_counter() - started) * 1000)
         scores.append(score_ranking(j, [table[n] for n in ranking.order[:100]]))
-    return {"R@10": statistics.fmean(s.recall10 for s in scores),
-            "R@100": statistics.fmean(s.recall100 for s in scores),
-            "MRR@10": statistics.fmean(s.mrr10 for s in scores),
-            "ms": statistics.fmean(times)}
+    return {
+        "R@10": statistics.fmean(s.recall10 for s in scores),
+        "R@100": statistics.fmean(s.recall100 for s in scores),
+        "MRR@10": statistics.fmean(s.mrr10 for s in scores),
+        "ms": statistics.fmean(times),
+    }
 
 
 def main() -> None:
@@ -62,20 +64,27 @@ def main() -> None:
     args = ap.parse_args()
     snap = Library(load_settings().index_dir).snapshot()
     table = passage_table(snap)
-    sets = {"stard": load_judged([EVAL / "stard-train.jsonl"]),
-            "domain": load_judged([EVAL / "domain-dev.jsonl"])}
+    sets = {
+        "stard": load_judged([EVAL / "stard-train.jsonl"]),
+        "domain": load_judged([EVAL / "domain-dev.jsonl"]),
+    }
     if args.sample:
-        sets["stard"] = sets["stard"][::max(1, len(sets["stard"]) // args.sample)]
+        sets["stard"] = sets["stard"][:: max(1, len(sets["stard"]) // args.sample)]
     base = {k: type(getattr(POLICY, k))(v) for k, v in (s.split("=") for s in args.set)}
     variants = [base]
     for g in args.grid:
         name, values = g.split("=")
-        variants = [v | {name: type(getattr(POLICY, name))(x)} for v in variants
-                    for x in values.split(",")]
+        variants = [
+            v | {name: type(getattr(POLICY, name))(x)} for v in variants for x in values.split(",")
+        ]
     for v in variants:
         policy = dataclasses.replace(POLICY, **v)
         if (policy.k1, policy.b_text, policy.b_heading, policy.b_title) != (
-                snap.text.k1, snap.text.b, snap.heading.b, snap.title.b):
+            snap.text.k1,
+            snap.text.b,
+            snap.heading.b,
+            snap.title.b,
+        ):
             snap = Snapshot(snap.path, policy)  # impacts depend on k1 and b
         line = " ".join(f"{k}={x}" for k, x in v.items()) or "default"
         for name, judged in sets.items():

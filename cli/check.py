@@ -18,11 +18,19 @@ from kb.models import KINDS, Document
 
 def _summary(document: Document, collection: Collection) -> dict:
     roles = collection.roles.get(document.id, {})
-    return {"source": document.source, "title": document.title, "subtitle": document.subtitle,
-            "kind": document.kind, "version_date": document.version_date,
-            "version_label": document.version_label, "status": document.status,
-            "articles": roles.get("article", 0), "items": roles.get("item", 0),
-            "passages": sum(roles.values()), "duplicate_of": collection.duplicates.get(document.id)}
+    return {
+        "source": document.source,
+        "title": document.title,
+        "subtitle": document.subtitle,
+        "kind": document.kind,
+        "version_date": document.version_date,
+        "version_label": document.version_label,
+        "status": document.status,
+        "articles": roles.get("article", 0),
+        "items": roles.get("item", 0),
+        "passages": sum(roles.values()),
+        "duplicate_of": collection.duplicates.get(document.id),
+    }
 
 
 def report(collection: Collection, folders: list[Path], seconds: float) -> dict:
@@ -40,8 +48,11 @@ def _versioned_works(collection: Collection) -> dict[str, list[Document]]:
     works: dict[str, list[Document]] = defaultdict(list)
     for document in collection.documents:
         works[document.work_key].append(document)
-    return {key: sorted(docs, key=lambda d: (d.version_date or "", d.source))
-            for key, docs in works.items() if len({d.version_date for d in docs}) > 1}
+    return {
+        key: sorted(docs, key=lambda d: (d.version_date or "", d.source))
+        for key, docs in works.items()
+        if len({d.version_date for d in docs}) > 1
+    }
 
 
 def _echo_kinds(collection: Collection) -> None:
@@ -68,9 +79,11 @@ def _echo_versions(collection: Collection) -> None:
 def echo_report(collection: Collection, seconds: float) -> None:
     """Human-readable report."""
     total = sum(sum(counts.values()) for counts in collection.roles.values())
-    click.echo(f"{len(collection.documents)} documents, {total} passages, "
-               f"{len(collection.skipped)} skipped, {len(collection.anomalies)} anomalies "
-               f"({seconds:.1f} s)")
+    click.echo(
+        f"{len(collection.documents)} documents, {total} passages, "
+        f"{len(collection.skipped)} skipped, {len(collection.anomalies)} anomalies "
+        f"({seconds:.1f} s)"
+    )
     _echo_kinds(collection)
     _echo_versions(collection)
     click.echo(f"Skipped files: {len(collection.skipped)}")
@@ -86,8 +99,12 @@ def echo_report(collection: Collection, seconds: float) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--processes", type=click.IntRange(1, 64), default=None,
-              help="Parser processes (default: up to 2, one per core).")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Parser processes (default: up to 2, one per core).",
+)
 @fail_on_kb_error
 def command(paths: tuple[Path, ...], as_json: bool, quiet: bool, processes: int | None) -> None:
     """Parse documents without indexing; report what was read, skipped or looks odd."""

@@ -43,8 +43,9 @@ def progress_reporter(label: str, quiet: bool) -> Iterator:
 
     def report(done: int, total: int) -> None:
         if state["bar"] is None:
-            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr,
-                                             show_pos=True)
+            state["bar"] = click.progressbar(
+                length=total, label=label, file=sys.stderr, show_pos=True
+            )
             state["bar"].__enter__()
         state["bar"].update(done - state["done"])
         state["done"] = done

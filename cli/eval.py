@@ -21,8 +21,10 @@ def _ours(library: Library):
         library.search(j.query, limit=10, as_of=j.as_of)  # the request a user makes, timed
         ms = (time.perf_counter() - started) * 1000
         result = library.search(j.query, limit=100, as_of=j.as_of)
-        return [Ranked(h.document.source, h.document.title, h.article, h.text)
-                for h in result.hits], ms
+        return [
+            Ranked(h.document.source, h.document.title, h.article, h.text) for h in result.hits
+        ], ms
+
     return run
 
 
@@ -38,6 +40,7 @@ def _baseline(settings, quiet: bool):
         started = time.perf_counter()
         ranking = searcher.search(j.query, limit=100)
         return ranking, (time.perf_counter() - started) * 1000
+
     return run
 
 
@@ -46,18 +49,24 @@ def _table(name: str, report: Report) -> list[str]:
     cols = ("queries", "R@10", "R@100", "MRR@10", "nDCG@10", "grade2@1", "R@10 g2")
     lines.append(f"{'kind':<12}" + "".join(f"{c:>10}" for c in cols))
     for kind, row in [("overall", report.overall), *report.by_kind.items()]:
-        lines.append(f"{kind:<12}" + "".join(
-            f"{row[c]:>10.0f}" if c == "queries" else f"{row[c]:>10.3f}" for c in cols))
+        lines.append(
+            f"{kind:<12}"
+            + "".join(f"{row[c]:>10.0f}" if c == "queries" else f"{row[c]:>10.3f}" for c in cols)
+        )
     lat = report.latency_ms
-    lines.append(f"latency ms: mean {lat['mean']:.1f}  p50 {lat['p50']:.1f}  p95 {lat['p95']:.1f}"
-                 f"  p99 {lat['p99']:.1f}  max {lat['max']:.1f}")
+    lines.append(
+        f"latency ms: mean {lat['mean']:.1f}  p50 {lat['p50']:.1f}  p95 {lat['p95']:.1f}"
+        f"  p99 {lat['p99']:.1f}  max {lat['max']:.1f}"
+    )
     lines += [f"  citation miss: {f}" for f in report.failures]
     return lines
 
 
 @click.command("eval")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--baseline", is_flag=True, help="Also run the tutorial stack over the same passages.")
+@click.option(
+    "--baseline", is_flag=True, help="Also run the tutorial stack over the same passages."
+)
 @click.option("--sample", type=int, help="Evaluate a random sample of N queries (seed 0).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
@@ -74,8 +83,9 @@ def command(files, baseline, sample, as_json, quiet) -> None:
     if baseline:
         reports["baseline"] = evaluate(judged, _baseline(settings, quiet))
     if as_json:
-        click.echo(json.dumps({k: r.__dict__ for k, r in reports.items()}, ensure_ascii=False,
-                              indent=1))
+        click.echo(
+            json.dumps({k: r.__dict__ for k, r in reports.items()}, ensure_ascii=False, indent=1)
+        )
         return
     for name, report in reports.items():
         click.echo("\n".join(_table(name, report)))

@@ -13,8 +13,13 @@ from kb.config import load_settings
 
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Build from scratch (beside the live index).")
-@click.option("--wait", type=float, default=0.0, show_default=True,
-              help="Seconds to wait if another kb index is running.")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait if another kb index is running.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @fail_on_kb_error
 def command(rebuild: bool, wait: float, quiet: bool) -> None:

@@ -25,9 +25,15 @@ from kb.serialize import search_envelope
 def command(query, limit, offset, kinds, regions, as_of, all_versions, as_json) -> None:
     """Search the index for QUERY."""
     library = Library(load_settings().index_dir)
-    result = library.search(query, limit=limit, offset=offset, kinds=tuple(kinds),
-                            regions=tuple(regions), as_of=as_of,
-                            versions="all" if all_versions else "current")
+    result = library.search(
+        query,
+        limit=limit,
+        offset=offset,
+        kinds=tuple(kinds),
+        regions=tuple(regions),
+        as_of=as_of,
+        versions="all" if all_versions else "current",
+    )
     if as_json:
         click.echo(json.dumps(search_envelope(result), ensure_ascii=False, indent=1))
         return

@@ -26,17 +26,24 @@ def ensure_index(settings: Settings, quiet: bool) -> None:
         click.echo(f"{exc}\nbuilding it now …", err=True)
     with progress_reporter("indexing", quiet) as progress:
         stats = build_index(settings, progress=progress)
-    click.echo(f"built {stats.build}: {stats.documents} documents, {stats.passages} passages "
-               f"in {stats.seconds:.1f}s", err=True)
+    click.echo(
+        f"built {stats.build}: {stats.documents} documents, {stats.passages} passages "
+        f"in {stats.seconds:.1f}s",
+        err=True,
+    )
 
 
 @click.command("serve")
 @click.option("--host", help="Address to listen on [default: KB_HOST or 127.0.0.1].")
 @click.option("--port", type=int, help="Port (0 picks a free one) [default: KB_PORT or 8000].")
-@click.option("--workers", type=click.IntRange(1, 64),
-              help="Server processes [default: KB_WORKERS or one per core, up to 2].")
-@click.option("--threads", type=click.IntRange(1, 256),
-              help="Threads per process [default: KB_THREADS or 2].")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Server processes [default: KB_WORKERS or one per core, up to 2].",
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 256), help="Threads per process [default: KB_THREADS or 2]."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar while building the index.")
 @fail_on_kb_error
 def command(host, port, workers, threads, quiet) -> None:
@@ -47,8 +54,10 @@ def command(host, port, workers, threads, quiet) -> None:
     socks = bind(settings.host, settings.port, workers)
     bound_host, bound_port = socks[0].getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    click.echo(f"serving http://{shown}:{bound_port}/ with {workers} worker(s) x "
-               f"{settings.threads} threads (Ctrl-C to stop)")
+    click.echo(
+        f"serving http://{shown}:{bound_port}/ with {workers} worker(s) x "
+        f"{settings.threads} threads (Ctrl-C to stop)"
+    )
     sys.stdout.flush()
     make_app = functools.partial(create_app, {"INDEX_DIR": str(settings.index_dir)})
     serve(make_app, socks, workers, settings.threads)

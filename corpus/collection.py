@@ -66,8 +66,12 @@ def _job(args: tuple[str, str, bool]) -> JobResult:
         log.debug("unexpected error parsing %s", source, exc_info=True)
         return None, Skipped(source, f"parser error: {type(exc).__name__}: {exc}"), [], {}
     roles = dict(Counter(p.role for p in document.passages))
-    return (document if keep else replace(document, passages=())), None, \
-        find_anomalies(document), roles
+    return (
+        (document if keep else replace(document, passages=())),
+        None,
+        find_anomalies(document),
+        roles,
+    )
 
 
 def _results(jobs: list[tuple[str, str, bool]], processes: int) -> Iterator[tuple]:
@@ -80,16 +84,22 @@ def _results(jobs: list[tuple[str, str, bool]], processes: int) -> Iterator[tupl
         yield from pool.imap(_job, jobs, chunksize=chunk)
 
 
-def load_collection(folders: Iterable[Path], progress: Progress | None = None,
-                    processes: int = 1, keep_passages: bool = True) -> Collection:
+def load_collection(
+    folders: Iterable[Path],
+    progress: Progress | None = None,
+    processes: int = 1,
+    keep_passages: bool = True,
+) -> Collection:
     """Parse every supported file under `folders` and resolve versions.
 
     `processes` > 1 parses in a pool; it only pays off with keep_passages=False (a report such
     as `kb check` that needs counts, not passages). Collection.roles counts passages by role.
     """
     skipped: list[Skipped] = []
-    jobs = [(str(root), str(path), keep_passages)
-            for root, path in discover_files(list(folders), skipped)]
+    jobs = [
+        (str(root), str(path), keep_passages)
+        for root, path in discover_files(list(folders), skipped)
+    ]
     documents: list[Document] = []
     anomalies: list[Anomaly] = []
     roles: dict[str, dict[str, int]] = {}

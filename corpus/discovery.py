@@ -15,8 +15,24 @@ log = logging.getLogger(__name__)
 
 # Suffixes of files that are documents we cannot read (reported), as opposed to stray files
 # such as images or spreadsheets (ignored).
-DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm", ".docx", ".pdf",
-                               ".doc", ".wps", ".rtf", ".odt", ".mht", ".mhtml", ".xml"})
+DOCUMENT_SUFFIXES = frozenset(
+    {
+        ".md",
+        ".markdown",
+        ".txt",
+        ".html",
+        ".htm",
+        ".docx",
+        ".pdf",
+        ".doc",
+        ".wps",
+        ".rtf",
+        ".odt",
+        ".mht",
+        ".mhtml",
+        ".xml",
+    }
+)
 
 
 def relative_source(path: Path, root: Path) -> str:
@@ -27,8 +43,9 @@ def relative_source(path: Path, root: Path) -> str:
         return readable_path(path.name)
 
 
-def discover_files(folders: list[Path] | tuple[Path, ...], skipped: list[Skipped] | None = None
-                   ) -> Iterator[tuple[Path, Path] | Skipped]:
+def discover_files(
+    folders: list[Path] | tuple[Path, ...], skipped: list[Skipped] | None = None
+) -> Iterator[tuple[Path, Path] | Skipped]:
     """Yield (root, path) for every supported file under `folders`, in sorted order.
 
     A folder argument may also be a single file. Unreadable folders and document files of an
@@ -62,8 +79,9 @@ def _wanted(path: Path, root: Path, skipped: list[Skipped]) -> bool:
     return False
 
 
-def _walk(folder: Path, root: Path, seen: set[tuple[int, int]],
-          skipped: list[Skipped]) -> Iterator[tuple[Path, Path]]:
+def _walk(
+    folder: Path, root: Path, seen: set[tuple[int, int]], skipped: list[Skipped]
+) -> Iterator[tuple[Path, Path]]:
     try:
         stat = folder.stat()
         if (stat.st_dev, stat.st_ino) in seen:

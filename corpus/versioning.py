@@ -25,8 +25,11 @@ def _with_version_labels(document: Document) -> Document:
     passages = []
     for passage in document.passages:
         label = render_label(passage.citation, show_version=True)
-        passages.append(passage if label == passage.citation.label else
-                        replace(passage, citation=replace(passage.citation, label=label)))
+        passages.append(
+            passage
+            if label == passage.citation.label
+            else replace(passage, citation=replace(passage.citation, label=label))
+        )
     return replace(document, passages=tuple(passages))
 
 
@@ -37,11 +40,11 @@ def apply_versions(documents: list[Document]) -> tuple[list[Document], dict[str,
     resolved: list[Document] = []
     for document in documents:
         place = info[document.id]
-        document = replace(document, status=place.status, valid_from=place.valid_from,
-                           valid_to=place.valid_to)
+        document = replace(
+            document, status=place.status, valid_from=place.valid_from, valid_to=place.valid_to
+        )
         if document.work_key in several:
             document = _with_version_labels(document)
         resolved.append(document)
     duplicates = {doc_id: p.duplicate_of for doc_id, p in info.items() if p.duplicate_of}
     return resolved, duplicates
-

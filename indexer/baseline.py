@@ -24,8 +24,12 @@ from kb.store import Store
 def _schema() -> Schema:
     from jieba.analyse import ChineseAnalyzer  # the tutorial's analyzer, on purpose
 
-    return Schema(source=ID(stored=True), title=STORED(), article=NUMERIC(stored=True),
-                  content=TEXT(analyzer=ChineseAnalyzer(), stored=True))
+    return Schema(
+        source=ID(stored=True),
+        title=STORED(),
+        article=NUMERIC(stored=True),
+        content=TEXT(analyzer=ChineseAnalyzer(), stored=True),
+    )
 
 
 def _key(settings: Settings) -> str:
@@ -51,9 +55,12 @@ def build_baseline(settings: Settings, progress=None) -> tuple[Path, float]:
                 continue
             rec = snap.searcher().stored_fields(n)["record"]
             doc = snap.docs.records[int(snap.passage_doc[n])]
-            w.add_document(source=doc["source"], title=doc["title"],
-                           article=rec["article"] if rec["article"] is not None else -1,
-                           content=rec["text"])
+            w.add_document(
+                source=doc["source"],
+                title=doc["title"],
+                article=rec["article"] if rec["article"] is not None else -1,
+                content=rec["text"],
+            )
             if progress and n % 1000 == 0:
                 progress(n, snap.size)
     seconds = time.monotonic() - started
@@ -72,5 +79,12 @@ class BaselineSearcher:
         """Top `limit` passages for `query`."""
         with self.ix.searcher() as s:
             hits = s.search(self.parser.parse(query), limit=limit)
-            return [Ranked(h["source"], h["title"], None if h["article"] < 0 else h["article"],
-                           h["content"]) for h in hits]
+            return [
+                Ranked(
+                    h["source"],
+                    h["title"],
+                    None if h["article"] < 0 else h["article"],
+                    h["content"],
+                )
+                for h in hits
+            ]

@@ -71,13 +71,21 @@ def _compatible(store: Store, settings: Settings) -> dict | None:
         return None
     except IndexMissing:
         return None
-    same = (meta.get("schema") == SCHEMA_VERSION and meta.get("analyzer") == analysis.fingerprint()
-            and meta.get("corpus_dirs") == [str(p) for p in settings.corpus_dirs])
+    same = (
+        meta.get("schema") == SCHEMA_VERSION
+        and meta.get("analyzer") == analysis.fingerprint()
+        and meta.get("corpus_dirs") == [str(p) for p in settings.corpus_dirs]
+    )
     return meta if same else None
 
 
-def build_index(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
-                wait: float = 0.0, procs: int | None = None) -> IndexStats:
+def build_index(
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    procs: int | None = None,
+) -> IndexStats:
     """Bring the index up to date with the corpus folders; returns what was done."""
     store = Store(settings.index_dir)
     started = time.monotonic()
@@ -97,8 +105,9 @@ def build_index(settings: Settings, rebuild: bool = False, progress: Progress | 
     return stats
 
 
-def _publish(store: Store, settings: Settings, name: str, stats: IndexStats,
-             files: dict[str, str]) -> None:
+def _publish(
+    store: Store, settings: Settings, name: str, stats: IndexStats, files: dict[str, str]
+) -> None:
     """Write meta.json (the build's completion mark) and make the build live."""
     path = store.builds / name
     write_meta(path, settings, files, stats)
@@ -107,8 +116,13 @@ def _publish(store: Store, settings: Settings, name: str, stats: IndexStats,
     faults.point("published")
 
 
-def _full_build(store: Store, settings: Settings, files: dict[str, SourceFile],
-                progress: Progress | None, shards: int) -> IndexStats:
+def _full_build(
+    store: Store,
+    settings: Settings,
+    files: dict[str, SourceFile],
+    progress: Progress | None,
+    shards: int,
+) -> IndexStats:
     """Write every document into a new build, then publish it."""
     name = new_build_name()
     path = store.builds / name
@@ -135,8 +149,9 @@ def _discard(store: Store, path: Path, exc: BaseException) -> NoReturn:
     shutil.rmtree(path, ignore_errors=True)
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
-        raise BuildFailed(f"index build failed: {exc.strerror or exc}{where}; "
-                          "the previous index is unchanged") from exc
+        raise BuildFailed(
+            f"index build failed: {exc.strerror or exc}{where}; the previous index is unchanged"
+        ) from exc
     raise exc
 
 
@@ -147,14 +162,24 @@ def _diff(old: dict[str, str], files: dict[str, SourceFile]) -> tuple[list, list
     return changed, added, removed
 
 
-def _incremental(store: Store, settings: Settings, meta: dict, files: dict[str, SourceFile],
-                 progress: Progress | None) -> IndexStats:
+def _incremental(
+    store: Store,
+    settings: Settings,
+    meta: dict,
+    files: dict[str, SourceFile],
+    progress: Progress | None,
+) -> IndexStats:
     """Re-index only added, changed and removed files, in a hard-linked copy of the live build."""
     old: dict[str, str] = meta.get("files", {})
     changed, added, removed = _diff(old, files)
     live = store.current()
-    stats = IndexStats("unchanged", live.name, meta.get("documents", 0), meta.get("passages", 0),
-                       shards=meta.get("shards", 1))
+    stats = IndexStats(
+        "unchanged",
+        live.name,
+        meta.get("documents", 0),
+        meta.get("passages", 0),
+        shards=meta.get("shards", 1),
+    )
     if not (changed or added or removed):
         return stats
     name = new_build_name()
@@ -185,4 +210,3 @@ def _incremental(store: Store, settings: Settings, meta: dict, files: dict[str, 
     except BaseException as exc:
         _discard(store, path, exc)
     return stats
-

@@ -36,7 +36,9 @@ def scan(folders: tuple[Path, ...]) -> tuple[dict[str, SourceFile], list[Skipped
         root, path = entry
         source = relative_source(path, root)
         if source in files:
-            skipped.append(Skipped(source, f"same relative path already indexed from {files[source].root}"))
+            skipped.append(
+                Skipped(source, f"same relative path already indexed from {files[source].root}")
+            )
             continue
         try:
             digest, size = _sha256(path)

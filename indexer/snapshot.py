@@ -77,8 +77,11 @@ def _sync(path: Path) -> None:
 
 def _index_files(path: Path) -> list[Path]:
     """The Whoosh files of a build (not meta.json, not Whoosh's empty lock files)."""
-    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(META)
-                  and not p.name.endswith("_WRITELOCK"))
+    return sorted(
+        p
+        for p in path.iterdir()
+        if p.is_file() and not p.name.startswith(META) and not p.name.endswith("_WRITELOCK")
+    )
 
 
 def file_sums(path: Path) -> dict[str, list[int]]:

@@ -56,8 +56,13 @@ def _child(target: Callable, args: tuple, conn, parent: int) -> None:
         conn.close()
 
 
-def run(target: Callable, jobs: Sequence[tuple], ctx, tick: Callable[[], None] | None = None,
-        interval: float = 0.25) -> list:
+def run(
+    target: Callable,
+    jobs: Sequence[tuple],
+    ctx,
+    tick: Callable[[], None] | None = None,
+    interval: float = 0.25,
+) -> list:
     """target(*job) for every job, each in its own process; the results in job order.
 
     Raises a job's exception, or WorkerDied when a process ends without answering; processes
@@ -87,8 +92,11 @@ def _collect(procs: list, conns: list, tick, interval: float) -> list:
     results: list = [None] * len(procs)
     pending = set(range(len(procs)))
     while pending:
-        ready = set(wait_any([conns[i] for i in pending] + [procs[i].sentinel for i in pending],
-                             timeout=interval))
+        ready = set(
+            wait_any(
+                [conns[i] for i in pending] + [procs[i].sentinel for i in pending], timeout=interval
+            )
+        )
         for i in sorted(pending):
             if conns[i] in ready or procs[i].sentinel in ready:
                 results[i] = _receive(i, conns[i], procs[i])
@@ -106,8 +114,9 @@ def _receive(i: int, conn, proc) -> object:
         proc.join(timeout=5)
         code = proc.exitcode
         how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-        raise WorkerDied(f"shard writer {i} ended without a result ({how}); "
-                         "the previous index is unchanged") from None
+        raise WorkerDied(
+            f"shard writer {i} ended without a result ({how}); the previous index is unchanged"
+        ) from None
     if not ok:
         raise value
     return value

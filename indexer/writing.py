@@ -40,15 +40,25 @@ class ShardResult:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def _write_shard(path: Path, shard: int, files: list[SourceFile], counter, parent: int | None,
-                 create: bool, parsed: dict | None = None) -> ShardResult:
+def _write_shard(
+    path: Path,
+    shard: int,
+    files: list[SourceFile],
+    counter,
+    parent: int | None,
+    create: bool,
+    parsed: dict | None = None,
+) -> ShardResult:
     """Parse `files` and write their passages into shard `shard` (runs in a worker process).
 
     `parsed` may hold (document, skipped) pairs already parsed, by source.
     """
     name = shard_name(shard)
-    ix = (whoosh_index.create_in(str(path), passage_schema(), indexname=name) if create
-          else whoosh_index.open_dir(str(path), indexname=name, schema=passage_schema()))
+    ix = (
+        whoosh_index.create_in(str(path), passage_schema(), indexname=name)
+        if create
+        else whoosh_index.open_dir(str(path), indexname=name, schema=passage_schema())
+    )
     result = ShardResult()
     # compound=False: separate segment files are read in place; a compound file is copied into
     # memory by every reader (about 160 MB per thread for the full corpus).
@@ -102,8 +112,10 @@ def write_shards(path: Path, files: list[SourceFile], shards: int, progress=None
     else:
         ctx = _context()
         counter = ctx.Value("i", 0)
-        jobs = [(path, i, part, counter, os.getpid(), True)
-                for i, part in enumerate(_balance(files, shards))]
+        jobs = [
+            (path, i, part, counter, os.getpid(), True)
+            for i, part in enumerate(_balance(files, shards))
+        ]
         tick = (lambda: progress(counter.value, len(files))) if progress else None
         results = workers.run(_write_shard, jobs, ctx, tick)
     if progress:
@@ -121,11 +133,15 @@ def _merge(results: list[ShardResult]) -> ShardResult:
     return merged
 
 
-def write_document_index(path: Path, documents: list[dict], create: bool,
-                         delete_ids: list[str] = ()) -> None:
+def write_document_index(
+    path: Path, documents: list[dict], create: bool, delete_ids: list[str] = ()
+) -> None:
     """Write (or update) the documents index of a build."""
-    ix = (whoosh_index.create_in(str(path), document_schema(), indexname=DOCUMENTS) if create
-          else whoosh_index.open_dir(str(path), indexname=DOCUMENTS, schema=document_schema()))
+    ix = (
+        whoosh_index.create_in(str(path), document_schema(), indexname=DOCUMENTS)
+        if create
+        else whoosh_index.open_dir(str(path), indexname=DOCUMENTS, schema=document_schema())
+    )
     with ix.writer(limitmb=64, compound=False) as w:
         for doc_id in delete_ids:
             w.delete_by_term("id", doc_id)
@@ -135,8 +151,12 @@ def write_document_index(path: Path, documents: list[dict], create: bool,
 
 def count_passages(path: Path, shards: int) -> int:
     """Live passages in the shards of a build."""
-    return sum(whoosh_index.open_dir(str(path), indexname=shard_name(i),
-                                     schema=passage_schema()).doc_count() for i in range(shards))
+    return sum(
+        whoosh_index.open_dir(
+            str(path), indexname=shard_name(i), schema=passage_schema()
+        ).doc_count()
+        for i in range(shards)
+    )
 
 
 def verify(path: Path, shards: int, expected: int) -> None:
@@ -153,8 +173,14 @@ def doc_ids(path: Path, sources: list[str]) -> dict[str, str]:
         return {src: f["id"] for src in sources if (f := s.document(source=src))}
 
 
-def update_shards(path: Path, shards: int, files: list[SourceFile], parsed: dict,
-                  delete_ids: list[str], progress=None) -> ShardResult:
+def update_shards(
+    path: Path,
+    shards: int,
+    files: list[SourceFile],
+    parsed: dict,
+    delete_ids: list[str],
+    progress=None,
+) -> ShardResult:
     """Delete documents from every shard, then add `files` (parsed) to the smallest shard."""
     sizes = []
     for i in range(shards):
@@ -168,8 +194,9 @@ def update_shards(path: Path, shards: int, files: list[SourceFile], parsed: dict
     target = sizes.index(min(sizes))
     started = time.monotonic()
     result = _write_shard(path, target, files, None, None, create=False, parsed=parsed)
-    log.info("updated shard %d with %d files in %.1fs", target, len(files),
-             time.monotonic() - started)
+    log.info(
+        "updated shard %d with %d files in %.1fs", target, len(files), time.monotonic() - started
+    )
     if progress:
         progress(len(files), len(files))
     return result

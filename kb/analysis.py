@@ -97,7 +97,7 @@ def _cut_block(block: str) -> Iterator[tuple[str, int, int]]:
         return
     pos = 0
     for n in lengths:
-        yield block[pos:pos + n], pos, pos + n
+        yield block[pos : pos + n], pos, pos + n
         pos += n
 
 
@@ -137,9 +137,19 @@ class JiebaTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
-                 **kwargs) -> Iterator[Token]:
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ) -> Iterator[Token]:
         """Tokenize `value` the Whoosh way: one Token object updated and yielded per token."""
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:

@@ -41,8 +41,13 @@ def _shows_version(fields: Mapping[str, Any], show_version: bool | None) -> bool
     return amended(version)
 
 
-def render_label(citation: Any, paragraph: int | None = None, item: int | None = None,
-                 *, show_version: bool | None = None) -> str:
+def render_label(
+    citation: Any,
+    paragraph: int | None = None,
+    item: int | None = None,
+    *,
+    show_version: bool | None = None,
+) -> str:
     """Render 《title》（version）第X条第Y款第Z项 from a Citation or a mapping of its fields."""
     fields = _fields(citation)
     label = f"《{fields['title']}》"

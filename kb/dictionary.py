@@ -11,7 +11,9 @@ _DEFAULT_FREQ = 20000
 def data_lines(name: str) -> list[str]:
     """Non-empty, non-comment lines of a data file in kb/data."""
     text = resources.files("kb.data").joinpath(name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return [
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
 
 
 @lru_cache(maxsize=1)

@@ -44,8 +44,15 @@ def load_judged(paths: Iterable[Path]) -> list[Judged]:
                 continue
             try:
                 obj = json.loads(line)
-                out.append(Judged(obj["id"], obj["query"], obj.get("kind", "stard"),
-                                  obj.get("as_of"), tuple(obj["relevant"])))
+                out.append(
+                    Judged(
+                        obj["id"],
+                        obj["query"],
+                        obj.get("kind", "stard"),
+                        obj.get("as_of"),
+                        tuple(obj["relevant"]),
+                    )
+                )
             except (ValueError, KeyError) as exc:
                 raise BadQuery(f"{path}:{n}: not a judged query ({exc})") from exc
     return out
@@ -63,8 +70,11 @@ def matches(item: Ranked, entry: dict) -> bool:
         if entry.get("article") is None:
             return entry["snippet"] in item.text
         return item.article == entry["article"]
-    if item.article is not None and item.article == entry["article"] \
-            and _fold(item.title) == _fold(entry["title"]):
+    if (
+        item.article is not None
+        and item.article == entry["article"]
+        and _fold(item.title) == _fold(entry["title"])
+    ):
         return True
     return entry["snippet"] in item.text
 
@@ -98,7 +108,9 @@ def score_ranking(judged: Judged, ranking: list[Ranked]) -> Scores:
     ideal = sorted((float(e.get("grade", 1)) for e in judged.relevant), reverse=True)[:10]
     dcg = sum(g / math.log2(r + 1) for r, g in enumerate(gains[:10], 1))
     idcg = sum(g / math.log2(r + 1) for r, g in enumerate(ideal, 1))
-    grade2 = [found[i] for i, e in enumerate(judged.relevant) if e.get("grade", 2) == 2 and i in found]
+    grade2 = [
+        found[i] for i, e in enumerate(judged.relevant) if e.get("grade", 2) == 2 and i in found
+    ]
     g2 = [i for i, e in enumerate(judged.relevant) if e.get("grade", 2) == 2]
     return Scores(
         recall10_grade2=sum(1 for i in g2 if found.get(i, 99) <= 10) / len(g2) if g2 else None,
@@ -128,8 +140,9 @@ def _average(scores: list[Scores]) -> dict[str, float]:
         "MRR@10": statistics.fmean(s.mrr10 for s in scores),
         "nDCG@10": statistics.fmean(s.ndcg10 for s in scores),
         "grade2@1": statistics.fmean(1.0 if s.first_grade2 == 1 else 0.0 for s in scores),
-        "R@10 g2": statistics.fmean(s.recall10_grade2 if s.recall10_grade2 is not None
-                                    else s.recall10 for s in scores),
+        "R@10 g2": statistics.fmean(
+            s.recall10_grade2 if s.recall10_grade2 is not None else s.recall10 for s in scores
+        ),
     }
 
 
@@ -155,8 +168,16 @@ def evaluate(judged: list[Judged], run: Callable[[Judged], tuple[list[Ranked], f
         if j.kind == "citation" and s.first_grade2 != 1:
             failures.append(f"{j.id} {j.query}: grade-2 article at rank {s.first_grade2}")
     everything = [s for v in per_kind.values() for s in v]
-    latency = {"mean": statistics.fmean(times) if times else 0.0,
-               "p50": percentile(times, 50), "p95": percentile(times, 95),
-               "p99": percentile(times, 99), "max": max(times, default=0.0)}
-    return Report(_average(everything), {k: _average(v) for k, v in sorted(per_kind.items())},
-                  latency, failures)
+    latency = {
+        "mean": statistics.fmean(times) if times else 0.0,
+        "p50": percentile(times, 50),
+        "p95": percentile(times, 95),
+        "p99": percentile(times, 99),
+        "max": max(times, default=0.0),
+    }
+    return Report(
+        _average(everything),
+        {k: _average(v) for k, v in sorted(per_kind.items())},
+        latency,
+        failures,
+    )

@@ -32,13 +32,17 @@ RETRY_SECONDS = 30.0  # a published build that could not be opened is tried agai
 
 def _reading(method):
     """Report a damaged or deleted index file met while answering as IndexCorrupt (503)."""
+
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except READ_ERRORS as exc:
-            raise IndexCorrupt(f"the index build {self._name} cannot be read ({reason(exc)}): "
-                               "run `kb index --rebuild` to repair it") from exc
+            raise IndexCorrupt(
+                f"the index build {self._name} cannot be read ({reason(exc)}): "
+                "run `kb index --rebuild` to repair it"
+            ) from exc
+
     return wrapper
 
 
@@ -98,8 +102,7 @@ class Library:
     @_reading
     def search(self, q: str, **params) -> SearchResult:
         """Ranked, cited passages; see SearchParams for the parameters."""
-        return search_mod.search(self.snapshot(), search_mod.SearchParams(q, **params),
-                                 self.policy)
+        return search_mod.search(self.snapshot(), search_mod.SearchParams(q, **params), self.policy)
 
     @_reading
     def passage(self, passage_id: str) -> Hit:
@@ -135,13 +138,24 @@ class Library:
             raise NotFound(f"no document with id {doc_id!r}")
         rec = snap.docs.records[row]
         nums = sorted(snap.searcher().docs_for_query(Term("doc", doc_id)))
-        passages = tuple(sorted((load_passage(snap, n) for n in nums if snap.alive[n]),
-                                key=lambda p: p.ordinal))
-        same_work = [snap.docs.records[r] for r in range(len(snap.docs.ids))
-                     if snap.docs.works[snap.docs.work[r]] == rec["work_key"]]
+        passages = tuple(
+            sorted((load_passage(snap, n) for n in nums if snap.alive[n]), key=lambda p: p.ordinal)
+        )
+        same_work = [
+            snap.docs.records[r]
+            for r in range(len(snap.docs.ids))
+            if snap.docs.works[snap.docs.work[r]] == rec["work_key"]
+        ]
         versions = _versions([r for r in same_work if r.get("subtitle") == rec.get("subtitle")])
-        parts = _versions([r for r in same_work if r.get("version_date") == rec.get("version_date")
-                           and r["id"] != doc_id and not r.get("duplicate_of")])
+        parts = _versions(
+            [
+                r
+                for r in same_work
+                if r.get("version_date") == rec.get("version_date")
+                and r["id"] != doc_id
+                and not r.get("duplicate_of")
+            ]
+        )
         return DocumentView(document_from_record(rec, passages), versions, parts)
 
     @_reading
@@ -176,8 +190,12 @@ class Library:
     def health(self) -> dict:
         """Which build is live and how big it is."""
         snap = self.snapshot()
-        return {"build": snap.path.name, "created": _created(self.store, snap.path),
-                "documents": len(snap.docs.ids), "passages": snap.live_count}
+        return {
+            "build": snap.path.name,
+            "created": _created(self.store, snap.path),
+            "documents": len(snap.docs.ids),
+            "passages": snap.live_count,
+        }
 
 
 @functools.lru_cache(maxsize=8)
@@ -195,6 +213,15 @@ def _versions(records: list[dict]) -> tuple[VersionInfo, ...]:
 
 def _version_info(r: dict) -> VersionInfo:
     """VersionInfo from a DocTable record."""
-    return VersionInfo(r["id"], r["title"], r.get("subtitle"), r.get("version_label") or "",
-                       r.get("version_date"), r.get("effective_date"), r["status"],
-                       r.get("valid_from"), r.get("valid_to"), r["source"])
+    return VersionInfo(
+        r["id"],
+        r["title"],
+        r.get("subtitle"),
+        r.get("version_label") or "",
+        r.get("version_date"),
+        r.get("effective_date"),
+        r["status"],
+        r.get("valid_from"),
+        r.get("valid_to"),
+        r["source"],
+    )

@@ -11,16 +11,36 @@ def passage_record(p: Passage) -> dict:
     """Everything needed to show and cite a passage, as plain data (hand-built: asdict is slow)."""
     c = p.citation
     return {
-        "id": p.id, "doc_id": p.doc_id, "ordinal": p.ordinal, "text": p.text,
-        "article": p.article, "article_suffix": p.article_suffix, "label": p.label,
-        "role": p.role, "heading_path": list(p.heading_path),
-        "paragraphs": [{"number": x.number, "text": x.text,
-                        "items": [{"number": i.number, "text": i.text,
-                                   "subitems": list(i.subitems)} for i in x.items]}
-                       for x in p.paragraphs],
-        "citation": {"title": c.title, "version": c.version, "article": c.article,
-                     "article_label": c.article_label, "paragraph": c.paragraph, "item": c.item,
-                     "heading_path": list(c.heading_path), "label": c.label},
+        "id": p.id,
+        "doc_id": p.doc_id,
+        "ordinal": p.ordinal,
+        "text": p.text,
+        "article": p.article,
+        "article_suffix": p.article_suffix,
+        "label": p.label,
+        "role": p.role,
+        "heading_path": list(p.heading_path),
+        "paragraphs": [
+            {
+                "number": x.number,
+                "text": x.text,
+                "items": [
+                    {"number": i.number, "text": i.text, "subitems": list(i.subitems)}
+                    for i in x.items
+                ],
+            }
+            for x in p.paragraphs
+        ],
+        "citation": {
+            "title": c.title,
+            "version": c.version,
+            "article": c.article,
+            "article_label": c.article_label,
+            "paragraph": c.paragraph,
+            "item": c.item,
+            "heading_path": list(c.heading_path),
+            "label": c.label,
+        },
     }
 
 
@@ -31,7 +51,8 @@ def passage_from_record(rec: dict) -> Passage:
             number=para["number"],
             text=para["text"],
             items=tuple(
-                Item(it["number"], it["text"], tuple(it.get("subitems", ()))) for it in para["items"]
+                Item(it["number"], it["text"], tuple(it.get("subitems", ())))
+                for it in para["items"]
             ),
         )
         for para in rec.get("paragraphs", ())
@@ -39,8 +60,20 @@ def passage_from_record(rec: dict) -> Passage:
     cit = dict(rec["citation"])
     cit["heading_path"] = tuple(cit.get("heading_path", ()))
     return Passage(
-        **{k: rec[k] for k in ("id", "doc_id", "ordinal", "text", "article", "article_suffix",
-                               "label", "role") if k in rec},
+        **{
+            k: rec[k]
+            for k in (
+                "id",
+                "doc_id",
+                "ordinal",
+                "text",
+                "article",
+                "article_suffix",
+                "label",
+                "role",
+            )
+            if k in rec
+        },
         heading_path=tuple(rec.get("heading_path", ())),
         paragraphs=paragraphs,
         citation=Citation(**cit),

@@ -49,7 +49,9 @@ class SearchParams:
             try:
                 date.fromisoformat(self.as_of)
             except (TypeError, ValueError):
-                raise BadQuery(f"as_of must be a date like 2024-01-31, not {self.as_of!r}") from None
+                raise BadQuery(
+                    f"as_of must be a date like 2024-01-31, not {self.as_of!r}"
+                ) from None
 
 
 def _citation_concepts(q: ParsedQuery) -> tuple[Concept, ...]:
@@ -62,8 +64,9 @@ def _citation_concepts(q: ParsedQuery) -> tuple[Concept, ...]:
 def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -> Ranking:
     """Order passages for a parsed query under the request's filters."""
     versions = "all" if q.compare_versions and not params.as_of else params.versions
-    doc_mask = snap.docs.mask(params.kinds, params.regions, params.documents, versions,
-                              params.as_of)
+    doc_mask = snap.docs.mask(
+        params.kinds, params.regions, params.documents, versions, params.as_of
+    )
     concepts = q.concepts + _citation_concepts(q)
     score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
     matched: dict[int, str] = {}
@@ -95,24 +98,42 @@ def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> Sea
     ranking = rank(snap, q, params, policy)
     surfaces = [c.text for c in q.concepts] + list(q.phrases) + list(q.marked)
     surfaces += [t for c in q.concepts for alt in c.alternatives for t in alt]
-    hits = tuple(make_hit(snap, n, ranking.scores[n], surfaces, ranking.matched.get(n, "text"),
-                          ranking.paragraphs.get(n))
-                 for n in ranking.order[params.offset:params.offset + params.limit])
+    hits = tuple(
+        make_hit(
+            snap,
+            n,
+            ranking.scores[n],
+            surfaces,
+            ranking.matched.get(n, "text"),
+            ranking.paragraphs.get(n),
+        )
+        for n in ranking.order[params.offset : params.offset + params.limit]
+    )
     took = (time.perf_counter() - started) * 1000
-    return SearchResult(q.text, ranking.total, params.limit, params.offset, round(took, 2),
-                        hits, understood(q))
+    return SearchResult(
+        q.text, ranking.total, params.limit, params.offset, round(took, 2), hits, understood(q)
+    )
 
 
 def understood(q: ParsedQuery) -> dict:
     """What the query was taken to mean, for the page and the API."""
     return {
-        "citations": [{"name": c.name, "article": c.article, "suffix": c.suffix,
-                       "paragraph": c.paragraph, "item": c.item} for c in q.citations],
+        "citations": [
+            {
+                "name": c.name,
+                "article": c.article,
+                "suffix": c.suffix,
+                "paragraph": c.paragraph,
+                "item": c.item,
+            }
+            for c in q.citations
+        ],
         "works": list(q.work_names),
         "regions": list(q.regions),
         "phrases": list(q.phrases),
         "compare_versions": q.compare_versions,
         "terms": [c.text for c in q.concepts],
-        "expansions": {c.text: [" ".join(a) for a in c.alternatives] for c in q.concepts
-                       if c.alternatives},
+        "expansions": {
+            c.text: [" ".join(a) for a in c.alternatives] for c in q.concepts if c.alternatives
+        },
     }

@@ -17,16 +17,32 @@ from kb.models import (
 
 def citation_dict(c: Citation) -> dict:
     """A citation: title, version, article, 款/项, heading path and the label to quote."""
-    return {"title": c.title, "version": c.version, "article": c.article,
-            "article_label": c.article_label, "paragraph": c.paragraph, "item": c.item,
-            "heading_path": list(c.heading_path), "label": c.label}
+    return {
+        "title": c.title,
+        "version": c.version,
+        "article": c.article,
+        "article_label": c.article_label,
+        "paragraph": c.paragraph,
+        "item": c.item,
+        "heading_path": list(c.heading_path),
+        "label": c.label,
+    }
 
 
 def document_info_dict(d: DocumentInfo) -> dict:
     """The document fields a hit carries."""
-    return {"id": d.id, "title": d.title, "kind": d.kind, "region": d.region, "source": d.source,
-            "version_date": d.version_date, "effective_date": d.effective_date,
-            "status": d.status, "version_label": d.version_label, "subtitle": d.subtitle}
+    return {
+        "id": d.id,
+        "title": d.title,
+        "kind": d.kind,
+        "region": d.region,
+        "source": d.source,
+        "version_date": d.version_date,
+        "effective_date": d.effective_date,
+        "status": d.status,
+        "version_label": d.version_label,
+        "subtitle": d.subtitle,
+    }
 
 
 def hit_dict(hit: Hit) -> dict:
@@ -41,8 +57,10 @@ def hit_dict(hit: Hit) -> dict:
         "article": hit.article,
         "paragraph": hit.paragraph,
         "heading_path": list(hit.heading_path),
-        "snippet": {"text": hit.snippet.text,
-                    "highlights": [list(r) for r in hit.snippet.highlights]},
+        "snippet": {
+            "text": hit.snippet.text,
+            "highlights": [list(r) for r in hit.snippet.highlights],
+        },
         "document": document_info_dict(hit.document),
         "citation": citation_dict(hit.citation),
         "url": hit.url,
@@ -80,10 +98,17 @@ def passage_dict(p: Passage) -> dict:
         "article_suffix": p.article_suffix,
         "text": p.text,
         "heading_path": list(p.heading_path),
-        "paragraphs": [{"number": x.number, "text": x.text,
-                        "items": [{"number": i.number, "text": i.text,
-                                   "subitems": list(i.subitems)} for i in x.items]}
-                       for x in p.paragraphs],
+        "paragraphs": [
+            {
+                "number": x.number,
+                "text": x.text,
+                "items": [
+                    {"number": i.number, "text": i.text, "subitems": list(i.subitems)}
+                    for i in x.items
+                ],
+            }
+            for x in p.paragraphs
+        ],
         "citation": citation_dict(p.citation),
         "url": f"/documents/{p.doc_id}#p{p.ordinal}",
     }
@@ -94,9 +119,24 @@ def version_dict(v: VersionInfo) -> dict:
     return asdict(v)
 
 
-_DOCUMENT_KEYS = ("id", "title", "subtitle", "kind", "issuer", "region", "city", "version_date",
-                  "effective_date", "version_label", "status", "valid_from", "valid_to",
-                  "source", "work_key", "issue")
+_DOCUMENT_KEYS = (
+    "id",
+    "title",
+    "subtitle",
+    "kind",
+    "issuer",
+    "region",
+    "city",
+    "version_date",
+    "effective_date",
+    "version_label",
+    "status",
+    "valid_from",
+    "valid_to",
+    "source",
+    "work_key",
+    "issue",
+)
 
 
 def document_envelope(view: DocumentView) -> dict:

@@ -50,8 +50,9 @@ class Store:
         except ValueError:  # not UTF-8
             name = "/"
         if name and (name.startswith(".") or "/" in name or "\\" in name or len(name) > 200):
-            raise IndexCorrupt(f"{self.pointer} is damaged (it names no build): "
-                               "run `kb index` to repair it")
+            raise IndexCorrupt(
+                f"{self.pointer} is damaged (it names no build): run `kb index` to repair it"
+            )
         return name or None
 
     def current(self) -> Path:
@@ -97,8 +98,9 @@ def read_meta(build: Path) -> dict:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexCorrupt(f"cannot read {path}: {reason(exc)}: "
-                           "run `kb index --rebuild` to repair it") from exc
+        raise IndexCorrupt(
+            f"cannot read {path}: {reason(exc)}: run `kb index --rebuild` to repair it"
+        ) from exc
     if not isinstance(meta, dict):
         raise IndexCorrupt(f"{path} is damaged: run `kb index --rebuild` to repair it")
     return meta
@@ -115,8 +117,10 @@ def check_files(build: Path, meta: dict) -> None:
             found = exc.strerror or "unreadable"
         if found != size:
             shown = f"{found} bytes instead of {size}" if isinstance(found, int) else found
-            raise IndexCorrupt(f"index build {build.name} is damaged ({name}: {shown}): "
-                               "run `kb index` to repair it")
+            raise IndexCorrupt(
+                f"index build {build.name} is damaged ({name}: {shown}): "
+                "run `kb index` to repair it"
+            )
 
 
 def file_crc(path: Path) -> int:

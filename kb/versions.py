@@ -48,9 +48,14 @@ def _get(record: Any, name: str, default: Any = None) -> Any:
 
 def _record(raw: Any) -> _Record:
     doc_id = _get(raw, "doc_id") or _get(raw, "id")
-    return _Record(doc_id, _get(raw, "work_key", ""), _get(raw, "version_date"),
-                   _get(raw, "effective_date"), _get(raw, "subtitle"),
-                   _get(raw, "source") or doc_id)
+    return _Record(
+        doc_id,
+        _get(raw, "work_key", ""),
+        _get(raw, "version_date"),
+        _get(raw, "effective_date"),
+        _get(raw, "subtitle"),
+        _get(raw, "source") or doc_id,
+    )
 
 
 def valid_from(version_date: str | None, effective_date: str | None) -> str | None:
@@ -86,8 +91,11 @@ def _resolve_work(members: list[_Record]) -> dict[str, VersionInfo]:
         kept = _kept_copies(versions[date])
         for record in versions[date]:
             result[record.id] = VersionInfo(
-                CURRENT if current else SUPERSEDED, starts[index], until,
-                None if kept[record.subtitle] == record.id else kept[record.subtitle])
+                CURRENT if current else SUPERSEDED,
+                starts[index],
+                until,
+                None if kept[record.subtitle] == record.id else kept[record.subtitle],
+            )
     return result
 
 
@@ -106,5 +114,8 @@ def _kept_copies(files: list[_Record]) -> dict[str | None, str]:
 
 def duplicates(records: Iterable[Any]) -> dict[str, str]:
     """Only the hidden copies: id → id of the copy to show instead."""
-    return {doc_id: info.duplicate_of
-            for doc_id, info in resolve_versions(records).items() if info.duplicate_of}
+    return {
+        doc_id: info.duplicate_of
+        for doc_id, info in resolve_versions(records).items()
+        if info.duplicate_of
+    }

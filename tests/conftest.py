@@ -66,8 +66,9 @@ def small_settings(tmp_path_factory, corpus_dir: Path):
     from kb.config import load_settings
 
     root = tmp_path_factory.mktemp("small")
-    settings = load_settings({}, corpus_dirs=(copy_sources(corpus_dir, root / "corpus"),),
-                             index_dir=root / "index")
+    settings = load_settings(
+        {}, corpus_dirs=(copy_sources(corpus_dir, root / "corpus"),), index_dir=root / "index"
+    )
     build_index(settings, procs=2)
     return settings
 
@@ -86,8 +87,9 @@ def app(small_settings, library):
     """The Flask app on the small index, sharing the session's Library."""
     from web import create_app
 
-    return create_app({"INDEX_DIR": str(small_settings.index_dir), "LIBRARY": library,
-                       "TESTING": True})
+    return create_app(
+        {"INDEX_DIR": str(small_settings.index_dir), "LIBRARY": library, "TESTING": True}
+    )
 
 
 @pytest.fixture
@@ -101,5 +103,9 @@ def runner(small_settings):
     """A click runner for `kb` subcommands, configured for the small index."""
     from click.testing import CliRunner
 
-    return CliRunner(env={"KB_INDEX_DIR": str(small_settings.index_dir),
-                          "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0])})
+    return CliRunner(
+        env={
+            "KB_INDEX_DIR": str(small_settings.index_dir),
+            "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0]),
+        }
+    )

@@ -12,8 +12,10 @@ from kb.schema import document_schema, passage_schema
 
 
 def tokens(text, mode="index"):
-    return [(t.text, t.pos, t.startchar, t.endchar)
-            for t in analysis.analyzer()(text, positions=True, chars=True, mode=mode)]
+    return [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in analysis.analyzer()(text, positions=True, chars=True, mode=mode)
+    ]
 
 
 def test_positions_count_tokens_and_subwords_share_them():
@@ -38,7 +40,9 @@ def test_digits_latin_and_width_are_kept_and_folded():
 
 
 def test_query_mode_has_no_subwords():
-    assert [t[0] for t in tokens("人民代表大会常务委员会", mode="query")] == ["人民代表大会常务委员会"]
+    assert [t[0] for t in tokens("人民代表大会常务委员会", mode="query")] == [
+        "人民代表大会常务委员会"
+    ]
 
 
 def test_labels_are_not_split_into_noise():
@@ -66,6 +70,7 @@ def test_index_this_query_that(tmp_path):
         w.add_document(doc="a", text="全国人民代表大会常务委员会依照本法确定。")
         w.add_document(doc="b", text="乡、民族乡、镇的人民代表大会设主席。")
     with ix.searcher() as s:
+
         def found(word):
             return {s.stored_fields(n)["doc"] for n in s.docs_for_query(Term("text", word))}
 

@@ -40,10 +40,28 @@ def test_search_envelope(client):
     assert body["ok"] is True and body["query"] == "选举法第三十条"
     assert {"total", "limit", "offset", "took_ms", "hits"} <= set(body)
     hit = body["hits"][0]
-    assert {"id", "score", "text", "article", "paragraph", "heading_path", "snippet", "document",
-            "citation", "url"} <= set(hit)
-    assert {"id", "title", "kind", "region", "source", "version_date", "effective_date",
-            "status"} <= set(hit["document"])
+    assert {
+        "id",
+        "score",
+        "text",
+        "article",
+        "paragraph",
+        "heading_path",
+        "snippet",
+        "document",
+        "citation",
+        "url",
+    } <= set(hit)
+    assert {
+        "id",
+        "title",
+        "kind",
+        "region",
+        "source",
+        "version_date",
+        "effective_date",
+        "status",
+    } <= set(hit["document"])
     assert hit["article"] == 30 and hit["matched"] == "citation"
     assert hit["citation"]["label"].endswith("第三十条")
     assert hit["url"] == f"/documents/{hit['document']['id']}#p{hit['id'].rsplit('-', 1)[1]}"
@@ -86,12 +104,27 @@ def test_pagination(client):
     assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
 
 
-@pytest.mark.parametrize("query", [
-    "q=代表&limit=0", "q=代表&limit=1000000000", "q=代表&limit=abc", "q=代表&limit=1.5",
-    "q=代表&limit=-5", "q=代表&offset=-1", "q=代表&offset=99999999", "q=代表&as_of=2024-13-01",
-    "q=代表&as_of=yesterday", "q=代表&kind=小说", "q=代表&versions=old", "q=", "q=%20%20",
-    "q=" + "法" * 501, "kind=法律", "",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=代表&limit=0",
+        "q=代表&limit=1000000000",
+        "q=代表&limit=abc",
+        "q=代表&limit=1.5",
+        "q=代表&limit=-5",
+        "q=代表&offset=-1",
+        "q=代表&offset=99999999",
+        "q=代表&as_of=2024-13-01",
+        "q=代表&as_of=yesterday",
+        "q=代表&kind=小说",
+        "q=代表&versions=old",
+        "q=",
+        "q=%20%20",
+        "q=" + "法" * 501,
+        "kind=法律",
+        "",
+    ],
+)
 def test_bad_search_parameters(client, query):
     assert_error(get_json(client, "/api/search?" + query, 400), 400)
 
@@ -100,8 +133,20 @@ def test_huge_article_number_is_not_a_server_error(client):
     assert client.get("/api/search?q=第九九九九九九九九九九九条").status_code < 500
 
 
-@pytest.mark.parametrize("q", ["%00", "%ED%A0%80", "%FF%FE", "*", "《》", '""', "%E3%80%80",
-                               "选举法第99999999999999999999条", "a OR b AND NOT c"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "%00",
+        "%ED%A0%80",
+        "%FF%FE",
+        "*",
+        "《》",
+        '""',
+        "%E3%80%80",
+        "选举法第99999999999999999999条",
+        "a OR b AND NOT c",
+    ],
+)
 def test_odd_queries_are_not_server_errors(client, q):
     assert client.get(f"/api/search?q={q}").status_code in (200, 400)
 
@@ -131,21 +176,24 @@ def test_cite(client):
     assert old["hit"]["document"]["version_date"] == "2015-08-29"
 
 
-@pytest.mark.parametrize("url, status", [
-    ("/api/cite?ref=选举法第九百条", 404),
-    ("/api/cite?ref=不存在法第三条", 404),
-    ("/api/cite", 400),
-    ("/api/cite?ref=选民登记", 400),
-    ("/api/cite?ref=选举法第三十条&versions=some", 400),
-    ("/api/cite?ref=选举法第三十条&as_of=2020-02-30", 400),
-    ("/api/passages/no-such-passage", 404),
-    ("/api/passages/" + "x" * 300, 404),
-    ("/api/documents/no-such-document", 404),
-    ("/api/documents/..%2F..%2Fetc%2Fpasswd", 404),
-    ("/api/documents/%2E%2E/%2E%2E/pyproject.toml", 404),
-    ("/api/no-such-route", 404),
-    ("/api", 404),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/api/cite?ref=选举法第九百条", 404),
+        ("/api/cite?ref=不存在法第三条", 404),
+        ("/api/cite", 400),
+        ("/api/cite?ref=选民登记", 400),
+        ("/api/cite?ref=选举法第三十条&versions=some", 400),
+        ("/api/cite?ref=选举法第三十条&as_of=2020-02-30", 400),
+        ("/api/passages/no-such-passage", 404),
+        ("/api/passages/" + "x" * 300, 404),
+        ("/api/documents/no-such-document", 404),
+        ("/api/documents/..%2F..%2Fetc%2Fpasswd", 404),
+        ("/api/documents/%2E%2E/%2E%2E/pyproject.toml", 404),
+        ("/api/no-such-route", 404),
+        ("/api", 404),
+    ],
+)
 def test_error_envelope(client, url, status):
     assert_error(get_json(client, url, status), status)
 
@@ -170,10 +218,12 @@ def test_oversized_requests_do_no_search_work(app, client, monkeypatch):
         raise AssertionError("searched although the request was over the limit")
 
     monkeypatch.setattr(app.extensions["kb.library"], "search", forbidden)
-    for response in (client.get("/api/search?q=" + "a" * 100_000),
-                     client.get("/?q=" + "代" * 20_000),
-                     client.get("/api/search?q=代表", data=b"x" * 100_000),
-                     client.post("/api/search?q=代表", data=b"x" * 100_000)):
+    for response in (
+        client.get("/api/search?q=" + "a" * 100_000),
+        client.get("/?q=" + "代" * 20_000),
+        client.get("/api/search?q=代表", data=b"x" * 100_000),
+        client.post("/api/search?q=代表", data=b"x" * 100_000),
+    ):
         assert response.status_code in (413, 414)
     body = client.get("/api/search?q=" + "a" * 100_000).get_json()
     assert_error(body, 414)
@@ -219,14 +269,33 @@ def test_health_without_index(tmp_path):
     assert page.status_code == 503 and "kb index" in page.get_data(as_text=True)
 
 
-SECURED = ["/", "/?q=代表", "/api/search?q=代表", "/api/no-such-route", "/no-such-page",
-           "/static/kb.css", "/static/kb.js", "/static/nope.css", "/api/search?limit=0"]
+SECURED = [
+    "/",
+    "/?q=代表",
+    "/api/search?q=代表",
+    "/api/no-such-route",
+    "/no-such-page",
+    "/static/kb.css",
+    "/static/kb.js",
+    "/static/nope.css",
+    "/api/search?limit=0",
+]
 # Other methods and odd paths: 405s, 404 static files, HEAD/OPTIONS, redirects, 413/414, 500.
-SECURED_MORE = [("POST", "/api/search?q=代表"), ("DELETE", "/static/kb.css"), ("PUT", "/"),
-                ("GET", "/static/nope.js"), ("GET", "/static/../pyproject.toml"),
-                ("HEAD", "/static/kb.js"), ("OPTIONS", "/api/search"), ("HEAD", "/?q=代表"),
-                ("GET", "/api/passages//x"), ("GET", "/api/search?q=" + "a" * 20_000),
-                ("GET", "/documents/nope"), ("GET", "/api/health"), ("GET", "/api/openapi.json")]
+SECURED_MORE = [
+    ("POST", "/api/search?q=代表"),
+    ("DELETE", "/static/kb.css"),
+    ("PUT", "/"),
+    ("GET", "/static/nope.js"),
+    ("GET", "/static/../pyproject.toml"),
+    ("HEAD", "/static/kb.js"),
+    ("OPTIONS", "/api/search"),
+    ("HEAD", "/?q=代表"),
+    ("GET", "/api/passages//x"),
+    ("GET", "/api/search?q=" + "a" * 20_000),
+    ("GET", "/documents/nope"),
+    ("GET", "/api/health"),
+    ("GET", "/api/openapi.json"),
+]
 
 
 def assert_secured(headers) -> None:
@@ -293,8 +362,11 @@ def test_document_is_valid_openapi(spec):
 
 
 def test_every_api_route_is_documented(app, spec):
-    routes = {rule.rule.replace("<passage_id>", "{id}").replace("<doc_id>", "{id}")
-              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    routes = {
+        rule.rule.replace("<passage_id>", "{id}").replace("<doc_id>", "{id}")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+    }
     assert routes == set(spec["paths"])
 
 
@@ -329,8 +401,11 @@ def test_passage_and_document_match_the_schemas(client, spec):
     doc = client.get(f"/api/documents/{hit['document']['id']}").get_json()
     validate(spec, doc, "DocumentEnvelope")
     bulletin = client.get("/api/search?q=代表工作&kind=工作简报").get_json()["hits"][0]
-    validate(spec, client.get(f"/api/documents/{bulletin['document']['id']}").get_json(),
-             "DocumentEnvelope")
+    validate(
+        spec,
+        client.get(f"/api/documents/{bulletin['document']['id']}").get_json(),
+        "DocumentEnvelope",
+    )
 
 
 # `kb serve` itself: builds a missing index, forks workers, restarts one that dies, stops cleanly.
@@ -365,19 +440,34 @@ def _until(condition, seconds: float = 60.0) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
 def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
-    env = {**os.environ, "KB_INDEX_DIR": str(tmp_path / "index"),
-           "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0])}
-    cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "serve",
-           "--port", "0", "--workers", "2", "--threads", "2", "--quiet"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    env = {
+        **os.environ,
+        "KB_INDEX_DIR": str(tmp_path / "index"),
+        "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0]),
+    }
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from cli import main; sys.exit(main())",
+        "serve",
+        "--port",
+        "0",
+        "--workers",
+        "2",
+        "--threads",
+        "2",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         port = int(re.search(r"127\.0\.0\.1:(\d+)/", proc.stdout.readline())[1])
         _until(lambda: _health(port) == 200)
         workers = _children(proc.pid)
         assert len(workers) == 2
-        for method, url, body, status in (("GET", "/api/search?q=" + "a" * 100_000, None, 414),
-                                          ("POST", "/api/search", b"x" * 100_000, 413)):
+        for method, url, body, status in (
+            ("GET", "/api/search?q=" + "a" * 100_000, None, 414),
+            ("POST", "/api/search", b"x" * 100_000, 413),
+        ):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request(method, url, body=body)
             response = conn.getresponse()
@@ -403,12 +493,27 @@ def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
 # body beyond its limits, a malformed request line) all carry the envelope and security headers.
 @pytest.fixture(scope="module")
 def served(small_settings):
-    env = {**os.environ, "KB_INDEX_DIR": str(small_settings.index_dir),
-           "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0])}
-    cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "serve",
-           "--port", "0", "--workers", "1", "--threads", "2", "--quiet"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
+    env = {
+        **os.environ,
+        "KB_INDEX_DIR": str(small_settings.index_dir),
+        "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0]),
+    }
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from cli import main; sys.exit(main())",
+        "serve",
+        "--port",
+        "0",
+        "--workers",
+        "1",
+        "--threads",
+        "2",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     try:
         port = int(re.search(r"127\.0\.0\.1:(\d+)/", proc.stdout.readline())[1])
         _until(lambda: _health(port) == 200)
@@ -440,19 +545,27 @@ def _raw(port: int, data: bytes) -> tuple[int, dict, bytes, float]:
 
 def _get(path: str, extra: bytes = b"", body: bytes = b"", method: bytes = b"GET") -> bytes:
     length = b"Content-Length: %d\r\n" % len(body) if body else b""
-    return (method + b" " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Connection: close\r\n" + length + extra + b"\r\n" + body)
+    return (
+        method + b" " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Connection: close\r\n" + length + extra + b"\r\n" + body
+    )
 
 
 REFUSED = [
     ("100 KB query string", _get("/api/search?q=" + "a" * 100_000), 414),
     ("100 KB query string on the page", _get("/?q=" + "a" * 100_000), 414),
     ("body over the app's limit", _get("/api/search", body=b"x" * 100_000, method=b"POST"), 413),
-    ("body over the server's limit", _get("/api/search", body=b"x" * 2_000_000, method=b"POST"),
-     413),
+    (
+        "body over the server's limit",
+        _get("/api/search", body=b"x" * 2_000_000, method=b"POST"),
+        413,
+    ),
     ("query string over the server's limit", _get("/api/search?q=" + "a" * 300_000), 431),
-    ("a header over the server's limit", _get("/api/health", b"X-Pad: " + b"p" * 300_000
-                                              + b"\r\n"), 431),
+    (
+        "a header over the server's limit",
+        _get("/api/health", b"X-Pad: " + b"p" * 300_000 + b"\r\n"),
+        431,
+    ),
     ("malformed request line", b"NONSENSE\r\n\r\n", 400),
     ("bad Content-Length", _get("/api/health", b"Content-Length: many\r\n"), 400),
 ]

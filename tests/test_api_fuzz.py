@@ -34,11 +34,22 @@ from schemathesis.generation.hypothesis.builder import (
 
 from web.security import HEADERS
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 # Operations and how many fuzzed examples each gets (coverage-phase examples come on top).
-OPERATIONS = {"/api/search": 150, "/api/cite": 150, "/api/passages/{id}": 60,
-              "/api/documents/{id}": 60, "/api/health": 2, "/api/openapi.json": 2}
+OPERATIONS = {
+    "/api/search": 150,
+    "/api/cite": 150,
+    "/api/passages/{id}": 60,
+    "/api/documents/{id}": 60,
+    "/api/health": 2,
+    "/api/openapi.json": 2,
+}
 # Invalid inputs only exist where there are query parameters (any string is a valid path id).
 NEGATIVE = {"/api/search", "/api/cite"}
 
@@ -81,9 +92,15 @@ def _fuzz(api_schema, path: str, examples: int) -> Counter:
         _check_envelope_and_headers(case, response)
 
     config = HypothesisTestConfig(
-        project=api_schema.config, modes=list(HypothesisTestMode),
-        settings=settings(max_examples=examples, deadline=None, database=None,
-                          suppress_health_check=list(HealthCheck)))
+        project=api_schema.config,
+        modes=list(HypothesisTestMode),
+        settings=settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
     create_test(operation=api_schema[path]["GET"], test_func=check, config=config)()
     return statuses
 
@@ -98,10 +115,15 @@ def test_operation_conforms_to_its_document(api_schema, path):
 
 def _real_ids(library) -> dict[str, set[str]]:
     """Passage and document ids that exist in the small index (laws and a bulletin)."""
-    hits = [h for q in ("选举法第三十条", "代表工作", "宪法宣誓", "海事诉讼管辖")
-            for h in library.search(q, limit=3, versions="all").hits]
-    return {"/api/passages/{id}": {h.id for h in hits},
-            "/api/documents/{id}": {h.document.id for h in hits}}
+    hits = [
+        h
+        for q in ("选举法第三十条", "代表工作", "宪法宣誓", "海事诉讼管辖")
+        for h in library.search(q, limit=3, versions="all").hits
+    ]
+    return {
+        "/api/passages/{id}": {h.id for h in hits},
+        "/api/documents/{id}": {h.document.id for h in hits},
+    }
 
 
 @pytest.mark.parametrize("path", ["/api/passages/{id}", "/api/documents/{id}"])

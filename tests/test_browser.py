@@ -14,14 +14,24 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 EVIL = "<script>alert(1)</script>"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's chromium at /usr/bin/chromium (make browser-deps)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (make browser-deps)",
+    ),
 ]
 
 
@@ -43,10 +53,26 @@ def _wait_healthy(port: int, proc: subprocess.Popen, seconds: float = 60) -> Non
 @pytest.fixture(scope="module")
 def base_url(small_settings):
     """`kb serve --port 0 --workers 1` on the small index; yields its URL, stops it after."""
-    env = {**os.environ, "KB_INDEX_DIR": str(small_settings.index_dir),
-           "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0])}
-    cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "serve",
-           "--host", "127.0.0.1", "--port", "0", "--workers", "1", "--threads", "4", "--quiet"]
+    env = {
+        **os.environ,
+        "KB_INDEX_DIR": str(small_settings.index_dir),
+        "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0]),
+    }
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from cli import main; sys.exit(main())",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--quiet",
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
     try:
         match = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
@@ -72,8 +98,11 @@ def browser():
 @pytest.fixture
 def page(browser, base_url):
     """A fresh page (clipboard allowed) that fails the test on console errors or dialogs."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
-                                  permissions=["clipboard-read", "clipboard-write"])
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 1280, "height": 900},
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     page = context.new_page()
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))

@@ -16,10 +16,8 @@ from corpus.collection import discover_files, load_collection
 from kb.models import Skipped
 
 REAL = {
-    "law/代表法(2015-08-29).md":
-        "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会代表法(2015-08-29).md",
-    "law/代表法(2025-03-11).md":
-        "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会代表法(2025-03-11).md",
+    "law/代表法(2015-08-29).md": "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会代表法(2015-08-29).md",
+    "law/代表法(2025-03-11).md": "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会代表法(2025-03-11).md",
     "a/广告法(2021-04-29).md": "法律/经济法/广告法(2021-04-29).md",
     "b/广告法(2021-04-29).md": "法律/行政法/广告法(2021-04-29).md",
     "简报/代表工作简报(2024年度第2期).txt": "工作简报/代表工作简报(2024年度第2期).txt",
@@ -55,8 +53,9 @@ def test_check_json_report(folder: Path) -> None:
     docs = {d["source"]: d for d in report["documents"]}
     assert set(docs) == set(REAL)
     for entry in docs.values():
-        assert {"source", "title", "kind", "version_date", "status", "articles",
-                "passages"} <= set(entry)
+        assert {"source", "title", "kind", "version_date", "status", "articles", "passages"} <= set(
+            entry
+        )
     assert docs["law/代表法(2015-08-29).md"]["status"] == "superseded"
     assert docs["law/代表法(2025-03-11).md"]["status"] == "current"
     assert docs["law/代表法(2025-03-11).md"]["articles"] == 65

@@ -51,12 +51,15 @@ HOST = "127.0.0.1"
 
 # ---- helpers ----------------------------------------------------------------------------------
 
+
 def write_marker(corpus: Path, word: str) -> None:
     """(Re)write the marker law, whose first article holds `word`."""
     path = corpus / MARKER
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"# 中华人民共和国标记法\n\n第一条 本法规定{word}事项。\n\n"
-                    "第二条 本法自公布之日起施行。\n", encoding="utf-8")
+    path.write_text(
+        f"# 中华人民共和国标记法\n\n第一条 本法规定{word}事项。\n\n第二条 本法自公布之日起施行。\n",
+        encoding="utf-8",
+    )
 
 
 def answers(index_dir: Path) -> dict[str, list[str]]:
@@ -73,15 +76,23 @@ def finds(index_dir: Path, word: str) -> bool:
 def env_for(settings, **extra: str) -> dict[str, str]:
     """The environment of a `kb` subprocess on `settings`."""
     env = {k: v for k, v in os.environ.items() if k != "KB_FAULT_POINT"}
-    return env | {"KB_CORPUS_DIR": str(settings.corpus_dirs[0]),
-                  "KB_INDEX_DIR": str(settings.index_dir)} | extra
+    return (
+        env
+        | {"KB_CORPUS_DIR": str(settings.corpus_dirs[0]), "KB_INDEX_DIR": str(settings.index_dir)}
+        | extra
+    )
 
 
 @contextlib.contextmanager
 def started(args: list[str], env: dict, prefix: tuple[str, ...] = (), **kw):
     """`kb ARGS` in a new session; the whole process group is killed on the way out."""
-    proc = subprocess.Popen([*prefix, sys.executable, "-m", "cli", *args], cwd=REPO, env=env,
-                            start_new_session=True, **kw)
+    proc = subprocess.Popen(
+        [*prefix, sys.executable, "-m", "cli", *args],
+        cwd=REPO,
+        env=env,
+        start_new_session=True,
+        **kw,
+    )
     try:
         yield proc
     finally:
@@ -93,11 +104,13 @@ def started(args: list[str], env: dict, prefix: tuple[str, ...] = (), **kw):
                 stream.close()
 
 
-def run_kb(args: list[str], env: dict, timeout: float = 120,
-           prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def run_kb(
+    args: list[str], env: dict, timeout: float = 120, prefix: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     """Run `kb ARGS` to completion; (returncode, stdout, stderr)."""
-    with started(args, env, prefix, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                 text=True) as proc:
+    with started(
+        args, env, prefix, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
         out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
@@ -154,10 +167,18 @@ def pristine(tmp_path_factory, corpus_dir):
 
 # ---- kill -9 during `kb index` ----------------------------------------------------------------
 
-KILLS = [("full", "scanned"), ("full", "shard-mid"), ("full", "shard-commit"),
-         ("full", "documents-written"), ("full", "meta-written"), ("full", "publish-tmp"),
-         ("incremental", "cloned-mid"), ("incremental", "deleted"), ("incremental", "shard-mid"),
-         ("incremental", "published")]
+KILLS = [
+    ("full", "scanned"),
+    ("full", "shard-mid"),
+    ("full", "shard-commit"),
+    ("full", "documents-written"),
+    ("full", "meta-written"),
+    ("full", "publish-tmp"),
+    ("incremental", "cloned-mid"),
+    ("incremental", "deleted"),
+    ("incremental", "shard-mid"),
+    ("incremental", "published"),
+]
 
 
 @pytest.mark.parametrize("mode, point", KILLS)
@@ -195,6 +216,7 @@ def test_a_killed_shard_writer_fails_the_build_at_once(faulty):
 
 # ---- damaged or missing index folders -------------------------------------------------------
 
+
 def _first(build: Path, pattern: str) -> Path:
     return sorted(build.glob(pattern))[0]
 
@@ -203,7 +225,7 @@ def _scribble(path: Path) -> None:
     """Overwrite bytes in the middle of a file, keeping its size."""
     data = bytearray(path.read_bytes())
     middle = len(data) // 2
-    data[middle:middle + 64] = bytes(range(64))
+    data[middle : middle + 64] = bytes(range(64))
     path.write_bytes(bytes(data))
 
 
@@ -231,8 +253,9 @@ def damaged_copy(pristine, tmp_path: Path, damage: str):
 
 def kb_cli(settings, *args: str):
     """`kb ARGS` in this process (click's runner) on `settings`."""
-    runner = CliRunner(env={"KB_INDEX_DIR": str(settings.index_dir),
-                            "KB_CORPUS_DIR": str(settings.corpus_dirs[0])})
+    runner = CliRunner(
+        env={"KB_INDEX_DIR": str(settings.index_dir), "KB_CORPUS_DIR": str(settings.corpus_dirs[0])}
+    )
     return runner.invoke(kb_main, list(args))
 
 
@@ -249,8 +272,9 @@ def test_damaged_index_gives_one_line_and_kb_index_repairs_it(pristine, tmp_path
     assert_clean(Store(settings.index_dir))
 
 
-def test_a_running_library_keeps_its_build_when_a_newer_one_is_damaged(pristine, tmp_path,
-                                                                       monkeypatch):
+def test_a_running_library_keeps_its_build_when_a_newer_one_is_damaged(
+    pristine, tmp_path, monkeypatch
+):
     import kb.library
 
     settings = damaged_copy(pristine, tmp_path, "CURRENT names a missing build")
@@ -276,10 +300,12 @@ def test_damage_through_the_real_cli(pristine, tmp_path):
     settings = damaged_copy(pristine, tmp_path, "segment file truncated")
     done = run_kb(["search", "选举法第三十条"], env_for(settings))
     assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
-    assert re.fullmatch(r"error: index build \S+ is damaged \(passages1_\w+\.trm: 100 bytes "
-                        r"instead of \d+\): run `kb index` to repair it\n", done.stderr)
-    not_a_folder = load_settings({}, corpus_dirs=settings.corpus_dirs,
-                                 index_dir=tmp_path / "file")
+    assert re.fullmatch(
+        r"error: index build \S+ is damaged \(passages1_\w+\.trm: 100 bytes "
+        r"instead of \d+\): run `kb index` to repair it\n",
+        done.stderr,
+    )
+    not_a_folder = load_settings({}, corpus_dirs=settings.corpus_dirs, index_dir=tmp_path / "file")
     (tmp_path / "file").write_text("not an index", encoding="utf-8")
     for args in (["search", "代表"], ["index", "--quiet"]):
         done = run_kb(args, env_for(not_a_folder))
@@ -303,10 +329,12 @@ def test_unreadable_index_folder(pristine, tmp_path):
     Store(settings.index_dir).publish(Store(pristine[0].index_dir).current_name())  # undamaged
     settings.index_dir.chmod(0)
     try:
-        expected = {("search", "代表"): f"cannot read {settings.index_dir}/CURRENT",
-                    ("index", "--quiet"): f"cannot use the index folder {settings.index_dir}",
-                    ("serve", "--host", HOST, "--port", "0", "--quiet"):  # it tries to build one
-                        f"cannot use the index folder {settings.index_dir}"}
+        expected = {
+            ("search", "代表"): f"cannot read {settings.index_dir}/CURRENT",
+            ("index", "--quiet"): f"cannot use the index folder {settings.index_dir}",
+            ("serve", "--host", HOST, "--port", "0", "--quiet"):  # it tries to build one
+            f"cannot use the index folder {settings.index_dir}",
+        }
         for args, message in expected.items():
             done = run_kb(list(args), env_for(settings), timeout=60, prefix=prefix)
             last = done.stderr.splitlines(keepends=True)[-1]
@@ -318,6 +346,7 @@ def test_unreadable_index_folder(pristine, tmp_path):
 
 
 # ---- a real `kb serve` --------------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def serving(settings, workers: int = 2):
@@ -371,7 +400,7 @@ def test_damaged_index_answers_503_until_kb_index_repairs_it(pristine, tmp_path)
             status, body = get(port, path)
             assert status == 503 and body["ok"] is False and body["status"] == 503
             assert "is damaged" in body["error"] and "kb index" in body["error"]
-        assert "Traceback" not in json.dumps(body) and "File \"" not in json.dumps(body)
+        assert "Traceback" not in json.dumps(body) and 'File "' not in json.dumps(body)
         assert run_kb(["index", "--quiet"], env_for(settings)).returncode == 0
         until(lambda: get(port, "/api/health")[0] == 200, 15)
         assert get(port, search_path("选举法第三十条"))[1]["hits"]
@@ -402,8 +431,9 @@ def test_reindex_under_load_switches_without_a_failed_request(tmp_path, corpus_d
     store = Store(settings.index_dir)
     with serving(settings) as port:
         stop, done, failures = threading.Event(), [], []
-        clients = [threading.Thread(target=_hammer, args=(port, stop, done, failures))
-                   for _ in range(3)]
+        clients = [
+            threading.Thread(target=_hammer, args=(port, stop, done, failures)) for _ in range(3)
+        ]
         for t in clients:
             t.start()
         try:
@@ -425,6 +455,7 @@ def test_reindex_under_load_switches_without_a_failed_request(tmp_path, corpus_d
 
 
 # ---- a full disk --------------------------------------------------------------------------------
+
 
 def _fail_writes_after(monkeypatch, limit: int) -> None:
     """Whoosh's files raise ENOSPC once `limit` bytes have been written in this process."""
@@ -454,8 +485,9 @@ def _fail_writes_after(monkeypatch, limit: int) -> None:
 
 
 @pytest.mark.parametrize("rebuild", [True, False])
-def test_full_disk_keeps_the_old_index_and_names_the_cause(tmp_path, corpus_dir, monkeypatch,
-                                                           rebuild):
+def test_full_disk_keeps_the_old_index_and_names_the_cause(
+    tmp_path, corpus_dir, monkeypatch, rebuild
+):
     settings = fresh_index(tmp_path, corpus_dir)
     store = Store(settings.index_dir)
     live, before = store.current_name(), answers(settings.index_dir)
@@ -480,8 +512,9 @@ def test_full_disk_keeps_the_old_index_and_names_the_cause(tmp_path, corpus_dir,
 def tmpfs(path: Path, size: str):
     """A size-limited tmpfs at `path` (root only); skips the test where it cannot be mounted."""
     path.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                             capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+    )
     if mounted.returncode:
         pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.decode().strip()}")
     try:
@@ -511,6 +544,7 @@ def test_really_full_disk(tmp_path, corpus_dir, pristine):
 
 # ---- two `kb index` at once ----------------------------------------------------------------------
 
+
 def test_second_kb_index_refuses_or_waits_and_nothing_is_damaged(pristine, tmp_path):
     settings = damaged_copy(pristine, tmp_path, "meta.json garbage")  # the first run rebuilds
     store, env = Store(settings.index_dir), env_for(pristine[0])
@@ -524,11 +558,14 @@ def test_second_kb_index_refuses_or_waits_and_nothing_is_damaged(pristine, tmp_p
         try:
             refused = run_kb(["index", "--quiet"], env)
             assert refused.returncode == 2 and "Traceback" not in refused.stderr
-            assert refused.stderr == (f"error: another `kb index` (pid {first.pid}) is updating "
-                                      f"{settings.index_dir}; wait for it to finish or use "
-                                      "--wait SECONDS\n")
-            with started(["index", "--quiet", "--wait", "60"], env, stdout=subprocess.PIPE,
-                         text=True) as waiting:
+            assert refused.stderr == (
+                f"error: another `kb index` (pid {first.pid}) is updating "
+                f"{settings.index_dir}; wait for it to finish or use "
+                "--wait SECONDS\n"
+            )
+            with started(
+                ["index", "--quiet", "--wait", "60"], env, stdout=subprocess.PIPE, text=True
+            ) as waiting:
                 time.sleep(1.5)
                 assert waiting.poll() is None  # still waiting for the lock
                 os.killpg(first.pid, signal.SIGCONT)
@@ -543,10 +580,15 @@ def test_second_kb_index_refuses_or_waits_and_nothing_is_damaged(pristine, tmp_p
 
 # ---- what the server never does -----------------------------------------------------------------
 
+
 def _tree(*roots: Path) -> dict[str, tuple[int, int]]:
     """path → (size, mtime) of every file under `roots`."""
-    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns)
-            for root in roots for p in root.rglob("*") if p.is_file()}
+    return {
+        str(p): (p.stat().st_size, p.stat().st_mtime_ns)
+        for root in roots
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_routes_only_read_and_take_no_paths(app):
@@ -557,11 +599,20 @@ def test_routes_only_read_and_take_no_paths(app):
     assert not app.debug and not app.config["PROPAGATE_EXCEPTIONS"]
 
 
-TRAVERSALS = ["/static/../pyproject.toml", "/static/..%2f..%2fpyproject.toml",
-              "/static/%2e%2e/%2e%2e/pyproject.toml", "/static//etc/passwd", "//etc/passwd",
-              "/static/..%5c..%5cpyproject.toml", "/api/documents/..%2f..%2fmeta.json",
-              "/api/passages/%2e%2e%2fCURRENT", "/documents/..%2f..%2fCURRENT", "/console",
-              "/static/kb.css%00.py", "/api/cite?ref=../../etc/passwd"]
+TRAVERSALS = [
+    "/static/../pyproject.toml",
+    "/static/..%2f..%2fpyproject.toml",
+    "/static/%2e%2e/%2e%2e/pyproject.toml",
+    "/static//etc/passwd",
+    "//etc/passwd",
+    "/static/..%5c..%5cpyproject.toml",
+    "/api/documents/..%2f..%2fmeta.json",
+    "/api/passages/%2e%2e%2fCURRENT",
+    "/documents/..%2f..%2fCURRENT",
+    "/console",
+    "/static/kb.css%00.py",
+    "/api/cite?ref=../../etc/passwd",
+]
 
 
 def test_real_server_never_writes_reads_paths_or_debugs(pristine, tmp_path):
@@ -583,7 +634,10 @@ def test_real_server_never_writes_reads_paths_or_debugs(pristine, tmp_path):
             location = response.getheader("Location") or ""
             inside = re.match(rf"(http://{HOST}:{port})?/static/etc", location)
             assert response.status in (400, 404) or (response.status == 308 and inside), (
-                path, response.status, location)  # 308: merged slashes, still inside the site
+                path,
+                response.status,
+                location,
+            )  # 308: merged slashes, still inside the site
             assert b"[build-system]" not in body and b"root:" not in body
             assert b"Traceback" not in body and b"Werkzeug Debugger" not in body
         for method in ("POST", "PUT", "DELETE", "PATCH"):

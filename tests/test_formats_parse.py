@@ -43,5 +43,8 @@ def test_format_parses_like_its_source(entry: dict) -> None:
     assert _squeezed(document, every) == _squeezed(source, every)
     assert document.title == entry["title"] == source.title
     assert (document.version_date, document.version_label, document.kind) == (
-        source.version_date, source.version_label, source.kind)
+        source.version_date,
+        source.version_label,
+        source.kind,
+    )
     assert [h.text for h in document.headings] == [h.text for h in source.headings]

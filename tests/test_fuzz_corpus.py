@@ -21,30 +21,50 @@ from corpus.parsers import parse_document
 from kb.errors import UnreadableDocument
 from kb.library import Library
 
-REAL = {"选举法.md": "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).md",
-        "简报.txt": "工作简报/代表工作简报(2024年度第2期).txt"}
-FORMATS = {"docx": "docx/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).docx",
-           "pdf": "pdf/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).pdf"}
+REAL = {
+    "选举法.md": "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).md",
+    "简报.txt": "工作简报/代表工作简报(2024年度第2期).txt",
+}
+FORMATS = {
+    "docx": "docx/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).docx",
+    "pdf": "pdf/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).pdf",
+}
 BAD_NAME = b"odd-\xff\xfe-name.md"  # not UTF-8: shown with U+FFFD, still indexed
 # Every bad file (as reported) and a word its reason must contain.
-BAD = {"bad/empty.md": "empty", "bad/blank.txt": "no text", "bad/binary.txt": "binary",
-       "bad/random.md": "binary", "bad/cut.docx": ".docx", "bad/cut.pdf": "PDF",
-       "bad/stub.pdf": "PDF", "bad/zip.docx": ".docx", "bad/dangling.md": "symbolic link",
-       "bad/huge.txt": f"larger than {MAX_FILE_MB} MB", "bad/locked.md": "cannot read file",
-       "bad/locked-folder": "cannot read folder", "bad/old.doc": "unsupported"}
+BAD = {
+    "bad/empty.md": "empty",
+    "bad/blank.txt": "no text",
+    "bad/binary.txt": "binary",
+    "bad/random.md": "binary",
+    "bad/cut.docx": ".docx",
+    "bad/cut.pdf": "PDF",
+    "bad/stub.pdf": "PDF",
+    "bad/zip.docx": ".docx",
+    "bad/dangling.md": "symbolic link",
+    "bad/huge.txt": f"larger than {MAX_FILE_MB} MB",
+    "bad/locked.md": "cannot read file",
+    "bad/locked-folder": "cannot read folder",
+    "bad/old.doc": "unsupported",
+}
 
 
 def law(title: str, marker: str) -> str:
     """A small synthetic statute whose first article holds `marker`."""
-    return (f"{title}\n第一条 为了检验索引，本办法规定{marker}的适用。\n"
-            f"第二条 本办法自公布之日起施行。\n")
+    return (
+        f"{title}\n第一条 为了检验索引，本办法规定{marker}的适用。\n"
+        f"第二条 本办法自公布之日起施行。\n"
+    )
 
 
 # Synthetic good documents: path → (bytes, marker found only in that document).
 def synthetic() -> dict[str, tuple[bytes, str]]:
     """Good documents under odd names, in odd encodings, or deeply nested."""
-    deep = ("<html><head><title>深层测试办法</title></head><body>" + "<div>" * 10_000
-            + "<p>深层测试办法</p><p>第一条 本办法规定琥珀蜻蜓甲的适用。</p>" + "</div>" * 10_000)
+    deep = (
+        "<html><head><title>深层测试办法</title></head><body>"
+        + "<div>" * 10_000
+        + "<p>深层测试办法</p><p>第一条 本办法规定琥珀蜻蜓甲的适用。</p>"
+        + "</div>" * 10_000
+    )
     gbk = '<meta charset="utf-8"><title>误标办法</title><p>' + law("误标办法", "琥珀蜻蜓乙")
     return {
         "odd/sp ace & (1).md": (("# " + law("空格名办法", "琥珀蜻蜓丙")).encode(), "琥珀蜻蜓丙"),
@@ -64,7 +84,7 @@ def _write_bad(bad: Path, formats_dir: Path) -> None:
     (bad / "random.md").write_bytes(os.urandom(4096))
     for kind, name in FORMATS.items():
         data = (formats_dir / name).read_bytes()
-        (bad / f"cut.{kind}").write_bytes(data[:len(data) // 2])
+        (bad / f"cut.{kind}").write_bytes(data[: len(data) // 2])
     (bad / "stub.pdf").write_bytes(b"%PDF-1.7\n")
     (bad / "zip.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (bad / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
@@ -93,14 +113,20 @@ def messy(tmp_path_factory, corpus_dir: Path, formats_dir: Path) -> dict:
     try:
         with open(os.path.join(os.fsencode(root / "odd"), BAD_NAME), "wb") as f:
             f.write(("# " + law("怪名办法", "琥珀蜻蜓己")).encode())
-        markers[os.fsdecode(b"odd/" + BAD_NAME).encode("utf-8", "surrogateescape")
-                .decode("utf-8", "replace")] = "琥珀蜻蜓己"
+        markers[
+            os.fsdecode(b"odd/" + BAD_NAME)
+            .encode("utf-8", "surrogateescape")
+            .decode("utf-8", "replace")
+        ] = "琥珀蜻蜓己"
     except OSError:  # a filesystem that only takes UTF-8 names
         pass
     _write_bad(root / "bad", formats_dir)
     os.symlink(root, root / "bad" / "loop")  # a folder symlinked into itself
-    return {"root": root, "markers": markers, "real": {f"good/{n}" for n in REAL}
-            | {"good/选举法副本.docx"}}
+    return {
+        "root": root,
+        "markers": markers,
+        "real": {f"good/{n}" for n in REAL} | {"good/选举法副本.docx"},
+    }
 
 
 @pytest.fixture()
@@ -115,6 +141,7 @@ def locked(monkeypatch, messy: dict) -> None:
             if Path(path) in denied:
                 raise PermissionError(13, "Permission denied", str(path))
             return real(path, *args, **kwargs)
+
         return refuse_denied
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", guard(pathlib.Path.read_bytes))
@@ -128,8 +155,9 @@ def _good(messy: dict) -> set[str]:
 
 def test_check_reports_every_bad_file_and_reads_every_good_one(messy, locked):
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["check", "--json", "-q", "--processes", "1",
-                                       str(messy["root"])])
+    result = CliRunner().invoke(
+        main, ["check", "--json", "-q", "--processes", "1", str(messy["root"])]
+    )
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started < 60
     report = json.loads(result.stdout_bytes.decode("utf-8"))  # valid UTF-8, odd names and all
@@ -168,7 +196,7 @@ def damaged(draw, seeds: dict[str, bytes]) -> tuple[str, bytes]:
     data = bytearray(seeds[suffix])
     for _ in range(draw(st.integers(0, 12))):
         data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
-    data = data[:draw(st.integers(0, len(data)))] if draw(st.booleans()) else data
+    data = data[: draw(st.integers(0, len(data)))] if draw(st.booleans()) else data
     return suffix, bytes(draw(st.binary(max_size=300)) if draw(st.integers(0, 5)) == 0 else data)
 
 
@@ -176,8 +204,12 @@ def test_damaged_files_are_unreadable_documents_not_crashes(formats_dir, tmp_pat
     seeds = {f".{k}": (formats_dir / name).read_bytes() for k, name in FORMATS.items()}
     seeds |= {".html": synthetic()["odd/gbk-said-utf8.html"][0], ".md": law("甲", "乙").encode()}
 
-    @settings(max_examples=80, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=80,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(case=damaged(seeds))
     def load(case: tuple[str, bytes]) -> None:
         path = tmp_path / f"f{case[0]}"

@@ -8,11 +8,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-
 from conftest import copy_sources
+
 from indexer.build import build_index
 from indexer.lock import index_lock
 from kb.config import load_settings
@@ -98,14 +97,20 @@ def test_second_indexer_is_refused(setup):
 
 def test_killed_build_leaves_the_old_index_searchable(setup, corpus_dir):
     settings, corpus = setup
-    copy_sources(corpus_dir, corpus, ("法律/民法典/合同编.md", "法律/民法典/物权编.md",
-                                      "法律/民法典/总则.md"))
+    copy_sources(
+        corpus_dir,
+        corpus,
+        ("法律/民法典/合同编.md", "法律/民法典/物权编.md", "法律/民法典/总则.md"),
+    )
     before = ids(settings, "选举法第三十条")
     store = Store(settings.index_dir)
     live = store.current_name()
     env = dict(os.environ, KB_CORPUS_DIR=str(corpus), KB_INDEX_DIR=str(settings.index_dir))
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "index", "--rebuild", "--quiet"],
-                            env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "index", "--rebuild", "--quiet"],
+        env=env,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(store.builds.iterdir())) < 2:
         time.sleep(0.05)

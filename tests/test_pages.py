@@ -69,8 +69,9 @@ def test_empty_state_suggests_wider_searches(client):
     assert "包括已修改的旧版本" in html
 
 
-@pytest.mark.parametrize("query", ["limit=0", "as_of=someday", "kind=小说", "offset=-3",
-                                   "versions=old"])
+@pytest.mark.parametrize(
+    "query", ["limit=0", "as_of=someday", "kind=小说", "offset=-3", "versions=old"]
+)
 def test_bad_query_page(client, query):
     html = page(client, f"/?q=代表&{query}", 400)
     assert "查询有误" in html and 'name="q"' in html
@@ -128,8 +129,10 @@ def test_parts_and_bulletin_headings(client, library):
     assert re.search(r'<h\d class="heading passage" id="p\d+">', html)
 
 
-@pytest.mark.parametrize("url", ["/documents/nope", "/documents/nope/articles/3",
-                                 "/documents/" + "x" * 200, "/no/such/page"])
+@pytest.mark.parametrize(
+    "url",
+    ["/documents/nope", "/documents/nope/articles/3", "/documents/" + "x" * 200, "/no/such/page"],
+)
 def test_not_found_pages(client, url):
     html = page(client, url, 404)
     assert "未找到" in html and "Traceback" not in html
@@ -158,7 +161,8 @@ def evil_client(tmp_path_factory):
         "# 测试<b>标记</b>条例\n\n2021年1月1日 测试委员会第一次会议通过\n\n<!-- INFO END -->\n\n"
         f"第一章 总则\n\n第一条 {EVIL}为了测试页面转义，制定本条例。\n\n"
         "第二条 本条例中的“<img src=x onerror=alert(2)>”应当原样显示为文字。\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     settings = load_settings({}, corpus_dirs=(root / "corpus",), index_dir=root / "index")
     build_index(settings, procs=1)
     return create_app({"INDEX_DIR": str(settings.index_dir)}).test_client()
@@ -184,8 +188,11 @@ def test_library_article_in_and_version(library):
     assert library.article_in(old, 44).doc_id == old
     assert library.version(old).status == "superseded" and library.version(old).valid_to
     assert library.version(new).status == "current" and library.version(new).valid_to is None
-    for call in (lambda: library.article_in(new, 999), lambda: library.article_in("nope", 1),
-                 lambda: library.version("nope")):
+    for call in (
+        lambda: library.article_in(new, 999),
+        lambda: library.article_in("nope", 1),
+        lambda: library.version("nope"),
+    ):
         with pytest.raises(NotFound):
             call()
     with ThreadPoolExecutor(4) as pool:  # per-thread readers: safe from a server's threads

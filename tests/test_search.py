@@ -19,12 +19,15 @@ def test_citation_query_puts_the_article_first(library):
     assert hit.citation.label.endswith("第三十条")
 
 
-@pytest.mark.parametrize("q, article", [
-    ("代表法 第44条", 44),
-    ("《宪法》第三条", 3),
-    ("地方组织法第十条第二款", 10),
-    ("监督法第9条", 9),
-])
+@pytest.mark.parametrize(
+    "q, article",
+    [
+        ("代表法 第44条", 44),
+        ("《宪法》第三条", 3),
+        ("地方组织法第十条第二款", 10),
+        ("监督法第9条", 9),
+    ],
+)
 def test_citation_forms(library, q, article):
     hit = top(library, q)[0]
     assert (hit.matched, hit.article) == ("citation", article)
@@ -34,7 +37,7 @@ def test_paragraph_citation_carries_the_paragraph(library):
     hit = top(library, "地方组织法第十条第二款")[0]
     assert hit.paragraph == 2
     assert hit.citation.label.endswith("第十条第二款")
-    (start, end), = hit.snippet.highlights
+    ((start, end),) = hit.snippet.highlights
     assert hit.snippet.text[start:end] in hit.text
 
 
@@ -48,8 +51,9 @@ def test_current_version_first_then_superseded(library):
 def test_substring_inside_longer_word(library):
     # 常务委员会 occurs inside 全国人民代表大会常务委员会 / 人民代表大会常务委员会
     hits = top(library, "常务委员会", limit=20)
-    assert hits and all("常务委员会" in h.text or "常务委员会" in " ".join(h.heading_path)
-                        for h in hits)
+    assert hits and all(
+        "常务委员会" in h.text or "常务委员会" in " ".join(h.heading_path) for h in hits
+    )
 
 
 def test_quoted_phrase_must_occur(library):
@@ -114,8 +118,20 @@ def test_bad_queries_raise_badquery(library, q):
         library.search(q)
 
 
-@pytest.mark.parametrize("q", ['"未闭合的引号', "AND OR NOT", "((())", "第条", "第99999条",
-                               "选举法第九百条", "\ud800代表", "ＡＢＣ　代表", "*?~^"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"未闭合的引号',
+        "AND OR NOT",
+        "((())",
+        "第条",
+        "第99999条",
+        "选举法第九百条",
+        "\ud800代表",
+        "ＡＢＣ　代表",
+        "*?~^",
+    ],
+)
 def test_odd_queries_never_crash(library, q):
     try:
         library.search(q)
@@ -123,9 +139,17 @@ def test_odd_queries_never_crash(library, q):
         assert str(exc)
 
 
-@pytest.mark.parametrize("params", [dict(limit=0), dict(limit=10**9), dict(offset=-1),
-                                    dict(as_of="2020-13-45"), dict(kinds=("不存在",)),
-                                    dict(versions="some")])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(limit=0),
+        dict(limit=10**9),
+        dict(offset=-1),
+        dict(as_of="2020-13-45"),
+        dict(kinds=("不存在",)),
+        dict(versions="some"),
+    ],
+)
 def test_bad_parameters(library, params):
     with pytest.raises(BadQuery):
         library.search("代表", **params)

@@ -49,8 +49,9 @@ def contents(found: list[Block]) -> list[tuple[Heading, str]]:
     for b in found:
         out += [(h, f"h{i}") for i, h in b.headings]
         if b.level is not None:
-            out.append((Heading(b.level, b.passage.text, b.passage.ordinal),
-                        f"p{b.passage.ordinal}"))
+            out.append(
+                (Heading(b.level, b.passage.text, b.passage.ordinal), f"p{b.passage.ordinal}")
+            )
     return out
 
 
@@ -91,10 +92,17 @@ def document(doc_id: str) -> str:
     view = get_library().document(doc_id)
     doc = view.document
     found = blocks(doc)
-    return render_template("document.html", view=view, doc=doc, blocks=found, toc=contents(found),
-                           at=_target(doc, request.args.get("p")),
-                           missing=article_label(request.args.get("missing", "")),
-                           heading_tag=heading_tag, article_key=article_key)
+    return render_template(
+        "document.html",
+        view=view,
+        doc=doc,
+        blocks=found,
+        toc=contents(found),
+        at=_target(doc, request.args.get("p")),
+        missing=article_label(request.args.get("missing", "")),
+        heading_tag=heading_tag,
+        article_key=article_key,
+    )
 
 
 @bp.get("/documents/<doc_id>/articles/<key>")

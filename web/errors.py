@@ -48,8 +48,10 @@ def handle(exc: Exception) -> tuple[Response | str, int]:
         response = jsonify(error_envelope(message, status))
     else:
         title = TITLES.get(status, "出错了" if status < 500 else "服务器错误")
-        response = Response(render_template("error.html", status=status, title=title,
-                                            message=message), mimetype="text/html")
+        response = Response(
+            render_template("error.html", status=status, title=title, message=message),
+            mimetype="text/html",
+        )
     if isinstance(exc, HTTPException) and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response, status

@@ -10,8 +10,13 @@ from markupsafe import Markup, escape
 from kb.models import Snippet, VersionInfo
 
 STATUS_LABELS = {"current": "现行有效", "superseded": "已修改"}
-ROLE_CLASSES = {"article": "article", "item": "article", "preamble": "preamble",
-                "paragraph": "prose", "editor_note": "note"}
+ROLE_CLASSES = {
+    "article": "article",
+    "item": "article",
+    "preamble": "preamble",
+    "paragraph": "prose",
+    "editor_note": "note",
+}
 
 
 def clean_ranges(ranges: Iterable[Iterable[int]], length: int) -> list[tuple[int, int]]:
@@ -34,8 +39,12 @@ def highlight(snippet: Snippet) -> Markup:
     parts: list[str] = []
     pos = 0
     for start, end in clean_ranges(snippet.highlights, len(text)):
-        parts += [escape(text[pos:start]), Markup("<mark>"), escape(text[start:end]),
-                  Markup("</mark>")]
+        parts += [
+            escape(text[pos:start]),
+            Markup("<mark>"),
+            escape(text[start:end]),
+            Markup("</mark>"),
+        ]
         pos = end
     parts.append(escape(text[pos:]))
     return Markup("").join(parts)

@@ -32,11 +32,23 @@ class SearchForm:
     @classmethod
     def from_args(cls, args: MultiDict) -> SearchForm:
         """Read q, kind, region, document, versions, as_of, limit and offset from query args."""
-        many = lambda name: tuple(dict.fromkeys(v.strip() for v in args.getlist(name)  # noqa: E731
-                                                if v.strip()))
-        one = lambda name: (args.get(name) or "").strip()  # noqa: E731
-        return cls(one("q"), many("kind"), many("region"), many("document"), one("versions"),
-                   one("as_of"), one("limit"), one("offset"))
+
+        def many(name: str) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+
+        def one(name: str) -> str:
+            return (args.get(name) or "").strip()
+
+        return cls(
+            one("q"),
+            many("kind"),
+            many("region"),
+            many("document"),
+            one("versions"),
+            one("as_of"),
+            one("limit"),
+            one("offset"),
+        )
 
     def search_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for Library.search; BadQuery for anything out of bounds."""
@@ -47,16 +59,23 @@ class SearchForm:
         for name in ("kinds", "regions", "documents"):
             if len(getattr(self, name)) > MAX_VALUES:
                 raise BadQuery(f"too many {name[:-1]} values: at most {MAX_VALUES}")
-        return {"q": self.q, "limit": whole(self.limit, "limit", DEFAULT_LIMIT),
-                "offset": whole(self.offset, "offset", 0), "kinds": self.kinds,
-                "regions": self.regions, "documents": self.documents,
-                "versions": self.versions or "current", "as_of": self.as_of or None}
+        return {
+            "q": self.q,
+            "limit": whole(self.limit, "limit", DEFAULT_LIMIT),
+            "offset": whole(self.offset, "offset", 0),
+            "kinds": self.kinds,
+            "regions": self.regions,
+            "documents": self.documents,
+            "versions": self.versions or "current",
+            "as_of": self.as_of or None,
+        }
 
     @property
     def filtered(self) -> bool:
         """Whether any filter narrows the search."""
-        return bool(self.kinds or self.regions or self.documents or self.as_of
-                    or self.versions == "all")
+        return bool(
+            self.kinds or self.regions or self.documents or self.as_of or self.versions == "all"
+        )
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """Query-string arguments for a variant of this search (empty values left out)."""

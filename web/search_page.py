@@ -15,8 +15,13 @@ from web.form import SearchForm
 
 bp = Blueprint("search", __name__)
 
-EXAMPLES = ("选举法第三十条", "代表法 第44条", "人大代表如何联系选民", "常委会任免程序",
-            '"选民登记"')
+EXAMPLES = (
+    "选举法第三十条",
+    "代表法 第44条",
+    "人大代表如何联系选民",
+    "常委会任免程序",
+    '"选民登记"',
+)
 LIMITS = (10, 20, 50)
 
 
@@ -40,17 +45,24 @@ def paginate(result: SearchResult) -> Pager:
     nxt = result.offset + size
     next_offset = nxt if nxt < total and nxt <= MAX_OFFSET else None
     first = max(1, min(page - 3, pages - 6))
-    numbers = tuple((n, (n - 1) * size) for n in range(first, min(pages, first + 6) + 1)
-                    if (n - 1) * size <= MAX_OFFSET)
+    numbers = tuple(
+        (n, (n - 1) * size)
+        for n in range(first, min(pages, first + 6) + 1)
+        if (n - 1) * size <= MAX_OFFSET
+    )
     return Pager(page, pages, prev_offset, next_offset, numbers)
 
 
 def suggestions(form: SearchForm) -> list[tuple[str, dict]]:
     """Ways to widen a search that found nothing: (label, query args) pairs."""
-    out = [(f"去掉类别「{k}」", form.args(kinds=tuple(x for x in form.kinds if x != k),
-                                          offset="")) for k in form.kinds]
-    out += [(f"去掉地区「{r}」", form.args(regions=tuple(x for x in form.regions if x != r),
-                                            offset="")) for r in form.regions]
+    out = [
+        (f"去掉类别「{k}」", form.args(kinds=tuple(x for x in form.kinds if x != k), offset=""))
+        for k in form.kinds
+    ]
+    out += [
+        (f"去掉地区「{r}」", form.args(regions=tuple(x for x in form.regions if x != r), offset=""))
+        for r in form.regions
+    ]
     if form.documents:
         out.append(("在全部文件中搜索", form.args(documents=(), offset="")))
     if form.as_of:
@@ -70,8 +82,10 @@ def ordered_facets(facets: dict) -> dict:
     """Kinds in the order of kb.models.KINDS, regions by document count."""
     kinds = facets.get("kinds", {})
     regions = facets.get("regions", {})
-    return {"kinds": {k: kinds[k] for k in sorted(kinds, key=_kind_rank)},
-            "regions": dict(sorted(regions.items(), key=lambda kv: (-kv[1], kv[0])))}
+    return {
+        "kinds": {k: kinds[k] for k in sorted(kinds, key=_kind_rank)},
+        "regions": dict(sorted(regions.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
 
 
 def _kind_rank(kind: str) -> tuple[int, str]:
@@ -83,16 +97,26 @@ def index() -> tuple[str, int]:
     """The search form, and the results when there is a query."""
     library = get_library()
     form = SearchForm.from_args(request.args)
-    context = {"form": form, "facets": ordered_facets(library.facets()), "examples": EXAMPLES,
-               "limits": LIMITS, "result": None, "error": None}
+    context = {
+        "form": form,
+        "facets": ordered_facets(library.facets()),
+        "examples": EXAMPLES,
+        "limits": LIMITS,
+        "result": None,
+        "error": None,
+    }
     if not form.q:
         return render_template("search.html", **context), 200
     try:
         result = library.search(**form.search_kwargs())
     except BadQuery as exc:
         return render_template("search.html", **{**context, "error": str(exc)}), 400
-    context.update(result=result, pager=paginate(result), versions=superseded(library, result),
-                   suggestions=suggestions(form) if not result.hits else [])
+    context.update(
+        result=result,
+        pager=paginate(result),
+        versions=superseded(library, result),
+        suggestions=suggestions(form) if not result.hits else [],
+    )
     return render_template("search.html", **context), 200
 
 

@@ -41,7 +41,8 @@ def bind(host: str, port: int, count: int = 1, backlog: int = 1024) -> list[sock
     idle worker accept every keep-alive connection and leaves the other core idle).
     """
     family, kind, proto, _name, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
     spread = count > 1 and sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
     socks: list[socket.socket] = []
     for _ in range(count if spread else 1):
@@ -66,11 +67,18 @@ def run_worker(make_app: AppFactory, sock: socket.socket, threads: int) -> None:
     # Waitress's own limits sit above the app's (MAX_QUERY_STRING, MAX_CONTENT_LENGTH), so the
     # app answers 414/413 with its envelope and headers; waitress only stops absurd requests.
     # `_dispatcher` is create_server's hook for the thread pool (waitress.serve passes **kw on).
-    server = create_server(app, sockets=[sock], threads=threads, ident="kb",
-                           asyncore_use_poll=True, connection_limit=500, channel_timeout=60,
-                           max_request_header_size=MAX_HEADER_BYTES,
-                           max_request_body_size=MAX_BODY_BYTES,
-                           _dispatcher=WarmDispatcher(app, threads))
+    server = create_server(
+        app,
+        sockets=[sock],
+        threads=threads,
+        ident="kb",
+        asyncore_use_poll=True,
+        connection_limit=500,
+        channel_timeout=60,
+        max_request_header_size=MAX_HEADER_BYTES,
+        max_request_body_size=MAX_BODY_BYTES,
+        _dispatcher=WarmDispatcher(app, threads),
+    )
     use_envelope_errors(server)  # beyond those limits waitress answers: in the same envelope
     server.run()  # returns on SystemExit/KeyboardInterrupt, after stopping its threads
 
@@ -100,8 +108,9 @@ def serve(make_app: AppFactory, socks: list[socket.socket], workers: int, thread
 class Supervisor:
     """The parent: forks workers, forwards SIGINT/SIGTERM to them, restarts one that dies."""
 
-    def __init__(self, make_app: AppFactory, socks: list[socket.socket], workers: int,
-                 threads: int):
+    def __init__(
+        self, make_app: AppFactory, socks: list[socket.socket], workers: int, threads: int
+    ):
         self.make_app, self.socks, self.workers, self.threads = make_app, socks, workers, threads
         self.children: dict[int, tuple[int, float]] = {}  # pid → (worker slot, start time)
         self.stopping = False
@@ -156,15 +165,14 @@ class Supervisor:
 
     def _replace(self, pid: int, status: int, slot: int, started: float) -> None:
         """Start a new worker for one that died unexpectedly (unless it keeps dying at once)."""
-        log.warning("worker %d exited unexpectedly (%s); starting another", pid,
-                    _describe(status))
+        log.warning("worker %d exited unexpectedly (%s); starting another", pid, _describe(status))
         quick = time.monotonic() - started < RESTART_WINDOW
         self.quick_deaths = self.quick_deaths + 1 if quick else 0
         if self.quick_deaths >= MAX_QUICK_DEATHS:
             log.error("workers keep dying at start; stopping")
             self._stop(signal.SIGTERM, None)
             return
-        time.sleep(min(2.0, 0.1 * 2 ** self.quick_deaths))
+        time.sleep(min(2.0, 0.1 * 2**self.quick_deaths))
         self._spawn(slot)
 
     def _stop(self, signum: int, _frame) -> None:

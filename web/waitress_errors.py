@@ -24,8 +24,11 @@ def refusal(code: int, reason: str, detail: str) -> tuple[str, list[tuple[str, s
     message = f"{reason}: {detail}" if detail else reason
     body = json.dumps(error_envelope(message, code), ensure_ascii=False, separators=(",", ":"))
     body += "\n"
-    headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
-               *HEADERS.items()]
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-store"),
+        *HEADERS.items(),
+    ]
     return f"{code} {reason}", headers, body.encode("utf-8")
 
 

@@ -18,8 +18,11 @@ MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 def _registry() -> dict[str, Loader]:
     from corpus.loaders import markdown, plaintext
 
-    table: dict[str, Loader] = {".md": markdown.load, ".markdown": markdown.load,
-                                ".txt": plaintext.load}
+    table: dict[str, Loader] = {
+        ".md": markdown.load,
+        ".markdown": markdown.load,
+        ".txt": plaintext.load,
+    }
     try:  # formats added by their own modules
         from corpus.loaders import html
 
@@ -51,16 +54,18 @@ def load_text(path: Path, root: Path) -> LoadedText:
     Raises UnreadableDocument with the relative source path and a reason when the file cannot
     be read (unsupported, larger than MAX_FILE_MB, empty, binary, truncated, encrypted …).
     """
-    source = readable_path(path.relative_to(root).as_posix() if path.is_relative_to(root)
-                           else path.name)
+    source = readable_path(
+        path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    )
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         raise UnreadableDocument(source, f"unsupported file type {path.suffix or '(none)'}")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise UnreadableDocument(source, f"file larger than {MAX_FILE_MB} MB "
-                                             f"({size / 1024 / 1024:.1f} MB)")
+            raise UnreadableDocument(
+                source, f"file larger than {MAX_FILE_MB} MB ({size / 1024 / 1024:.1f} MB)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableDocument(source, f"cannot read file: {exc.strerror or exc}") from exc

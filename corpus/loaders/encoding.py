@@ -38,8 +38,10 @@ def _looks_binary(data: bytes) -> bool:
 
 
 # What Chinese official text is made of: ASCII, CJK ideographs, CJK and full-width punctuation.
-_PLAIN = re.compile(r"[\t\n\r\f\x20-\x7e\u2000-\u206f\u3000-\u303f\u3400-\u4dbf"
-                    r"\u4e00-\u9fff\uff00-\uffef]")
+_PLAIN = re.compile(
+    r"[\t\n\r\f\x20-\x7e\u2000-\u206f\u3000-\u303f\u3400-\u4dbf"
+    r"\u4e00-\u9fff\uff00-\uffef]"
+)
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -47,7 +49,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     sample = data[:65536]
     for codec in ("utf-16-le", "utf-16-be"):
         try:
-            text = sample[:len(sample) // 2 * 2].decode(codec)
+            text = sample[: len(sample) // 2 * 2].decode(codec)
         except UnicodeDecodeError:
             continue  # e.g. cut inside a surrogate pair, or not UTF-16 at all
         if text and len(_PLAIN.findall(text)) >= 0.98 * len(text):

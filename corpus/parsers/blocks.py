@@ -62,8 +62,15 @@ class Builder:
 
     def start(self, role: str, token: Token, cite_label: str = "") -> None:
         """Open a new article or item block starting with the token's line."""
-        self.current = Block(role, self.path(), [token.text], token.number, token.suffix,
-                             token.label, cite_label or token.label)
+        self.current = Block(
+            role,
+            self.path(),
+            [token.text],
+            token.number,
+            token.suffix,
+            token.label,
+            cite_label or token.label,
+        )
         self.blocks.append(self.current)
         self.seen_unit = True
 

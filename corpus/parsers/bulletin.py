@@ -93,19 +93,30 @@ def parse_bulletin(loaded: LoadedText, content_hash: str = "") -> Document:
     title = PurePosixPath(loaded.source).stem
     doc_id = document_id(loaded.source)
     return Document(
-        id=doc_id, title=title, subtitle=None, kind="工作简报", issuer=issuer,
-        region=infer_region(title, issuer, folders(loaded.source)), city=None,
-        version_date=date, effective_date=None, version_label=issue or "",
+        id=doc_id,
+        title=title,
+        subtitle=None,
+        kind="工作简报",
+        issuer=issuer,
+        region=infer_region(title, issuer, folders(loaded.source)),
+        city=None,
+        version_date=date,
+        effective_date=None,
+        version_label=issue or "",
         history=tuple(history),
         headings=tuple(Heading(lv, text, first) for lv, text, first in builder.headings),
         passages=build_passages(doc_id, builder.blocks, title, issue or ""),
-        source=loaded.source, work_key=squash(title), content_hash=content_hash,
-        issue=issue, recipients=tuple(recipients),
+        source=loaded.source,
+        work_key=squash(title),
+        content_hash=content_hash,
+        issue=issue,
+        recipients=tuple(recipients),
     )
 
 
-def _add_line(builder: Builder, text: str, history: list[HistoryEntry],
-              recipients: list[str]) -> None:
+def _add_line(
+    builder: Builder, text: str, history: list[HistoryEntry], recipients: list[str]
+) -> None:
     """Route one body line: section heading, source note, 抄送/分送, or a paragraph."""
     note = _SOURCE_NOTE.match(text)
     level = _section_level(text)
@@ -113,8 +124,11 @@ def _add_line(builder: Builder, text: str, history: list[HistoryEntry],
         recipients.append(text)
     elif recipients:
         if DATE.search(text):
-            history.append(HistoryEntry(iso_date(text), text[: DATE.search(text).start()].strip(),
-                                        "印发", text))
+            history.append(
+                HistoryEntry(
+                    iso_date(text), text[: DATE.search(text).start()].strip(), "印发", text
+                )
+            )
         else:
             recipients[-1] += text
     elif note:

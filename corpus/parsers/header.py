@@ -33,7 +33,8 @@ def is_title_fragment(text: str, title: str, previous: str = "") -> bool:
     if heading_level(text) is not None or not key:
         return False
     return (len(key) >= 4 and key in whole) or (
-        bool(previous) and squash(previous + text).replace("、", "") in whole)
+        bool(previous) and squash(previous + text).replace("、", "") in whole
+    )
 
 
 def _skip_fragments(lines: list[Line], start: int, title: str) -> int:
@@ -108,15 +109,24 @@ def _scan_without_hints(lines: list[Line], title: str) -> Header:
         else:
             break
         i += 1
-    return Header(title, subtitle, history, lines[_skip_fragments(lines, i, title):])
+    return Header(title, subtitle, history, lines[_skip_fragments(lines, i, title) :])
 
 
 def _is_subtitle(text: str) -> bool:
-    return len(text) <= 12 and is_heading_like(text) and not starts_entry(text) \
+    return (
+        len(text) <= 12
+        and is_heading_like(text)
+        and not starts_entry(text)
         and article_number(text) is None
+    )
 
 
 def _continues(text: str) -> bool:
     """Could `text` be the wrapped tail of a history line?"""
-    return (article_number(text) is None and heading_level(text) is None and len(text) < 200
-            and "。" not in text and not text.endswith(("：", ":")))
+    return (
+        article_number(text) is None
+        and heading_level(text) is None
+        and len(text) < 200
+        and "。" not in text
+        and not text.endswith(("：", ":"))
+    )

@@ -8,8 +8,21 @@ from corpus.parsers.patterns import DATE, DOC_NUMBER, iso_date
 from kb.models import HistoryEntry
 
 # Checked in this order: the first event word present names the event.
-EVENTS = ("修订", "修正", "通过", "批准", "公布", "发布", "颁布", "印发", "施行", "执行", "生效",
-          "实施", "废止")
+EVENTS = (
+    "修订",
+    "修正",
+    "通过",
+    "批准",
+    "公布",
+    "发布",
+    "颁布",
+    "印发",
+    "施行",
+    "执行",
+    "生效",
+    "实施",
+    "废止",
+)
 IN_FORCE_EVENTS = ("施行", "执行", "生效", "实施")
 VERSION_EVENTS = ("修订", "修正", "通过", "批准")
 PUBLISH_EVENTS = ("公布", "发布", "颁布", "印发")
@@ -19,10 +32,12 @@ _PARTIAL_DATE = re.compile(r"^[（(]?\s*[0-9０-９]{4}\s*年[0-9０-９\s月]*$
 _UNDATED = re.compile(r"^[（(]?(?:自)?(?:公布|发布|颁布|印发)之日(?:起)?(?:施行|执行)[）)]?$")
 _ENDS_OPEN = re.compile(r"(?:通过|批准|修正|修订|公布|发布|颁布|印发|施行|执行|废止|[）)》号])$")
 _UNDATED_EVENT = re.compile(
-    r"(?:会议|委员会|国务院|[部局署])(?:审议)?(?:通过|批准|修正|修订|公布|发布)$")
+    r"(?:会议|委员会|国务院|[部局署])(?:审议)?(?:通过|批准|修正|修订|公布|发布)$"
+)
 _SPLIT = re.compile(r"(?<=通过|批准|修正|修订|公布|发布|施行)[，,]?(?:根据)?(?=[0-9０-９]{4}\s*年)")
 _BODY_END = re.compile(
-    r"《|〈|<|通过|批准|修订|修正|公布|发布|颁布|印发|施行|执行|审议|根据|[，,。]")
+    r"《|〈|<|通过|批准|修订|修正|公布|发布|颁布|印发|施行|执行|审议|根据|[，,。]"
+)
 _WRAP = "（）()"
 _FROM_DATE = re.compile(rf"自\s*({_DATE_TEXT})\s*起")
 _BODY_EFFECTIVE = re.compile(
@@ -34,8 +49,12 @@ _BODY_EFFECTIVE = re.compile(
 def starts_entry(text: str) -> bool:
     """True when `text` opens a history entry: a dated line (even if the date wraps), a 文号,
     or 公布之日施行-style undated 施行."""
-    return bool(_STARTS_DATED.match(text) or _UNDATED.match(text)
-                or _PARTIAL_DATE.match(text) or DOC_NUMBER.match(text))
+    return bool(
+        _STARTS_DATED.match(text)
+        or _UNDATED.match(text)
+        or _PARTIAL_DATE.match(text)
+        or DOC_NUMBER.match(text)
+    )
 
 
 def is_undated_event(text: str) -> bool:
@@ -84,7 +103,7 @@ def parse_entry(text: str) -> HistoryEntry:
     if _UNDATED.match(inner):
         event = "施行"  # 公布之日施行
     m = DATE.search(inner)
-    rest = inner[m.end():] if m else inner
+    rest = inner[m.end() :] if m else inner
     rest = rest.lstrip(" ，,")
     cut = _BODY_END.search(rest)
     body = (rest[: cut.start()] if cut else rest).rstrip("的 ")

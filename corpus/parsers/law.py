@@ -46,12 +46,20 @@ def parse_law(loaded: LoadedText, content_hash: str = "") -> Document:
     doc_id = document_id(loaded.source)
     label = hist.version_label(history)
     return Document(
-        id=doc_id, title=title, subtitle=header.subtitle, kind=kind, issuer=issuer,
+        id=doc_id,
+        title=title,
+        subtitle=header.subtitle,
+        kind=kind,
+        issuer=issuer,
         region=infer_region(title, issuer, parts) if local else None,
         city=infer_city(title, issuer) if local else None,
-        version_date=version or effective, effective_date=effective, version_label=label,
+        version_date=version or effective,
+        effective_date=effective,
+        version_label=label,
         history=history,
         headings=tuple(Heading(level, text, first) for level, text, first in body.headings),
         passages=build_passages(doc_id, body.blocks, title, label),
-        source=loaded.source, work_key=work_key(title), content_hash=content_hash,
+        source=loaded.source,
+        work_key=work_key(title),
+        content_hash=content_hash,
     )

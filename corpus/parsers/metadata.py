@@ -7,20 +7,56 @@ import re
 from corpus.parsers.patterns import DATE, squash
 from kb.models import HistoryEntry
 
-PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏",
-             "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
-             "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
-             "宁夏", "新疆")
+PROVINCES = (
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+)
 MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
-FOLDER_KINDS = {name: name for name in ("法律", "行政法规", "监察法规", "司法解释", "部门规章",
-                                        "地方性法规", "工作简报")}
+FOLDER_KINDS = {
+    name: name
+    for name in ("法律", "行政法规", "监察法规", "司法解释", "部门规章", "地方性法规", "工作简报")
+}
 ISSUING_EVENTS = ("通过", "发布", "公布", "批准", "颁布", "印发", "修订", "修正")
 _SESSION = re.compile(r"第?[一二三四五六七八九十百零〇0-9０-９]+届")
-_TITLE_ORGAN_PART = (r"最高人民法院|最高人民检察院|国务院"
-                     r"|全国人民代表大会常务委员会|全国人民代表大会")
+_TITLE_ORGAN_PART = (
+    r"最高人民法院|最高人民检察院|国务院"
+    r"|全国人民代表大会常务委员会|全国人民代表大会"
+)
 _TITLE_ORGAN = re.compile(rf"^((?:{_TITLE_ORGAN_PART})+)关于")
-_MEETING = re.compile(r"(?:部长办公|主任办公|审判委员会|检察委员会)?(?:第[^次]{1,8}次)?"
-                      r"(?:全体|常务|部务|局务|委务|办公|主任)?会议.*$")
+_MEETING = re.compile(
+    r"(?:部长办公|主任办公|审判委员会|检察委员会)?(?:第[^次]{1,8}次)?"
+    r"(?:全体|常务|部务|局务|委务|办公|主任)?会议.*$"
+)
 _ORDER = re.compile(r"(?:令)?第[^号]{1,8}号(?:令)?.*$")
 _LEVEL = "(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)"
 _PROVINCE = re.compile(rf"^({'|'.join(PROVINCES)}){_LEVEL}?")
@@ -80,7 +116,8 @@ def infer_kind(title: str, organs: list[str], folder: str | None) -> str:
     if "国家监察委员会" in joined:
         return "监察法规"
     if any(_LOCAL_ISSUER.match(o) for o in organs) or (
-            folder == "地方性法规" and _PROVINCE_STRICT.match(key)):
+        folder == "地方性法规" and _PROVINCE_STRICT.match(key)
+    ):
         return "地方性法规"  # a local title in the local folder wins over a copied national header
     if any(o.startswith("全国人民代表大会") for o in organs):
         return "法律"

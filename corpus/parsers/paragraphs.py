@@ -37,7 +37,8 @@ def split_paragraphs(lines: list[str], label: str = "") -> tuple[Paragraph, ...]
         else:
             paragraphs.append(_Paragraph(len(paragraphs) + 1, text))
     return tuple(
-        Paragraph(p.number, p.text,
-                  tuple(Item(i.number, i.text, tuple(i.subitems)) for i in p.items))
+        Paragraph(
+            p.number, p.text, tuple(Item(i.number, i.text, tuple(i.subitems)) for i in p.items)
+        )
         for p in paragraphs
     )

@@ -31,12 +31,19 @@ def folders(source: str) -> tuple[str, ...]:
     return PurePosixPath(source).parts[:-1]
 
 
-def make_citation(title: str, version: str, block: Block, show_version: bool | None = None
-                  ) -> Citation:
+def make_citation(
+    title: str, version: str, block: Block, show_version: bool | None = None
+) -> Citation:
     """The citation of one block's passage."""
-    fields = {"title": title, "version": version, "article": block.number,
-              "article_label": block.cite_label if block.role in UNIT_ROLES else "",
-              "paragraph": None, "item": None, "heading_path": block.heading_path}
+    fields = {
+        "title": title,
+        "version": version,
+        "article": block.number,
+        "article_label": block.cite_label if block.role in UNIT_ROLES else "",
+        "paragraph": None,
+        "item": None,
+        "heading_path": block.heading_path,
+    }
     return Citation(**fields, label=render_label(fields, show_version=show_version))
 
 
@@ -48,15 +55,24 @@ def make_passage(doc_id: str, ordinal: int, block: Block, citation: Citation) ->
     else:
         paragraphs = (Paragraph(1, text),)
     return Passage(
-        id=f"{doc_id}-{ordinal}", doc_id=doc_id, ordinal=ordinal, text=text,
-        article=block.number, article_suffix=block.suffix, label=block.label,
-        heading_path=block.heading_path, paragraphs=paragraphs, citation=citation,
+        id=f"{doc_id}-{ordinal}",
+        doc_id=doc_id,
+        ordinal=ordinal,
+        text=text,
+        article=block.number,
+        article_suffix=block.suffix,
+        label=block.label,
+        heading_path=block.heading_path,
+        paragraphs=paragraphs,
+        citation=citation,
         role=block.role,
     )
 
 
-def build_passages(doc_id: str, blocks: list[Block], title: str, version: str
-                   ) -> tuple[Passage, ...]:
+def build_passages(
+    doc_id: str, blocks: list[Block], title: str, version: str
+) -> tuple[Passage, ...]:
     """Passages for all blocks, in order."""
-    return tuple(make_passage(doc_id, n, b, make_citation(title, version, b))
-                 for n, b in enumerate(blocks))
+    return tuple(
+        make_passage(doc_id, n, b, make_citation(title, version, b)) for n, b in enumerate(blocks)
+    )

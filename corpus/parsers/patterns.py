@@ -69,8 +69,11 @@ def article_number(text: str) -> tuple[int, int, str] | None:
 
 def heading_level(text: str) -> int | None:
     """Level of a 编/分编/章/节/附则/序言 heading recognised by pattern alone, else None."""
-    if len(text) > 40 or HEADING_PUNCT.search(text.removesuffix("。")) \
-            or INNER_ARTICLE.search(text):
+    if (
+        len(text) > 40
+        or HEADING_PUNCT.search(text.removesuffix("。"))
+        or INNER_ARTICLE.search(text)
+    ):
         return None
     m = STRUCT_HEADING.match(text)
     if m:
@@ -114,5 +117,5 @@ def strip_label(line: str, label: str) -> str:
         return line
     m = ARTICLE.match(line) if label.startswith("第") else None
     if m:
-        return line[m.end():].strip()
-    return line[len(label):].strip() if line.startswith(label) else line
+        return line[m.end() :].strip()
+    return line[len(label) :].strip() if line.startswith(label) else line

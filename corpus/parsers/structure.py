@@ -28,8 +28,12 @@ def parse_body(lines: list[Line], amending: bool = False) -> Body:
 def _quoting(builder: Builder, amending: bool) -> bool:
     """An amending article ending in a colon quotes what follows (new articles, even headings)."""
     block = builder.current
-    return (amending and block is not None and block.role == "article"
-            and block.lines[-1].endswith(("：", ":")))
+    return (
+        amending
+        and block is not None
+        and block.role == "article"
+        and block.lines[-1].endswith(("：", ":"))
+    )
 
 
 def _walk_articles(tokens: list[Token], amending: bool) -> Body:
@@ -38,8 +42,11 @@ def _walk_articles(tokens: list[Token], amending: bool) -> Body:
     for token in tokens:
         block = builder.current
         if quoted and block is not None:
-            resumes = (token.kind == "article" and token.suffix == 0
-                       and token.number == (block.number or 0) + 1)
+            resumes = (
+                token.kind == "article"
+                and token.suffix == 0
+                and token.number == (block.number or 0) + 1
+            )
             if not resumes:
                 block.lines.append(token.text)
                 continue
@@ -49,8 +56,11 @@ def _walk_articles(tokens: list[Token], amending: bool) -> Body:
         elif token.kind == "article":
             builder.start("article", token)
             articles_seen = True
-        elif token.kind == "item" and (block is None or block.role == "item") and (
-                builder.in_appendix() or not articles_seen):
+        elif (
+            token.kind == "item"
+            and (block is None or block.role == "item")
+            and (builder.in_appendix() or not articles_seen)
+        ):
             builder.start("item", token)  # appendix items; a 修改决定's items before its text
         else:
             builder.append(token.text)
@@ -86,8 +96,13 @@ def _walk_items(tokens: list[Token]) -> Body:
         elif token.kind == "item" and (token.number or 0) > last:
             builder.start("item", token)
             last = token.number or 0
-        elif section_open and head is not None and not points and builder.current is None \
-                and head is builder.stack[-1][2]:
+        elif (
+            section_open
+            and head is not None
+            and not points
+            and builder.current is None
+            and head is builder.stack[-1][2]
+        ):
             builder.start("item", Token("item", token.text, number=head.number, label=head.label))
         else:
             builder.append(token.text)

@@ -95,7 +95,7 @@ def tokenize(lines: list[Line]) -> list[Token]:
     toc = detect_toc([heading_candidate(ln) for ln in lines])
     articles = any(article_number(ln.text) for ln in lines)
     numbered = any(ln.level and ln.level >= 2 and item_number(ln.text) for ln in lines)
-    tokens = [classify(ln, toc, numbered and not articles) for ln in lines[toc.length:]]
+    tokens = [classify(ln, toc, numbered and not articles) for ln in lines[toc.length :]]
     return repair_headings(tokens) if articles else promote_numbered(tokens)
 
 
@@ -103,29 +103,48 @@ def _numbered_title(tokens: list[Token], i: int, before: tuple[str, ...]) -> boo
     """一、关于… as a section title: bare, and followed by a token of a kind in `before`."""
     token = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    return (token.kind == "item" and is_heading_like(token.text) and not token.text.endswith("。")
-            and nxt is not None and nxt.kind in before)
+    return (
+        token.kind == "item"
+        and is_heading_like(token.text)
+        and not token.text.endswith("。")
+        and nxt is not None
+        and nxt.kind in before
+    )
 
 
 def promote_numbered(tokens: list[Token]) -> list[Token]:
     """In 一、-numbered texts, bare 一、 titles followed by text or 1. points are headings."""
-    return [_heading(NUMBERED_LEVEL, t.text) if _numbered_title(tokens, i, ("text", "point")) else t
-            for i, t in enumerate(tokens)]
+    return [
+        _heading(NUMBERED_LEVEL, t.text) if _numbered_title(tokens, i, ("text", "point")) else t
+        for i, t in enumerate(tokens)
+    ]
 
 
 def _title_like(text: str) -> bool:
     """Loose heading test: short, no full stop, not ending like a clause or a list."""
-    return (len(text) <= 40 and "。" not in text and not text.endswith(("；", ";", "：", ":"))
-            and not item_number(text) and not point_number(text))
+    return (
+        len(text) <= 40
+        and "。" not in text
+        and not text.endswith(("；", ";", "：", ":"))
+        and not item_number(text)
+        and not point_number(text)
+    )
 
 
 def _sub_heading(tokens: list[Token], i: int) -> bool:
     """（二）权利质押 between articles: a bare （X） line that introduces the next article."""
     text, prev = tokens[i].text, tokens[i - 1].text if i else ""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    return (bool(sub_item_number(text)) and len(text) <= 20 and is_heading_like(text)
-            and not text.endswith("。") and nxt is not None and nxt.kind == "article"
-            and not prev.endswith(("：", ":")) and not sub_item_number(prev))
+    return (
+        bool(sub_item_number(text))
+        and len(text) <= 20
+        and is_heading_like(text)
+        and not text.endswith("。")
+        and nxt is not None
+        and nxt.kind == "article"
+        and not prev.endswith(("：", ":"))
+        and not sub_item_number(prev)
+    )
 
 
 def repair_headings(tokens: list[Token]) -> list[Token]:
@@ -134,8 +153,11 @@ def repair_headings(tokens: list[Token]) -> list[Token]:
     for i, token in enumerate(tokens):
         prev = out[-1] if out else None
         after_heading = token.kind == "text" and prev is not None and prev.kind == "heading"
-        if after_heading and _title_like(token.text) and (
-                BARE_APPENDIX.match(prev.text) or prev.text.endswith(_CONNECTIVES)):
+        if (
+            after_heading
+            and _title_like(token.text)
+            and (BARE_APPENDIX.match(prev.text) or prev.text.endswith(_CONNECTIVES))
+        ):
             glue = " " if prev.appendix else ""
             out[-1] = _heading(prev.level, prev.text + glue + token.text, prev.appendix)
             continue

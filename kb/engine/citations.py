@@ -14,8 +14,9 @@ def _doc_order(snap: Snapshot, works: frozenset[str], params) -> list[int]:
     """Document rows of these works: those passing the filters first, newest version first."""
     docs = snap.docs
     rows = np.nonzero(docs.work_rows(set(works)))[0]
-    wanted = docs.mask(params.kinds, params.regions, params.documents, params.versions,
-                       params.as_of)
+    wanted = docs.mask(
+        params.kinds, params.regions, params.documents, params.versions, params.as_of
+    )
     dated = sorted(rows, key=lambda r: docs.records[r].get("version_date") or "", reverse=True)
     preferred = [int(r) for r in dated if wanted[r]]
     if params.as_of:  # a date was asked for: only the version in force then
@@ -34,8 +35,12 @@ def resolve(snap: Snapshot, refs: tuple[CitationRef, ...], params) -> list[tuple
         if not rows:
             continue
         doc_ids = [snap.docs.ids[r] for r in rows]
-        query = And([Or([Term("doc", d) for d in doc_ids]),
-                     Term("art", article_key(ref.article, ref.suffix))])
+        query = And(
+            [
+                Or([Term("doc", d) for d in doc_ids]),
+                Term("art", article_key(ref.article, ref.suffix)),
+            ]
+        )
         docnums = list(snap.searcher().docs_for_query(query))
         rank = {d: i for i, d in enumerate(doc_ids)}
         for n in sorted(docnums, key=lambda n: rank[snap.docs.ids[snap.passage_doc[n]]]):

@@ -62,9 +62,15 @@ class DocTable:
         region, regions = _codes([r.get("region") or "" for r in records])
         work, works = _codes([r["work_key"] for r in records])
         return cls(
-            ids=[r["id"] for r in records], records=records,
+            ids=[r["id"] for r in records],
+            records=records,
             row={r["id"]: i for i, r in enumerate(records)},
-            kind=kind, kinds=kinds, region=region, regions=regions, work=work, works=works,
+            kind=kind,
+            kinds=kinds,
+            region=region,
+            regions=regions,
+            work=work,
+            works=works,
             current=np.array([r["status"] == CURRENT for r in records], dtype=bool),
             duplicate=np.array([bool(r["duplicate_of"]) for r in records], dtype=bool),
             valid_from=np.array([day_number(r["valid_from"], _ALWAYS) for r in records], np.int32),
@@ -73,15 +79,22 @@ class DocTable:
             cache={},
         )
 
-    def mask(self, kinds=(), regions=(), documents=(), versions: str = "current",
-             as_of: str | None = None) -> np.ndarray:
+    def mask(
+        self,
+        kinds=(),
+        regions=(),
+        documents=(),
+        versions: str = "current",
+        as_of: str | None = None,
+    ) -> np.ndarray:
         """Boolean row mask for the filters a search asks for."""
         keep = ~self.duplicate
         if kinds:
             keep &= np.isin(self.kind, [self.kinds.index(k) for k in kinds if k in self.kinds])
         if regions:
-            keep &= np.isin(self.region, [self.regions.index(r) for r in regions
-                                          if r in self.regions])
+            keep &= np.isin(
+                self.region, [self.regions.index(r) for r in regions if r in self.regions]
+            )
         if documents:
             rows = [self.row[d] for d in documents if d in self.row]
             only = np.zeros(len(self.ids), dtype=bool)

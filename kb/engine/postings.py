@@ -6,7 +6,6 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-
 from whoosh.reading import TermNotFound
 
 EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
@@ -19,8 +18,16 @@ class FieldPostings:
     per posting); later uses are array look-ups. The cache is bounded by the number of postings.
     """
 
-    def __init__(self, reader, field: str, lengths: np.ndarray, alive: np.ndarray,
-                 k1: float = 1.2, b: float = 0.75, max_postings: int = 40_000_000):
+    def __init__(
+        self,
+        reader,
+        field: str,
+        lengths: np.ndarray,
+        alive: np.ndarray,
+        k1: float = 1.2,
+        b: float = 0.75,
+        max_postings: int = 40_000_000,
+    ):
         self.reader, self.field = reader, field
         self.k1, self.b = k1, b
         live_lengths = lengths[alive]
@@ -70,8 +77,10 @@ class FieldPostings:
     def warm(self, limit: int = 2000) -> int:
         """Load the `limit` most frequent terms (the slow ones) ahead of queries."""
         with self._lock:
-            terms = [t.decode("utf-8") if isinstance(t, bytes) else t
-                     for _f, t in self.reader.most_frequent_terms(self.field, limit)]
+            terms = [
+                t.decode("utf-8") if isinstance(t, bytes) else t
+                for _f, t in self.reader.most_frequent_terms(self.field, limit)
+            ]
         for term in terms:
             self.get(term)
         return len(terms)

@@ -28,9 +28,14 @@ def _base_prior(snap: Snapshot, p: Policy) -> np.ndarray:
     docs = snap.docs
     key = ("prior", p)
     if key not in docs.cache:
-        by_kind = {"司法解释": p.interpretation_prior, "行政法规": p.regulation_prior,
-                   "监察法规": p.regulation_prior, "部门规章": p.rule_prior,
-                   "其他": p.rule_prior, "地方性法规": p.local_prior}
+        by_kind = {
+            "司法解释": p.interpretation_prior,
+            "行政法规": p.regulation_prior,
+            "监察法规": p.regulation_prior,
+            "部门规章": p.rule_prior,
+            "其他": p.rule_prior,
+            "地方性法规": p.local_prior,
+        }
         prior = np.array([by_kind.get(k, 1.0) for k in docs.kinds], dtype=np.float32)[docs.kind]
         docs.cache[key] = np.where(docs.local, np.minimum(prior, p.local_prior), prior)
     return docs.cache[key]
@@ -43,16 +48,18 @@ def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
     if q.local_practice:  # "which places have rules on …": local texts are the answer
         prior = np.where(docs.local, 1.0, prior)
     if q.regions:
-        named = np.isin(docs.region, [docs.regions.index(r) for r in q.regions
-                                      if r in docs.regions])
+        named = np.isin(
+            docs.region, [docs.regions.index(r) for r in q.regions if r in docs.regions]
+        )
         prior = np.where(named, p.region_boost, prior)
     if q.works:
         prior = np.where(docs.work_rows(set(q.works)), prior * p.work_boost, prior)
     return prior.astype(np.float32)
 
 
-def combine(snap: Snapshot, q: ParsedQuery, s: Scores, doc_mask: np.ndarray,
-            p: Policy) -> np.ndarray:
+def combine(
+    snap: Snapshot, q: ParsedQuery, s: Scores, doc_mask: np.ndarray, p: Policy
+) -> np.ndarray:
     """Final score per passage (0 for passages filtered out or not matching).
 
     Computed over the matching passages only, then spread into a dense array.

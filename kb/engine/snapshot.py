@@ -35,8 +35,9 @@ def _open(path: Path, name: str, schema):
     try:
         return whoosh_index.open_dir(str(path), indexname=name, schema=schema)
     except Exception as exc:  # Whoosh raises several types for missing or damaged files
-        raise IndexCorrupt(f"cannot open the {name} index in {path}: {exc}: "
-                           "run `kb index --rebuild` to repair it") from exc
+        raise IndexCorrupt(
+            f"cannot open the {name} index in {path}: {exc}: run `kb index --rebuild` to repair it"
+        ) from exc
 
 
 class Snapshot:
@@ -59,17 +60,26 @@ class Snapshot:
             self.close()
             if isinstance(exc, (KBError, MemoryError)):
                 raise
-            raise IndexCorrupt(f"cannot open index build {path.name} ({type(exc).__name__}: "
-                               f"{exc}): run `kb index --rebuild` to repair it") from exc
-        log.info("opened %s: %d passages, %d documents in %.2fs", path.name, self.live_count,
-                 len(self.docs.ids), time.monotonic() - started)
+            raise IndexCorrupt(
+                f"cannot open index build {path.name} ({type(exc).__name__}: "
+                f"{exc}): run `kb index --rebuild` to repair it"
+            ) from exc
+        log.info(
+            "opened %s: %d passages, %d documents in %.2fs",
+            path.name,
+            self.live_count,
+            len(self.docs.ids),
+            time.monotonic() - started,
+        )
 
     def _load(self, policy: Policy) -> None:
         """Open the Whoosh indexes of the build and load the arrays scoring needs."""
         meta = read_meta(self.path)
         check_files(self.path, meta)
-        self.shards = [_open(self.path, shard_name(i), passage_schema())
-                       for i in range(int(meta.get("shards", 1)))]
+        self.shards = [
+            _open(self.path, shard_name(i), passage_schema())
+            for i in range(int(meta.get("shards", 1)))
+        ]
         self.documents_ix = _open(self.path, DOCUMENTS, document_schema())
         preader = self._keep(self.passage_reader())
         dreader = self._keep(self.documents_ix.reader())
@@ -82,25 +92,43 @@ class Snapshot:
         self.alive[np.fromiter(preader.all_doc_ids(), dtype=np.int64)] = True
         self.passage_doc = self._passage_rows(preader)
         self.alive &= self.passage_doc >= 0
-        self.text = FieldPostings(preader, PASSAGE_TEXT,
-                                  self._lengths(preader, PASSAGE_TEXT, self.size), self.alive,
-                                  k1=policy.k1, b=policy.b_text)
+        self.text = FieldPostings(
+            preader,
+            PASSAGE_TEXT,
+            self._lengths(preader, PASSAGE_TEXT, self.size),
+            self.alive,
+            k1=policy.k1,
+            b=policy.b_text,
+        )
         # Its own reader: fields read under separate locks must not share file handles.
         hreader = self._keep(self.passage_reader())
-        self.heading = FieldPostings(hreader, PASSAGE_HEADING,
-                                     self._lengths(preader, PASSAGE_HEADING, self.size), self.alive,
-                                     k1=policy.k1, b=policy.b_heading)
-        self.title = FieldPostings(dreader, DOCUMENT_TITLE,
-                                   self._lengths(dreader, DOCUMENT_TITLE, self.doc_row.size),
-                                   self.doc_row >= 0, k1=policy.k1, b=policy.b_title)
+        self.heading = FieldPostings(
+            hreader,
+            PASSAGE_HEADING,
+            self._lengths(preader, PASSAGE_HEADING, self.size),
+            self.alive,
+            k1=policy.k1,
+            b=policy.b_heading,
+        )
+        self.title = FieldPostings(
+            dreader,
+            DOCUMENT_TITLE,
+            self._lengths(dreader, DOCUMENT_TITLE, self.doc_row.size),
+            self.doc_row >= 0,
+            k1=policy.k1,
+            b=policy.b_title,
+        )
         self.live_count = int(self.alive.sum())
 
     def _passage_rows(self, reader) -> np.ndarray:
         """Document row of every passage docnum (-1 for deleted or orphaned passages)."""
         column = reader.column_reader("doc")
         row = self.docs.row
-        return np.fromiter((row.get(v.decode() if isinstance(v, bytes) else v, -1)
-                            for v in column), dtype=np.int32, count=self.size)
+        return np.fromiter(
+            (row.get(v.decode() if isinstance(v, bytes) else v, -1) for v in column),
+            dtype=np.int32,
+            count=self.size,
+        )
 
     @staticmethod
     def _lengths(reader, field: str, size: int) -> np.ndarray:

@@ -32,8 +32,11 @@ def _best_window(ranges: list[tuple[int, int]], size: int, length: int) -> int:
     best, best_start = -1, 0
     for a, _b in ranges:
         start = max(0, min(a - size // 5, length - size))
-        covered = sum(min(e, start + size) - max(s, start) for s, e in ranges
-                      if s < start + size and e > start)
+        covered = sum(
+            min(e, start + size) - max(s, start)
+            for s, e in ranges
+            if s < start + size and e > start
+        )
         if covered > best:
             best, best_start = covered, start
     return best_start
@@ -49,6 +52,7 @@ def make_snippet(text: str, surfaces: list[str], size: int = SNIPPET_CHARS) -> S
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(text) else ""
     shift = len(prefix) - start
-    inside = tuple((max(a, start) + shift, min(b, end) + shift) for a, b in ranges
-                   if a < end and b > start)
+    inside = tuple(
+        (max(a, start) + shift, min(b, end) + shift) for a, b in ranges if a < end and b > start
+    )
     return Snippet(prefix + text[start:end] + suffix, inside)

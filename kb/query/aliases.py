@@ -39,7 +39,7 @@ def automatic_aliases(title: str) -> set[str]:
     folded = fold_title(title)
     names = {folded}
     if folded.startswith(PREFIX) and len(folded) > len(PREFIX) + 1:
-        names.add(folded[len(PREFIX):])
+        names.add(folded[len(PREFIX) :])
     for name in list(names):
         bare = _BRACKETS.sub("", name)
         if len(bare) >= 3:
@@ -82,7 +82,7 @@ class AliasTable:
         found, i = [], 0
         while i < len(text):
             for size in range(min(len(text) - i, self._longest), 1, -1):
-                works = self._names.get(text[i:i + size])
+                works = self._names.get(text[i : i + size])
                 if works:
                     found.append((i, i + size, set(works)))
                     i += size

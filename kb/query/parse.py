@@ -76,8 +76,12 @@ def clean_query(raw: object, max_chars: int = MAX_QUERY_CHARS) -> str:
         raise BadQuery("the query is empty")
     if not any(ch.isalnum() for ch in text):
         raise BadQuery("the query has no words to search for, only punctuation")
-    return _ARABIC_LABEL.sub(lambda m: f"第{int_to_cn(int(m.group(1)))}{m.group(2)}"
-                             if len(m.group(1)) < 6 else m.group(0), text)
+    return _ARABIC_LABEL.sub(
+        lambda m: (
+            f"第{int_to_cn(int(m.group(1)))}{m.group(2)}" if len(m.group(1)) < 6 else m.group(0)
+        ),
+        text,
+    )
 
 
 def _boundaries(text: str) -> set[int]:
@@ -98,14 +102,22 @@ def _citations(text: str, aliases: AliasTable, cuts: set[int]) -> tuple[list, li
         article = cn_to_int(m.group(1))
         if not article:
             continue
-        before = text[:m.start()].rstrip(" 《》的")
+        before = text[: m.start()].rstrip(" 《》的")
         hit = aliases.find_suffix(before)
         name, works, start = "", frozenset(), m.start()
         if hit and (len(before) - len(hit[0])) in cuts:
             name, works = hit[0], frozenset(hit[1])
             start = len(before) - len(name)
-        refs.append(CitationRef(name, works, article, cn_to_int(m.group(2) or "") or 0,
-                                cn_to_int(m.group(3) or ""), cn_to_int(m.group(4) or "")))
+        refs.append(
+            CitationRef(
+                name,
+                works,
+                article,
+                cn_to_int(m.group(2) or "") or 0,
+                cn_to_int(m.group(3) or ""),
+                cn_to_int(m.group(4) or ""),
+            )
+        )
         spans.append((max(0, start), m.end()))
     return refs, spans
 
@@ -125,9 +137,13 @@ def _pairs(text: str) -> tuple[str, ...]:
     """Adjacent pairs of content words, as they are written in the query."""
     stop = stopwords()
     words = [(tok, s, e) for tok, s, e, _sub in segment(text, "query")]
-    return tuple(dict.fromkeys(
-        text[a[1]:b[2]] for a, b in zip(words, words[1:])
-        if a[2] == b[1] and a[0] not in stop and b[0] not in stop and len(a[0]) + len(b[0]) >= 3))
+    return tuple(
+        dict.fromkeys(
+            text[a[1] : b[2]]
+            for a, b in zip(words, words[1:], strict=False)
+            if a[2] == b[1] and a[0] not in stop and b[0] not in stop and len(a[0]) + len(b[0]) >= 3
+        )
+    )
 
 
 def _concepts(text: str, skip: list[tuple[int, int]]) -> tuple[Concept, ...]:
@@ -160,6 +176,17 @@ def parse_query(raw: object, aliases: AliasTable, regions: tuple[str, ...] = ())
     concepts = _concepts(plain, cite_spans + name_spans)
     local = any(cue in plain for cue in local_cues())
     compare = any(cue in plain for cue in version_cues())
-    return ParsedQuery(raw if isinstance(raw, str) else "", text, tuple(refs), frozenset(works),
-                       tuple(names), named_regions, phrases, marked, _pairs(plain), local,
-                       compare, concepts)
+    return ParsedQuery(
+        raw if isinstance(raw, str) else "",
+        text,
+        tuple(refs),
+        frozenset(works),
+        tuple(names),
+        named_regions,
+        phrases,
+        marked,
+        _pairs(plain),
+        local,
+        compare,
+        concepts,
+    )
