@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
 from indexer import faults, workers
 from indexer.fields import document_fields, passage_fields
 from indexer.parsing import parse_or_skip
 from indexer.scan import SourceFile
+from indexer.segment import BulkSegmentWriter
 from kb import analysis
 from kb.errors import KBError
 from kb.models import Skipped
@@ -62,7 +64,9 @@ def _write_shard(
     result = ShardResult()
     # compound=False: separate segment files are read in place; a compound file is copied into
     # memory by every reader (about 160 MB per thread for the full corpus).
-    with ix.writer(limitmb=_LIMIT_MB, compound=False) as writer:  # commits, or cancels on error
+    # A new shard gets every document in docnum order: the bulk writer keeps postings per term.
+    writer_class = BulkSegmentWriter if create else SegmentWriter
+    with writer_class(ix, limitmb=_LIMIT_MB, compound=False) as writer:  # commits or cancels
         for i, sf in enumerate(files):
             if parent is not None and os.getppid() != parent:
                 raise SystemExit(1)  # the parent was killed: nobody will publish this build

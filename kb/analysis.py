@@ -13,7 +13,7 @@ from functools import lru_cache
 import jieba
 from whoosh.analysis import Token, Tokenizer
 
-from kb import dictionary
+from kb import dictionary, wordcut
 
 log = logging.getLogger(__name__)
 jieba.setLogLevel(logging.WARNING)  # jieba installs its own handler; keep it quiet
@@ -85,7 +85,7 @@ def _cut_block(block: str) -> Iterator[tuple[str, int, int]]:
     """jieba's words for one run of Han/alphanumeric text, as (word, start, end)."""
     lengths = _block_cache.get(block)
     if lengths is None:
-        words = list(segmenter().cut(block, HMM=False))
+        words = wordcut.cut(block, segmenter())
         if all(len(w) < 256 for w in words):
             if len(_block_cache) >= _CACHE_MAX:
                 _block_cache.clear()
