@@ -6,11 +6,13 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from kb.engine import citations as cite_lookup
 from kb.engine.hits import make_hit
 from kb.engine.phrases import favour, phrase_mask
 from kb.engine.policy import POLICY, Policy
-from kb.engine.ranking import Ranking, combine, group, top
+from kb.engine.ranking import Ranking, combine, group, top_counted
 from kb.engine.scorer import Scorer
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery
@@ -69,26 +71,40 @@ def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -
     )
     concepts = q.concepts + _citation_concepts(q)
     score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
-    matched: dict[int, str] = {}
-    score = favour(snap, q.marked, score, policy.marked_boost, policy.candidates)
-    score = favour(snap, q.pairs, score, policy.pair_boost, policy.candidates, per_string=False)
     if q.phrases:
         score = phrase_mask(snap, q.phrases, score, doc_mask)
-        matched.update({n: "phrase" for n in top(score, policy.candidates)})
     if q.works and not concepts and not q.phrases and not q.citations:
         score = cite_lookup.work_order(snap, q.works, doc_mask)  # only a name: read the work
+    window = max(policy.candidates, params.offset + params.limit)
+    order, total = top_counted(score, window)
+    order, values = _favoured(snap, q, order, score, policy)
+    matched: dict[int, str] = {n: "phrase" for n in order[: policy.candidates]} if q.phrases else {}
     cited = cite_lookup.resolve(snap, q.citations, params)
     pinned = [n for n, _ref in cited]
     matched.update({n: "citation" for n in pinned})
-    best = float(score.max()) if score.size else 0.0
+    best = max(values, default=0.0)
     scores = {n: best + len(pinned) - i for i, n in enumerate(pinned)}
-    total = int((score > 0).sum()) + sum(1 for n in pinned if score[n] <= 0)
-    window = max(policy.candidates, params.offset + params.limit)
-    order = [n for n in top(score, window) if n not in scores]
-    scores.update({n: float(score[n]) for n in order})
+    total += sum(1 for n in pinned if score[n] <= 0)
+    scores.update({n: v for n, v in zip(order, values, strict=True) if n not in scores})
+    order = [n for n in order if n not in pinned]
     order = pinned + group(order, snap.passage_doc, policy.per_document, policy.page)
     paragraphs = {n: ref.paragraph for n, ref in cited if ref.paragraph}
     return Ranking(order, total, matched, scores, paragraphs)
+
+
+def _favoured(
+    snap: Snapshot, q: ParsedQuery, order: list[int], score: np.ndarray, policy: Policy
+) -> tuple[list[int], list[float]]:
+    """The best passages re-ordered after raising those that contain marked terms or adjacent
+    query words as written; returns (order, scores)."""
+    values = [float(score[n]) for n in order]
+    head = order[: policy.candidates]
+    raised = favour(snap, q.marked, head, values, policy.marked_boost)
+    raised |= favour(snap, q.pairs, head, values, policy.pair_boost, per_string=False)
+    if not raised:
+        return order, values
+    ranked = sorted(range(len(order)), key=lambda i: -values[i])  # stable: ties keep their order
+    return [order[i] for i in ranked], [values[i] for i in ranked]
 
 
 def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> SearchResult:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.engine.ranking import top
 from kb.engine.snapshot import Snapshot
 
 _FLOOR = 1e-3  # a passage that only matches the phrase still ranks
@@ -29,20 +28,20 @@ def phrase_mask(
 def favour(
     snap: Snapshot,
     strings: tuple[str, ...],
-    score: np.ndarray,
+    order: list[int],
+    scores: list[float],
     boost: float,
-    candidates: int,
     per_string: bool = True,
-) -> np.ndarray:
-    """Raise the best `candidates` passages containing the strings: × boost per string found
-    (or × (1 + boost · share found) when not `per_string`)."""
+) -> bool:
+    """Raise the scores of the passages in `order` that contain the strings, in place: × boost
+    per string found (or × (1 + boost · share found) when not `per_string`). True if any rose."""
     if not strings or boost <= 0:
-        return score
-    best = top(score, candidates)
-    texts = snap.texts()
-    score = score.copy()
-    for n in best:
-        found = sum(1 for m in strings if m in texts[n])
+        return False
+    texts, raised = snap.texts(), False
+    for i, n in enumerate(order):
+        text = texts[n]
+        found = sum(1 for m in strings if m in text)
         if found:
-            score[n] *= boost**found if per_string else 1.0 + boost * found / len(strings)
-    return score
+            scores[i] *= boost**found if per_string else 1.0 + boost * found / len(strings)
+            raised = True
+    return raised

@@ -83,10 +83,16 @@ def combine(
 
 def top(score: np.ndarray, k: int) -> list[int]:
     """Docnums of the `k` highest positive scores, best first."""
+    return top_counted(score, k)[0]
+
+
+def top_counted(score: np.ndarray, k: int) -> tuple[list[int], int]:
+    """Docnums of the `k` highest positive scores, best first, and how many are positive."""
     idx = np.flatnonzero(score > 0)
+    positive = int(idx.size)
     if idx.size > k:
         idx = idx[np.argpartition(-score[idx], k - 1)[:k]]
-    return [int(i) for i in idx[np.argsort(-score[idx], kind="stable")]]
+    return [int(i) for i in idx[np.argsort(-score[idx], kind="stable")]], positive
 
 
 def group(order: list[int], passage_doc: np.ndarray, per_document: int, page: int) -> list[int]:

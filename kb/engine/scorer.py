@@ -79,15 +79,7 @@ class Scorer:
     def _cover(cov: np.ndarray, marks: list[np.ndarray], idf: float) -> None:
         """Add `idf` once to every passage any of `marks` contains."""
         marks = [m for m in marks if m.size]
-        if not marks:
-            return
-        if len(marks) == 1:
-            cov[marks[0]] += idf
-        elif sum(m.size for m in marks) < cov.size // 16:  # few postings: a sort beats a pass
-            ids = np.sort(np.concatenate(marks))
-            cov[ids[np.concatenate(([True], ids[1:] != ids[:-1]))]] += idf
-        else:
-            hit = np.zeros(cov.size, dtype=bool)
-            for m in marks:
-                hit[m] = True
-            cov[hit] += idf
+        if marks:
+            # `a[ids] += x` reads all of a[ids] before writing: a passage listed twice (in the
+            # text and the heading postings, or under two phrasings) still gains x only once.
+            cov[np.concatenate(marks) if len(marks) > 1 else marks[0]] += idf
