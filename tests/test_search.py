@@ -192,3 +192,13 @@ def test_comparison_questions_search_every_version(library):
 def test_local_practice_questions_lift_local_documents(library):
     hits = library.search("国家工作人员宪法宣誓 哪些地方有规定", limit=5).hits
     assert any(h.document.kind == "地方性法规" for h in hits[:3])
+
+
+def test_favour_counts_each_string_once_per_passage():
+    from kb.engine.phrases import _found
+
+    texts = ["选民登记选民登记", "代表资格", "", "选民 代表", "登记"]
+    strings = ("选民", "代表", "登记", "选民")
+    order = [4, 0, 3, 1, 2]
+    naive = [sum(1 for m in strings if m in texts[n]) for n in order]
+    assert _found(texts, order, strings) == naive == [1, 3, 3, 1, 0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import numpy as np
 
 from kb.engine.snapshot import Snapshot
@@ -25,6 +27,25 @@ def phrase_mask(
     return np.where(hit, np.maximum(score, _FLOOR), 0.0).astype(np.float32)
 
 
+def _found(texts: list[str], order: list[int], strings: tuple[str, ...]) -> list[int]:
+    """How many of `strings` each passage of `order` contains (one substring search per string
+    over the passages joined, instead of one per string and passage)."""
+    joined = "\x00".join(texts[n] for n in order)
+    starts, pos = [], 0
+    for n in order:
+        starts.append(pos)
+        pos += len(texts[n]) + 1
+    starts.append(pos)
+    found = [0] * len(order)
+    for m in strings:
+        at = joined.find(m) if m and "\x00" not in m else -1
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            found[i] += 1
+            at = joined.find(m, starts[i + 1])  # count each passage once per string
+    return found
+
+
 def favour(
     snap: Snapshot,
     strings: tuple[str, ...],
@@ -35,12 +56,10 @@ def favour(
 ) -> bool:
     """Raise the scores of the passages in `order` that contain the strings, in place: × boost
     per string found (or × (1 + boost · share found) when not `per_string`). True if any rose."""
-    if not strings or boost <= 0:
+    if not strings or boost <= 0 or not order:
         return False
-    texts, raised = snap.texts(), False
-    for i, n in enumerate(order):
-        text = texts[n]
-        found = sum(1 for m in strings if m in text)
+    raised = False
+    for i, found in enumerate(_found(snap.texts(), order, strings)):
         if found:
             scores[i] *= boost**found if per_string else 1.0 + boost * found / len(strings)
             raised = True

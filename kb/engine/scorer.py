@@ -22,7 +22,8 @@ def bm25_idf(df: int, n: int) -> float:
 class Scores:
     """Dense per-passage arrays for one query."""
 
-    relevance: np.ndarray  # BM25 text + heading, plus the title score of the passage's document
+    relevance: np.ndarray  # BM25 over text + heading, per passage
+    doc_relevance: np.ndarray  # BM25 over title + short names, per document row
     coverage: np.ndarray  # idf mass of the query's concepts each passage matches
     total: float  # idf mass of all concepts
     terms: list[str]  # the index terms used (for highlighting)
@@ -71,9 +72,7 @@ class Scorer:
                     used.append(term)
             total += idf_c
             self._cover(cov, marks, idf_c)
-        if doc_rel.any():
-            rel += doc_rel[snap.passage_doc.clip(0)] * (rel > 0)
-        return Scores(rel, cov, total, used)
+        return Scores(rel, doc_rel, cov, total, used)
 
     @staticmethod
     def _cover(cov: np.ndarray, marks: list[np.ndarray], idf: float) -> None:
