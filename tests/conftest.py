@@ -1,4 +1,6 @@
-"""Shared pytest fixtures: where the read-only shared data lives."""
+"""Shared pytest fixtures: where the read-only shared data lives, and the small real indexes the
+tests build once per session.
+"""
 
 from __future__ import annotations
 
@@ -109,3 +111,22 @@ def runner(small_settings):
             "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0]),
         }
     )
+
+
+# The small indexes of the fault tests (tests/test_faults_*.py, helpers in tests/faultkit.py),
+# each built once per test session.
+@pytest.fixture(scope="session")
+def faulty(tmp_path_factory, corpus_dir):
+    """A small index the kill tests take turns to update (each leaves it whole)."""
+    from faultkit import fresh_index
+
+    return fresh_index(tmp_path_factory.mktemp("faulty"), corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory, corpus_dir):
+    """A small index that is only ever copied, and its answers."""
+    from faultkit import answers, fresh_index
+
+    settings = fresh_index(tmp_path_factory.mktemp("pristine"), corpus_dir)
+    return settings, answers(settings.index_dir)
