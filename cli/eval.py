@@ -13,6 +13,7 @@ from cli.common import fail_on_kb_error, progress_reporter
 from kb.config import load_settings
 from kb.evaluation import Judged, Ranked, Report, evaluate, load_judged
 from kb.library import Library
+from kb.query.lexicon import related_sources
 
 
 def _ours(library: Library):
@@ -75,6 +76,13 @@ def command(files, baseline, sample, as_json, quiet) -> None:
     """Score the judged queries in FILES (JSONL, format of ../shared/eval)."""
     settings = load_settings()
     judged = load_judged(Path(f) for f in files)
+    learned_from = set(related_sources()) & {Path(f).name for f in files}
+    if learned_from:
+        click.echo(
+            f"note: kb/data/related.tsv was learned from {', '.join(sorted(learned_from))}: scores "
+            "on those questions are in-sample; `bench/learn_related.py --cv` gives held-out ones",
+            err=True,
+        )
     if sample and sample < len(judged):
         judged = random.Random(0).sample(judged, sample)
     library = Library(settings.index_dir)

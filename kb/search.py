@@ -152,4 +152,5 @@ def understood(q: ParsedQuery) -> dict:
         "expansions": {
             c.text: [" ".join(a) for a in c.alternatives] for c in q.concepts if c.alternatives
         },
+        "related": {c.text: list(c.related) for c in q.concepts if c.related},
     }

@@ -202,3 +202,26 @@ def test_favour_counts_each_string_once_per_passage():
     order = [4, 0, 3, 1, 2]
     naive = [sum(1 for m in strings if m in texts[n]) for n in order]
     assert _found(texts, order, strings) == naive == [1, 3, 3, 1, 0]
+
+
+def test_learned_related_words_are_searched_and_shown(library):
+    from kb.query.lexicon import related, related_sources
+
+    table = related()
+    assert related_sources() and len(table) > 100
+    word = "房东" if "房东" in table else sorted(table)[0]
+    result = library.search(f"{word}的义务")
+    assert result.understood["related"][word] == list(table[word])
+    assert all(w and " " not in w for words in table.values() for w in words)
+
+
+def test_related_words_weigh_less_than_the_query_words(library):
+    from dataclasses import replace
+
+    from kb.engine.policy import POLICY
+    from kb.engine.scorer import Scorer
+    from kb.query.parse import Concept
+
+    scorer = Scorer(library.snapshot(), replace(POLICY, related_weight=0.3))
+    groups = scorer._groups(Concept("代表", related=("选民",)))
+    assert groups[0] == (1.0, ("代表",)) and (0.3, ("选民",)) in groups

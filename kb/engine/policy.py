@@ -16,6 +16,7 @@ class Policy:
     heading_weight: float = 0.3  # 编/章/节 headings relative to the text
     title_weight: float = 0.4  # document title (and short names) relative to the text
     synonym_weight: float = 0.9  # an alternative phrasing relative to the word typed
+    related_weight: float = 0.3  # a word learned as related to a query word (kb/data/related.tsv)
     subword_weight: float = 0.3  # the dictionary words inside a long query word (土地承包经营权)
     document_weight: float = 0.5  # share of the best passage's score lent to its document's others
     coverage_power: float = 1.0  # score × (share of the query's idf mass matched) ** power

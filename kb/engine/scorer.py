@@ -40,6 +40,7 @@ class Scorer:
         """The concept's phrasings with weights; sub-words stand in for a word the index lacks."""
         groups = [(1.0, (concept.text,))]
         groups += [(self.policy.synonym_weight, alt) for alt in concept.alternatives]
+        groups += [(self.policy.related_weight, (word,)) for word in concept.related]
         parts = tuple(concept.text[s:e] for s, e in subwords(concept.text))
         if parts:  # a word the index lacks is searched by its parts; a known one gets help
             missing = self.snap.text.df(concept.text) == 0

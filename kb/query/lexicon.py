@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 
 from kb.analysis import query_terms
 from kb.dictionary import data_lines
@@ -22,6 +23,25 @@ def synonyms() -> dict[str, tuple[str, ...]]:
         term, _, alts = line.partition("\t")
         table[term.strip()] = tuple(a for a in alts.split() if a != term.strip())
     return table
+
+
+@lru_cache(maxsize=1)
+def related() -> dict[str, tuple[str, ...]]:
+    """query word → words the articles answering questions with it often use (learned from
+    judged questions by bench/learn_related.py; already index terms, searched as they are)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in data_lines("related.tsv"):
+        word, _, words = line.partition("\t")
+        table[word.strip()] = tuple(words.split())
+    return table
+
+
+def related_sources() -> tuple[str, ...]:
+    """File names of the judged questions related.tsv was learned from (its first line)."""
+    lines = resources.files("kb.data").joinpath("related.tsv").read_text(encoding="utf-8")
+    first = lines.splitlines()[0] if lines else ""
+    _, _, names = first.partition(" from ")
+    return tuple(n.strip() for n in names.split(",") if n.strip())
 
 
 def expansions(word: str) -> list[list[str]]:

@@ -10,7 +10,7 @@ from kb.analysis import segment
 from kb.errors import BadQuery
 from kb.numerals import NUM_CLASS, cn_to_int, int_to_cn
 from kb.query.aliases import AliasTable
-from kb.query.lexicon import expansions, local_cues, stopwords, version_cues
+from kb.query.lexicon import expansions, local_cues, related, stopwords, version_cues
 
 MAX_QUERY_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -43,6 +43,7 @@ class Concept:
 
     text: str
     alternatives: tuple[tuple[str, ...], ...] = ()
+    related: tuple[str, ...] = ()  # words answers to such questions use (kb/data/related.tsv)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ def _concepts(text: str, skip: list[tuple[int, int]]) -> tuple[Concept, ...]:
         if tok in stop or tok in seen or any(s <= start < e for s, e in skip):
             continue
         seen.add(tok)
-        out.append(Concept(tok, tuple(tuple(t) for t in expansions(tok))))
+        alternatives = tuple(tuple(t) for t in expansions(tok))
+        out.append(Concept(tok, alternatives, related().get(tok, ())))
     return tuple(out)
 
 
