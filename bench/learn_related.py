@@ -121,14 +121,16 @@ def write(table: dict[str, tuple[str, ...]], path: Path, p: Params, sources: lis
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def evaluate(corpus: Corpus, judged: list[Judged], table: dict[str, tuple[str, ...]]) -> dict:
+def evaluate(
+    corpus: Corpus, judged: list[Judged], table: dict[str, tuple[str, ...]], policy=POLICY
+) -> dict:
     """Mean R@10, R@100, MRR@10 with `table` as the related words (replacing the data file's)."""
     snap, scores = corpus.snap, []
     for j in judged:
         q = parse_query(j.query, snap.aliases(), snap.region_names())
         concepts = tuple(dataclasses.replace(c, related=table.get(c.text, ())) for c in q.concepts)
         q = dataclasses.replace(q, concepts=concepts)
-        ranking = rank(snap, q, SearchParams(j.query, limit=100, as_of=j.as_of), POLICY)
+        ranking = rank(snap, q, SearchParams(j.query, limit=100, as_of=j.as_of), policy)
         scores.append(score_ranking(j, [corpus.table[n] for n in ranking.order[:100]]))
     return {
         "R@10": statistics.fmean(s.recall10 for s in scores),
@@ -137,7 +139,7 @@ def evaluate(corpus: Corpus, judged: list[Judged], table: dict[str, tuple[str, .
     }
 
 
-def cross_validate(corpus: Corpus, judged: list[Judged], p: Params) -> None:
+def cross_validate(corpus: Corpus, judged: list[Judged], p: Params, policy=POLICY) -> None:
     """Two folds: learn on one half, score the other; print both halves' means."""
     shuffled = judged[:]
     random.Random(0).shuffle(shuffled)
@@ -145,7 +147,7 @@ def cross_validate(corpus: Corpus, judged: list[Judged], p: Params) -> None:
     folds = [(shuffled[:half], shuffled[half:]), (shuffled[half:], shuffled[:half])]
     for label, use_table in (("without related words", False), ("with related words  ", True)):
         runs = [
-            evaluate(corpus, test, learn(corpus, train, p) if use_table else {})
+            evaluate(corpus, test, learn(corpus, train, p) if use_table else {}, policy)
             for train, test in folds
         ]
         line = " ".join(f"{k} {statistics.fmean(r[k] for r in runs):.3f}" for k in runs[0])
@@ -157,6 +159,7 @@ def main() -> None:
     ap.add_argument("--judged", type=Path, nargs="+", default=[EVAL / "stard-train.jsonl"])
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--cv", action="store_true", help="print 2-fold cross-validated metrics")
+    ap.add_argument("--weight", type=float, help="Policy.related_weight for --cv")
     for f in dataclasses.fields(Params):
         ap.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)
     args = ap.parse_args()
@@ -164,7 +167,8 @@ def main() -> None:
     corpus = Corpus()
     judged = load_judged(args.judged)
     if args.cv:
-        cross_validate(corpus, judged, p)
+        weight = POLICY.related_weight if args.weight is None else args.weight
+        cross_validate(corpus, judged, p, dataclasses.replace(POLICY, related_weight=weight))
     table = learn(corpus, judged, p)
     write(table, args.out, p, args.judged)
     print(f"{len(table)} query words with related words written to {args.out}")
