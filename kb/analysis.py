@@ -81,38 +81,35 @@ _CACHE_MAX = 1_000_000
 _block_cache: dict[str, bytes] = {}
 
 
-def _cut_block(block: str) -> Iterator[tuple[str, int, int]]:
-    """jieba's words for one run of Han/alphanumeric text, as (word, start, end)."""
+def _block_lengths(block: str) -> bytes | list[int]:
+    """Lengths of jieba's words for one run of Han/alphanumeric text (cached when they fit)."""
     lengths = _block_cache.get(block)
     if lengths is None:
-        words = wordcut.cut(block, segmenter())
-        if all(len(w) < 256 for w in words):
+        words = [len(w) for w in wordcut.cut(block, segmenter())]
+        if max(words) < 256:
             if len(_block_cache) >= _CACHE_MAX:
                 _block_cache.clear()
-            _block_cache[block] = bytes(len(w) for w in words)
-        pos = 0
-        for w in words:
-            yield w, pos, pos + len(w)
-            pos += len(w)
-        return
-    pos = 0
-    for n in lengths:
-        yield block[pos : pos + n], pos, pos + n
-        pos += n
+            lengths = _block_cache[block] = bytes(words)
+        else:
+            lengths = words
+    return lengths
 
 
-def _words(text: str) -> Iterator[tuple[str, int, int]]:
+def _words(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) exactly as jieba.tokenize(HMM=False), minus spaces between blocks."""
-    last = 0
+    out: list[tuple[str, int, int]] = []
+    append, last = out.append, 0
     for m in _BLOCK.finditer(text):
-        for i in range(last, m.start()):  # characters between blocks stand alone
-            yield text[i], i, i + 1
-        base = m.start()
-        for w, s, e in _cut_block(m.group()):
-            yield w, base + s, base + e
+        pos = m.start()
+        for i in range(last, pos):  # characters between blocks stand alone
+            append((text[i], i, i + 1))
+        for n in _block_lengths(m.group()):
+            append((text[pos : pos + n], pos, pos + n))
+            pos += n
         last = m.end()
     for i in range(last, len(text)):
-        yield text[i], i, i + 1
+        append((text[i], i, i + 1))
+    return out
 
 
 def segment(text: str, mode: str = "query") -> Iterator[tuple[str, int, int, bool]]:

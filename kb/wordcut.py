@@ -26,9 +26,8 @@ def best_ends(block: str, tok: jieba.Tokenizer) -> list[int]:
     ends = [0] * n
     for k in range(n - 1, -1, -1):
         best, best_end = None, k
-        i, frag = k, block[k]
-        while frag in freq:
-            f = freq[frag]
+        i, f = k, freq.get(block[k])
+        while f is not None:  # frag is a word or a prefix of one (freq 0)
             if f:
                 s = log(f) - logtotal + score[i + 1]
                 if best is None or s >= best:  # ascending ends: on a tie the longer word wins
@@ -36,7 +35,7 @@ def best_ends(block: str, tok: jieba.Tokenizer) -> list[int]:
             i += 1
             if i >= n:
                 break
-            frag = block[k : i + 1]
+            f = freq.get(block[k : i + 1])
         score[k] = -logtotal + score[k + 1] if best is None else best  # log(1) for a lone char
         ends[k] = best_end
     return ends
