@@ -215,7 +215,7 @@ def test_learned_related_words_are_searched_and_shown(library):
     assert all(w and " " not in w for words in table.values() for w in words)
 
 
-def test_related_words_weigh_less_than_the_query_words(library):
+def test_related_words_weigh_less_and_are_searched_in_the_text_only(library):
     from dataclasses import replace
 
     from kb.engine.policy import POLICY
@@ -224,4 +224,4 @@ def test_related_words_weigh_less_than_the_query_words(library):
 
     scorer = Scorer(library.snapshot(), replace(POLICY, related_weight=0.3))
     groups = scorer._groups(Concept("代表", related=("选民",)))
-    assert groups[0] == (1.0, ("代表",)) and (0.3, ("选民",)) in groups
+    assert groups[0] == (1.0, ("代表",), False) and (0.3, ("选民",), True) in groups

@@ -9,6 +9,7 @@ import numpy as np
 
 from kb.analysis import subwords
 from kb.engine.policy import Policy
+from kb.engine.postings import EMPTY
 from kb.engine.snapshot import Snapshot
 from kb.query.parse import Concept
 
@@ -36,15 +37,18 @@ class Scorer:
         self.snap, self.policy = snap, policy
         self.n = max(snap.live_count, 1)
 
-    def _groups(self, concept: Concept) -> list[tuple[float, tuple[str, ...]]]:
-        """The concept's phrasings with weights; sub-words stand in for a word the index lacks."""
-        groups = [(1.0, (concept.text,))]
-        groups += [(self.policy.synonym_weight, alt) for alt in concept.alternatives]
-        groups += [(self.policy.related_weight, (word,)) for word in concept.related]
+    def _groups(self, concept: Concept) -> list[tuple[float, tuple[str, ...], bool]]:
+        """The concept's phrasings as (weight, terms, text only); sub-words stand in for a word
+        the index lacks. Related words are words of answering articles' text: only the text
+        is searched for them (their headings and titles say little, and it halves their cost)."""
+        p = self.policy
+        groups = [(1.0, (concept.text,), False)]
+        groups += [(p.synonym_weight, alt, False) for alt in concept.alternatives]
+        groups += [(p.related_weight, (word,), True) for word in concept.related]
         parts = tuple(concept.text[s:e] for s, e in subwords(concept.text))
         if parts:  # a word the index lacks is searched by its parts; a known one gets help
             missing = self.snap.text.df(concept.text) == 0
-            groups.append((0.8 if missing else self.policy.subword_weight, parts))
+            groups.append((0.8 if missing else p.subword_weight, parts, False))
         return groups
 
     def score(self, concepts: tuple[Concept, ...]) -> Scores:
@@ -56,18 +60,19 @@ class Scorer:
         total, used = 0.0, []
         for concept in concepts:
             marks, idf_c = [], 0.0
-            for weight, terms in self._groups(concept):
+            for weight, terms, text_only in self._groups(concept):
                 for term in terms:
                     ids, imp = snap.text.get(term)
-                    hids, himp = snap.heading.get(term)
+                    hids, himp = EMPTY if text_only else snap.heading.get(term)
                     if ids.size == 0 and hids.size == 0:
                         continue
                     idf = bm25_idf(max(ids.size, hids.size), self.n)
                     w = weight * idf / len(terms)
                     rel[ids] += w * imp
-                    rel[hids] += w * p.heading_weight * himp
-                    tids, timp = snap.title.get(term)
-                    doc_rel[snap.doc_row[tids]] += w * p.title_weight * timp
+                    if not text_only:
+                        rel[hids] += w * p.heading_weight * himp
+                        tids, timp = snap.title.get(term)
+                        doc_rel[snap.doc_row[tids]] += w * p.title_weight * timp
                     marks += [ids, hids]
                     idf_c = max(idf_c, idf * weight)
                     used.append(term)
