@@ -9,7 +9,6 @@ from kb.models import Citation, Document, Heading, HistoryEntry, Item, Paragraph
 
 def passage_record(p: Passage) -> dict:
     """Everything needed to show and cite a passage, as plain data (hand-built: asdict is slow)."""
-    c = p.citation
     return {
         "id": p.id,
         "doc_id": p.doc_id,
@@ -20,27 +19,36 @@ def passage_record(p: Passage) -> dict:
         "label": p.label,
         "role": p.role,
         "heading_path": list(p.heading_path),
-        "paragraphs": [
-            {
-                "number": x.number,
-                "text": x.text,
-                "items": [
-                    {"number": i.number, "text": i.text, "subitems": list(i.subitems)}
-                    for i in x.items
-                ],
-            }
-            for x in p.paragraphs
-        ],
-        "citation": {
-            "title": c.title,
-            "version": c.version,
-            "article": c.article,
-            "article_label": c.article_label,
-            "paragraph": c.paragraph,
-            "item": c.item,
-            "heading_path": list(c.heading_path),
-            "label": c.label,
-        },
+        "paragraphs": paragraph_records(p.paragraphs),
+        "citation": citation_record(p.citation),
+    }
+
+
+def paragraph_records(paragraphs: tuple[Paragraph, ...]) -> list[dict]:
+    """款 with their 项 and 目, as plain data."""
+    return [
+        {
+            "number": x.number,
+            "text": x.text,
+            "items": [
+                {"number": i.number, "text": i.text, "subitems": list(i.subitems)} for i in x.items
+            ],
+        }
+        for x in paragraphs
+    ]
+
+
+def citation_record(c: Citation) -> dict:
+    """A citation: title, version, article, 款/项, heading path and the label to quote."""
+    return {
+        "title": c.title,
+        "version": c.version,
+        "article": c.article,
+        "article_label": c.article_label,
+        "paragraph": c.paragraph,
+        "item": c.item,
+        "heading_path": list(c.heading_path),
+        "label": c.label,
     }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from kb.models import (
-    Citation,
     DocumentInfo,
     DocumentView,
     Hit,
@@ -13,20 +12,7 @@ from kb.models import (
     SearchResult,
     VersionInfo,
 )
-
-
-def citation_dict(c: Citation) -> dict:
-    """A citation: title, version, article, 款/项, heading path and the label to quote."""
-    return {
-        "title": c.title,
-        "version": c.version,
-        "article": c.article,
-        "article_label": c.article_label,
-        "paragraph": c.paragraph,
-        "item": c.item,
-        "heading_path": list(c.heading_path),
-        "label": c.label,
-    }
+from kb.records import citation_record, paragraph_records
 
 
 def document_info_dict(d: DocumentInfo) -> dict:
@@ -62,7 +48,7 @@ def hit_dict(hit: Hit) -> dict:
             "highlights": [list(r) for r in hit.snippet.highlights],
         },
         "document": document_info_dict(hit.document),
-        "citation": citation_dict(hit.citation),
+        "citation": citation_record(hit.citation),
         "url": hit.url,
         "matched": hit.matched,
     }
@@ -98,18 +84,8 @@ def passage_dict(p: Passage) -> dict:
         "article_suffix": p.article_suffix,
         "text": p.text,
         "heading_path": list(p.heading_path),
-        "paragraphs": [
-            {
-                "number": x.number,
-                "text": x.text,
-                "items": [
-                    {"number": i.number, "text": i.text, "subitems": list(i.subitems)}
-                    for i in x.items
-                ],
-            }
-            for x in p.paragraphs
-        ],
-        "citation": citation_dict(p.citation),
+        "paragraphs": paragraph_records(p.paragraphs),
+        "citation": citation_record(p.citation),
         "url": f"/documents/{p.doc_id}#p{p.ordinal}",
     }
 
