@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import openapi_spec_validator
 import pytest
+from conftest import start_kb_serve
 
 from kb.models import DocumentInfo
 
@@ -440,27 +440,10 @@ def _until(condition, seconds: float = 60.0) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
 def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
-    env = {
-        **os.environ,
-        "KB_INDEX_DIR": str(tmp_path / "index"),
-        "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0]),
-    }
-    cmd = [
-        sys.executable,
-        "-c",
-        "import sys; from cli import main; sys.exit(main())",
-        "serve",
-        "--port",
-        "0",
-        "--workers",
-        "2",
-        "--threads",
-        "2",
-        "--quiet",
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, port = start_kb_serve(
+        tmp_path / "index", small_settings.corpus_dirs[0], workers=2, stderr=subprocess.PIPE
+    )
     try:
-        port = int(re.search(r"127\.0\.0\.1:(\d+)/", proc.stdout.readline())[1])
         _until(lambda: _health(port) == 200)
         workers = _children(proc.pid)
         assert len(workers) == 2
@@ -493,29 +476,10 @@ def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
 # body beyond its limits, a malformed request line) all carry the envelope and security headers.
 @pytest.fixture(scope="module")
 def served(small_settings):
-    env = {
-        **os.environ,
-        "KB_INDEX_DIR": str(small_settings.index_dir),
-        "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0]),
-    }
-    cmd = [
-        sys.executable,
-        "-c",
-        "import sys; from cli import main; sys.exit(main())",
-        "serve",
-        "--port",
-        "0",
-        "--workers",
-        "1",
-        "--threads",
-        "2",
-        "--quiet",
-    ]
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    proc, port = start_kb_serve(
+        small_settings.index_dir, small_settings.corpus_dirs[0], stderr=subprocess.DEVNULL
     )
     try:
-        port = int(re.search(r"127\.0\.0\.1:(\d+)/", proc.stdout.readline())[1])
         _until(lambda: _health(port) == 200)
         yield port
     finally:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import start_kb_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -53,32 +52,10 @@ def _wait_healthy(port: int, proc: subprocess.Popen, seconds: float = 60) -> Non
 @pytest.fixture(scope="module")
 def base_url(small_settings):
     """`kb serve --port 0 --workers 1` on the small index; yields its URL, stops it after."""
-    env = {
-        **os.environ,
-        "KB_INDEX_DIR": str(small_settings.index_dir),
-        "KB_CORPUS_DIR": str(small_settings.corpus_dirs[0]),
-    }
-    cmd = [
-        sys.executable,
-        "-c",
-        "import sys; from cli import main; sys.exit(main())",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--workers",
-        "1",
-        "--threads",
-        "4",
-        "--quiet",
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    proc, port = start_kb_serve(small_settings.index_dir, small_settings.corpus_dirs[0], threads=4)
     try:
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
-        assert match, "kb serve printed no address"
-        _wait_healthy(int(match[1]), proc)
-        yield f"http://127.0.0.1:{match[1]}"
+        _wait_healthy(port, proc)
+        yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
