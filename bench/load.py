@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -29,7 +30,6 @@ from kb.config import DEFAULT_CORPUS, load_settings
 EVAL_DIR = DEFAULT_CORPUS.parent / "eval"
 HOST = "127.0.0.1"  # loopback only
 REPO = Path(__file__).resolve().parents[1]
-LOCK = threading.Lock()
 
 
 def query_mix(seed: int = 7) -> list[str]:
@@ -59,40 +59,62 @@ def _path(**params: str) -> str:
     return "/api/search?" + urlencode(params)
 
 
-def client(
-    port: int,
-    paths: list[str],
-    start: int,
-    stop: threading.Event,
-    deadline: float,
-    budget: list[int],
-    out: list[float],
-    errors: list[str],
-) -> None:
-    """One keep-alive connection sending requests until the deadline or the request budget."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    i = start
-    while not stop.is_set() and time.monotonic() < deadline:
-        with LOCK:
-            if budget[0] <= 0:
-                break
-            budget[0] -= 1
+@dataclass
+class Tally:
+    """What the clients saw, shared between them (appends are atomic under the GIL)."""
+
+    done: list[tuple[float, float]] = field(default_factory=list)  # (finished at, seconds)
+    errors: list[tuple[float, str]] = field(default_factory=list)
+    budget: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self) -> bool:
+        """One request from the budget; False when it is spent."""
+        with self.lock:
+            self.budget -= 1
+            return self.budget >= 0
+
+
+def client(port: int, paths: list[str], start: int, deadline: float, tally: Tally) -> None:
+    """One keep-alive connection sending requests until the deadline or the budget is spent."""
+    conn, i = http.client.HTTPConnection(HOST, port, timeout=60), start
+    while time.monotonic() < deadline and tally.take():
         path = paths[i % len(paths)]
         i += 1
-        began = time.perf_counter()
+        began = time.monotonic()
         try:
             conn.request("GET", path)
             response = conn.getresponse()
             response.read()
             if response.status != 200:
-                errors.append(f"{response.status} {path}")
+                tally.errors.append((time.monotonic(), f"{response.status} {path}"))
+                continue
         except (OSError, http.client.HTTPException) as exc:
-            errors.append(f"{type(exc).__name__} {path}")
+            tally.errors.append((time.monotonic(), f"{type(exc).__name__} {path}"))
             conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            conn = http.client.HTTPConnection(HOST, port, timeout=60)
             continue
-        out.append(time.perf_counter() - began)
+        now = time.monotonic()
+        tally.done.append((now, now - began))
     conn.close()
+
+
+def run(port: int, paths: list[str], concurrency: int, seconds: float, tally: Tally) -> None:
+    """Drive the server with `concurrency` clients for `seconds` (or until the budget is spent)."""
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=client, args=(port, paths, k * 97, deadline, tally))
+        for k in range(concurrency)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def percentile_ms(values: list[float], q: float) -> float:
+    """The q-quantile of sorted `values` (seconds), in milliseconds."""
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
 
 
 class Server:
@@ -201,37 +223,24 @@ def run_level(
     server: Server, paths: list[str], concurrency: int, seconds: float, max_requests: int
 ) -> dict:
     """Drive the server at one concurrency; returns the measurements."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    stop = threading.Event()
-    budget = [max_requests]
+    tally = Tally(budget=max_requests)
     cpu_before, mine_before, busy_before = server_usage(server.pid)["cpu"], _own_cpu(), _busy()
     began = time.monotonic()
-    threads = [
-        threading.Thread(
-            target=client,
-            args=(server.port, paths, k * 97, stop, began + seconds, budget, latencies, errors),
-        )
-        for k in range(concurrency)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run(server.port, paths, concurrency, seconds, tally)
     elapsed = time.monotonic() - began
     usage = server_usage(server.pid)
     server_cpu = usage["cpu"] - cpu_before
     mine, busy = _own_cpu() - mine_before, _busy() - busy_before
-    latencies.sort()
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    latencies = sorted(seconds for _at, seconds in tally.done)
+    errors = [what for _at, what in tally.errors]
     return {
         "concurrency": concurrency,
         "requests": len(latencies),
         "seconds": elapsed,
         "rps": len(latencies) / elapsed,
-        "p50": pick(0.50),
-        "p95": pick(0.95),
-        "p99": pick(0.99),
+        "p50": percentile_ms(latencies, 0.50),
+        "p95": percentile_ms(latencies, 0.95),
+        "p99": percentile_ms(latencies, 0.99),
         "errors": len(errors),
         "error_sample": errors[:3],
         "cpu": server_cpu / elapsed * 100,

@@ -13,55 +13,13 @@ failed request. Stops by itself after --minutes or --max-requests, whichever com
 from __future__ import annotations
 
 import argparse
-import http.client
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 
-from load import HOST, Server, query_mix, server_usage
+from load import HOST, Server, Tally, percentile_ms, query_mix, run, server_usage
 
 from kb.config import load_settings
-
-
-@dataclass
-class Tally:
-    """What the clients saw, shared between them (appends are atomic under the GIL)."""
-
-    done: list[tuple[float, float]] = field(default_factory=list)  # (finished at, seconds)
-    errors: list[tuple[float, str]] = field(default_factory=list)
-    budget: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self) -> bool:
-        """One request from the budget; False when it is spent."""
-        with self.lock:
-            self.budget -= 1
-            return self.budget >= 0
-
-
-def client(port: int, paths: list[str], start: int, deadline: float, tally: Tally) -> None:
-    """One keep-alive connection sending requests until the deadline or the budget is spent."""
-    conn, i = http.client.HTTPConnection(HOST, port, timeout=60), start
-    while time.monotonic() < deadline and tally.take():
-        path = paths[i % len(paths)]
-        i += 1
-        began = time.monotonic()
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                tally.errors.append((time.monotonic(), f"{response.status} {path}"))
-                continue
-        except (OSError, http.client.HTTPException) as exc:
-            tally.errors.append((time.monotonic(), f"{type(exc).__name__} {path}"))
-            conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=60)
-            continue
-        now = time.monotonic()
-        tally.done.append((now, now - began))
-    conn.close()
 
 
 def sample_rss(pid: int, stop: threading.Event, out: list[tuple[float, float]]) -> None:
@@ -69,10 +27,6 @@ def sample_rss(pid: int, stop: threading.Event, out: list[tuple[float, float]]) 
     while not stop.is_set():
         out.append((time.monotonic(), server_usage(pid)["rss_mb"]))
         stop.wait(5.0)
-
-
-def _pick(values: list[float], q: float) -> float:
-    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
 
 
 def minute_rows(began: float, tally: Tally, rss: list[tuple[float, float]]) -> list[dict]:
@@ -91,9 +45,9 @@ def minute_rows(began: float, tally: Tally, rss: list[tuple[float, float]]) -> l
                 "minute": m + 1,
                 "requests": len(lat),
                 "rps": len(lat) / max(span, 1e-9),
-                "p50": _pick(lat, 0.5),
-                "p95": _pick(lat, 0.95),
-                "p99": _pick(lat, 0.99),
+                "p50": percentile_ms(lat, 0.5),
+                "p95": percentile_ms(lat, 0.95),
+                "p99": percentile_ms(lat, 0.99),
                 "errors": sum(lo <= t < hi for t, _ in tally.errors),
                 "rss": mem[-1],
             }
@@ -162,19 +116,6 @@ def main() -> int:
         rss.append((time.monotonic(), server_usage(server.pid)["rss_mb"]))
     report(minute_rows(began, tally, rss), rss, tally)
     return 1 if tally.errors or warmup.errors else 0
-
-
-def run(port: int, paths: list[str], concurrency: int, seconds: float, tally: Tally) -> None:
-    """Drive the server with `concurrency` clients for `seconds` (or until the budget is spent)."""
-    deadline = time.monotonic() + seconds
-    threads = [
-        threading.Thread(target=client, args=(port, paths, k * 97, deadline, tally))
-        for k in range(concurrency)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
 
 
 if __name__ == "__main__":
