@@ -10,7 +10,7 @@ import numpy as np
 
 from kb.engine import citations as cite_lookup
 from kb.engine.hits import make_hit
-from kb.engine.phrases import favour, phrase_mask
+from kb.engine.phrases import Joined, favour, phrase_mask
 from kb.engine.policy import POLICY, Policy
 from kb.engine.ranking import Ranking, combine, group, top_counted
 from kb.engine.scorer import Scorer
@@ -99,8 +99,11 @@ def _favoured(
     query words as written; returns (order, scores)."""
     values = [float(score[n]) for n in order]
     head = order[: policy.candidates]
-    raised = favour(snap, q.marked, head, values, policy.marked_boost)
-    raised |= favour(snap, q.pairs, head, values, policy.pair_boost, per_string=False)
+    if not head or not (q.marked or q.pairs):
+        return order, values
+    joined = Joined(snap.texts(), head)
+    raised = favour(joined, q.marked, values, policy.marked_boost)
+    raised |= favour(joined, q.pairs, values, policy.pair_boost, per_string=False)
     if not raised:
         return order, values
     ranked = sorted(range(len(order)), key=lambda i: -values[i])  # stable: ties keep their order

@@ -195,7 +195,10 @@ def test_local_practice_questions_lift_local_documents(library):
 
 
 def test_favour_counts_each_string_once_per_passage():
-    from kb.engine.phrases import _found
+    from kb.engine.phrases import Joined
+
+    def _found(texts, order, strings):
+        return Joined(texts, order).found(strings)
 
     texts = ["选民登记选民登记", "代表资格", "", "选民 代表", "登记"]
     strings = ("选民", "代表", "登记", "选民")

@@ -27,39 +27,43 @@ def phrase_mask(
     return np.where(hit, np.maximum(score, _FLOOR), 0.0).astype(np.float32)
 
 
-def _found(texts: list[str], order: list[int], strings: tuple[str, ...]) -> list[int]:
-    """How many of `strings` each passage of `order` contains (one substring search per string
-    over the passages joined, instead of one per string and passage)."""
-    joined = "\x00".join(texts[n] for n in order)
-    starts, pos = [], 0
-    for n in order:
-        starts.append(pos)
-        pos += len(texts[n]) + 1
-    starts.append(pos)
-    found = [0] * len(order)
-    for m in strings:
-        at = joined.find(m) if m and "\x00" not in m else -1
-        while at >= 0:
-            i = bisect_right(starts, at) - 1
-            found[i] += 1
-            at = joined.find(m, starts[i + 1])  # count each passage once per string
-    return found
+class Joined:
+    """The texts of some passages joined once, to count substrings per passage with one search
+    per string over all of them instead of one per string and passage."""
+
+    def __init__(self, texts: list[str], order: list[int]) -> None:
+        self.text = "\x00".join(texts[n] for n in order)
+        self.starts, pos = [], 0
+        for n in order:
+            self.starts.append(pos)
+            pos += len(texts[n]) + 1
+        self.starts.append(pos)
+
+    def found(self, strings: tuple[str, ...]) -> list[int]:
+        """How many of `strings` each passage contains."""
+        found = [0] * (len(self.starts) - 1)
+        for m in strings:
+            at = self.text.find(m) if m and "\x00" not in m else -1
+            while at >= 0:
+                i = bisect_right(self.starts, at) - 1
+                found[i] += 1
+                at = self.text.find(m, self.starts[i + 1])  # each passage once per string
+        return found
 
 
 def favour(
-    snap: Snapshot,
+    joined: Joined,
     strings: tuple[str, ...],
-    order: list[int],
     scores: list[float],
     boost: float,
     per_string: bool = True,
 ) -> bool:
-    """Raise the scores of the passages in `order` that contain the strings, in place: × boost
-    per string found (or × (1 + boost · share found) when not `per_string`). True if any rose."""
-    if not strings or boost <= 0 or not order:
+    """Raise the scores of the joined passages that contain the strings, in place: × boost per
+    string found (or × (1 + boost · share found) when not `per_string`). True if any rose."""
+    if not strings or boost <= 0:
         return False
     raised = False
-    for i, found in enumerate(_found(snap.texts(), order, strings)):
+    for i, found in enumerate(joined.found(strings)):
         if found:
             scores[i] *= boost**found if per_string else 1.0 + boost * found / len(strings)
             raised = True
