@@ -14,6 +14,8 @@ from whoosh.query import And, Term
 from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
+from kb.compare import service as compare_service
+from kb.compare.model import ArticleHistory, Comparison
 from kb.engine.citations import resolve
 from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
@@ -178,6 +180,28 @@ class Library:
         if row is None:
             raise NotFound(f"no document with id {doc_id!r}")
         return _version_info(snap.docs.records[row])
+
+    @_reading
+    def compare(self, from_id: str, to_id: str) -> Comparison:
+        """Two versions of one work aligned article by article (BadQuery for two works)."""
+        return compare_service.compare(self.snapshot(), from_id, to_id)
+
+    @_reading
+    def history(
+        self, ref: str, versions: str = "current", as_of: str | None = None
+    ) -> ArticleHistory:
+        """The article a citation names, through every version of its work (ArticleHistory)."""
+        return self.passage_history(self.cite(ref, versions=versions, as_of=as_of).id)
+
+    @_reading
+    def passage_history(self, passage_id: str) -> ArticleHistory:
+        """The article of a passage through every version of its work, oldest first."""
+        return compare_service.passage_history(self.snapshot(), passage_id)
+
+    @_reading
+    def neighbours(self, doc_id: str) -> tuple[str | None, str | None]:
+        """Ids of the versions of a document's work just before and after it."""
+        return compare_service.neighbours(self.snapshot(), doc_id)
 
     @_reading
     def facets(self) -> dict:

@@ -51,9 +51,10 @@ class Match:
 
 def align(old: Sequence[Unit], new: Sequence[Unit]) -> list[Match]:
     """Pairs of old and new units, in new order; unpaired units were deleted or added."""
-    sides = _Sides(old, new)
+    anchors = _anchors(old, new)
+    sides = _Sides(old, new, {i for i, _j in anchors}, {j for _i, j in anchors})
     matches: list[Match] = []
-    bounds = [(-1, -1), *_anchors(old, new), (len(old), len(new))]
+    bounds = [(-1, -1), *anchors, (len(old), len(new))]
     for (i0, j0), (i1, j1) in zip(bounds, bounds[1:], strict=False):
         matches += _in_place(sides, list(range(i0 + 1, i1)), list(range(j0 + 1, j1)))
         if i1 < len(old):
@@ -65,9 +66,13 @@ def align(old: Sequence[Unit], new: Sequence[Unit]) -> list[Match]:
 class _Sides:
     """Both sequences as codes for block-wise comparison, with their bigram profiles."""
 
-    def __init__(self, old: Sequence[Unit], new: Sequence[Unit]):
+    def __init__(self, old: Sequence[Unit], new: Sequence[Unit], fixed_old=(), fixed_new=()):
+        """`fixed_old`, `fixed_new`: anchored units, paired already (no profile needed)."""
         self.old, self.new = old, new
-        self.profiles = Profiles([u.key for u in old], [u.key for u in new])
+        self.profiles = Profiles(
+            ["" if i in fixed_old else u.key for i, u in enumerate(old)],
+            ["" if j in fixed_new else u.key for j, u in enumerate(new)],
+        )
         keys: dict[str, int] = {}
         numbers: dict[str, int] = {}
         code = lambda table, value: table.setdefault(value, len(table))  # noqa: E731

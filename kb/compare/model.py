@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.compare.diff import Diff
-from kb.models import DocumentInfo, Heading, Passage, VersionInfo
+from kb.models import DocumentInfo, Heading, Passage
 
 # Statuses of a pair of articles (and of an article in its history).
 UNCHANGED, CHANGED, ADDED, DELETED, RENUMBERED = (
@@ -82,7 +82,7 @@ class Comparison:
 class ArticleVersion:
     """An article as it stood in one version of its work."""
 
-    version: VersionInfo
+    version: DocumentInfo  # the version (document) it stands in
     status: str  # original | unchanged | changed | renumbered | added | deleted | absent
     passage: Passage | None  # None where the version has no such article
     diff: Diff  # the change from the previous version's text ("" for the first)
