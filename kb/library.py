@@ -21,7 +21,7 @@ from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
-from kb.models import DocumentView, Hit, Passage, SearchResult, VersionInfo
+from kb.models import DocumentInfo, DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
 from kb.records import document_from_record
 from kb.schema import article_key
@@ -199,9 +199,9 @@ class Library:
         return compare_service.passage_history(self.snapshot(), passage_id)
 
     @_reading
-    def neighbours(self, doc_id: str) -> tuple[str | None, str | None]:
-        """Ids of the versions of a document's work just before and after it."""
-        return compare_service.neighbours(self.snapshot(), doc_id)
+    def versions(self, doc_id: str) -> tuple[DocumentInfo, ...]:
+        """The versions of a document's work (its own part), oldest first."""
+        return compare_service.versions(self.snapshot(), doc_id)
 
     @_reading
     def facets(self) -> dict:

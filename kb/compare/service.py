@@ -19,7 +19,7 @@ from kb.compare.texts import load_version, record, versions_of
 from kb.engine.hits import document_info, load_passage
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, NotFound
-from kb.models import Passage
+from kb.models import DocumentInfo, Passage
 
 CACHE_SIZE = 32  # comparisons kept per build (a large one holds ~1 MB of passages)
 
@@ -50,11 +50,9 @@ def compare(snap: Snapshot, from_id: str, to_id: str) -> Comparison:
     return result
 
 
-def neighbours(snap: Snapshot, doc_id: str) -> tuple[str | None, str | None]:
-    """The ids of the versions just before and just after `doc_id` (None at either end)."""
-    ids = [r["id"] for r in versions_of(snap, doc_id)]
-    at = ids.index(doc_id)
-    return (ids[at - 1] if at else None), (ids[at + 1] if at + 1 < len(ids) else None)
+def versions(snap: Snapshot, doc_id: str) -> tuple[DocumentInfo, ...]:
+    """The versions of a document's work (its own part), oldest first, one copy of each."""
+    return tuple(document_info(r) for r in versions_of(snap, doc_id))
 
 
 def passage_history(snap: Snapshot, passage_id: str) -> ArticleHistory:
