@@ -15,6 +15,7 @@ from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
 from kb.compare import service as compare_service
+from kb.compare.lookup import find_version
 from kb.compare.model import ArticleHistory, Comparison
 from kb.engine.citations import resolve
 from kb.engine.hits import load_passage, make_hit
@@ -197,6 +198,11 @@ class Library:
     def passage_history(self, passage_id: str) -> ArticleHistory:
         """The article of a passage through every version of its work, oldest first."""
         return compare_service.passage_history(self.snapshot(), passage_id)
+
+    @_reading
+    def find_version(self, text: str) -> str:
+        """The document id `text` names: an id, 代表法 (current), 代表法2015, 代表法 2015-08-29."""
+        return find_version(self.snapshot(), text)
 
     @_reading
     def versions(self, doc_id: str) -> tuple[DocumentInfo, ...]:
