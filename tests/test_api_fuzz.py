@@ -47,11 +47,13 @@ OPERATIONS = {
     "/api/cite": 150,
     "/api/passages/{id}": 60,
     "/api/documents/{id}": 60,
+    "/api/compare": 40,
+    "/api/history": 40,
     "/api/health": 2,
     "/api/openapi.json": 2,
 }
 # Invalid inputs only exist where there are query parameters (any string is a valid path id).
-NEGATIVE = {"/api/search", "/api/cite"}
+NEGATIVE = {"/api/search", "/api/cite", "/api/compare", "/api/history"}
 
 
 @pytest.fixture(scope="module")

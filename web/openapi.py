@@ -98,8 +98,9 @@ def _version_params() -> list[dict]:
     ]
 
 
-def _id_param(name: str, what: str) -> dict:
-    return _param(name, {"type": "string", "minLength": 1}, what, required=True)
+def _id_param(name: str, what: str, example: str) -> dict:
+    schema = {"type": "string", "minLength": 1}
+    return _param(name, schema, what, required=True, example=example)
 
 
 def _responses(schema: str, *errors: str) -> dict:
@@ -147,7 +148,10 @@ def _paths() -> dict:
         ),
         "/api/compare": _op(
             "Two versions of one work aligned article by article (新旧对照)",
-            [_id_param("from", "The older version's document id"), _id_param("to", "The newer")],
+            [
+                _id_param("from", "The older version's document id", "b0294960f2e5"),
+                _id_param("to", "The newer version's document id", "5c72d24d3df2"),
+            ],
             "CompareEnvelope",
             "400",
             "404",
