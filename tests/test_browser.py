@@ -180,3 +180,33 @@ def test_phone_layout(browser, base_url):
     shot(page, "results-phone.png")
     context.close()
     assert width <= 390
+
+
+def test_compare_filter_and_follow_a_row(page):
+    page.goto("/documents/5c72d24d3df2")  # 代表法 (2025), whose versions list offers 对照
+    with page.expect_navigation():
+        page.click("nav.versions a.compare-link")
+    assert "/compare?from=" in page.url
+    assert page.locator("tr.pair.status-unchanged").count() >= 1
+    shot(page, "compare.png", full_page=False)
+    with page.expect_navigation():
+        page.click(".compare-filters a[data-show=changes]")
+    assert page.locator("tr.pair.status-unchanged").count() == 0
+    assert page.locator("tr.pair.status-renumbered").count() > 0
+    assert page.locator("tr.pair del").count() and page.locator("tr.pair ins").count()
+    shot(page, "compare-changes.png", full_page=False)
+    page.emulate_media(media="print")
+    assert not page.locator(".compare-filters").is_visible()
+    shot(page, "compare-print.png", full_page=False)
+    page.emulate_media(media="screen")
+    link = page.locator("tr.pair.status-renumbered a[data-side=new]").first
+    label = link.inner_text()
+    with page.expect_navigation():
+        link.click()
+    assert re.search(r"/documents/\w+\?p=\d+#p\d+$", page.url)
+    assert page.locator(":target").inner_text().startswith(label)
+    shot(page, "compare-article.png", full_page=False)
+    with page.expect_navigation():
+        page.locator(":target a.history-link").click()
+    assert page.locator(".history-version").count() == 2
+    shot(page, "history.png")
