@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
+
 from flask import Blueprint, Response, jsonify, request
 
+from kb.compare.model import Comparison
 from kb.compare.serialize import compare_envelope, history_envelope
 from kb.errors import BadQuery
 from web import get_library
@@ -11,12 +16,30 @@ from web.api import MAX_ID_CHARS, ref_args
 
 bp = Blueprint("compare_api", __name__, url_prefix="/api")
 
+# The JSON of recent comparisons: a large one is a megabyte that takes ~20 ms to serialise, while
+# the comparison itself comes from the Library's cache. Kept with the Comparison it was made from
+# and reused only for that very object, so a new build never gets an old answer.
+_bodies: OrderedDict[tuple[str, str], tuple[Comparison, bytes]] = OrderedDict()
+_bodies_lock = threading.Lock()
+BODIES_KEPT = 8
+
 
 @bp.get("/compare")
 def compare() -> Response:
     """Two versions of one work aligned article by article, with every change."""
-    from_id, to_id = id_arg("from"), id_arg("to")
-    return jsonify(compare_envelope(get_library().compare(from_id, to_id)))
+    key = id_arg("from"), id_arg("to")
+    comparison = get_library().compare(*key)
+    with _bodies_lock:
+        kept = _bodies.get(key)
+    if kept is None or kept[0] is not comparison:
+        body = json.dumps(compare_envelope(comparison), ensure_ascii=False, separators=(",", ":"))
+        body = body.encode()
+        kept = (comparison, body)
+        with _bodies_lock:
+            _bodies[key] = kept
+            while len(_bodies) > BODIES_KEPT:
+                _bodies.popitem(last=False)
+    return Response(kept[1], mimetype="application/json")
 
 
 @bp.get("/history")
