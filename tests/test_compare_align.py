@@ -183,3 +183,13 @@ def test_empty_versions():
     check(c)
     assert statuses(c) == ["added"]
     assert compare_texts(version("a", []), version("b", [])).pairs == ()
+
+
+def test_huge_unrelated_blocks_are_not_paired(monkeypatch):
+    from kb.compare import align
+
+    monkeypatch.setattr(align, "MAX_CELLS", 4)
+    old, new = [body(k) for k in range(3)], [body(k + 10) for k in range(3)]
+    c = compare_texts(version("a", old), version("b", new))
+    check(c)
+    assert sorted(statuses(c)) == ["added"] * 3 + ["deleted"] * 3

@@ -27,6 +27,8 @@ NUMBER_BONUS = 0.15  # the same article number makes a pairing this much likelie
 MIN_IN_PLACE = 0.4  # similarity pairing two texts where they stand (same number: less bonus)
 MIN_ALONE = 0.25  # the same, for the only old and only new text between two anchors
 MIN_MOVED = 0.5  # similarity pairing two texts out of order
+MAX_CELLS = 4_000_000  # a larger block (two unrelated texts of thousands of passages) is not
+# paired by similarity: its matrices would take hundreds of MB; its units count as deleted/added
 _NEVER = -1.0e9
 
 
@@ -134,7 +136,7 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _in_place(sides: _Sides, rows: list[int], cols: list[int]) -> list[Match]:
     """The best order-preserving pairing of a block between two anchors."""
-    if not rows or not cols:
+    if not rows or not cols or len(rows) * len(cols) > MAX_CELLS:
         return []
     sim, same_number, allowed = sides.block(rows, cols)
     weight = sim + NUMBER_BONUS * same_number
@@ -162,7 +164,7 @@ def _moved(sides: _Sides, matches: list[Match]) -> list[Match]:
     """Pairs among the units left over, most similar first, regardless of order."""
     rows = sorted(set(range(len(sides.old))) - {m.old for m in matches})
     cols = sorted(set(range(len(sides.new))) - {m.new for m in matches})
-    if not rows or not cols:
+    if not rows or not cols or len(rows) * len(cols) > MAX_CELLS:
         return []
     sim, _same_number, allowed = sides.block(rows, cols)
     sim = np.where(allowed, sim, 0.0)
