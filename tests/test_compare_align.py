@@ -108,12 +108,13 @@ def test_a_replaced_article_between_unchanged_ones_is_a_change():
     assert statuses(c) == ["unchanged", "changed", "unchanged"]
 
 
-def test_headings_renamed_added_and_deleted():
+def test_headings_renamed_and_deleted():
     old = [body(k) for k in range(6)]
     old_h = (
         Heading(3, "第一章 总则", 0),
         Heading(3, "第二章 甲乙", 2),
         Heading(3, "第三章 丙丁", 4),
+        Heading(3, "第四章 壬癸", 5),
     )
     new_h = (
         Heading(3, "第一章 总 则", 0),
@@ -125,9 +126,9 @@ def test_headings_renamed_added_and_deleted():
     found = {(h.old.text if h.old else None, h.new.text if h.new else None): h for h in c.headings}
     assert found[("第一章 总则", "第一章 总 则")].status == "unchanged"  # spacing only
     assert found[("第二章 甲乙", "第二章 甲乙丙")].status == "renamed"
-    assert found[(None, "第三章 戊己")].status == "added"
-    assert found[(None, "第三章 戊己")].before == 3
-    assert found[("第三章 丙丁", None)].status == "deleted"
+    assert found[("第三章 丙丁", "第三章 戊己")].status == "renamed"  # same number, same place
+    assert found[("第三章 丙丁", "第三章 戊己")].before == 3
+    assert found[("第四章 壬癸", None)].status == "deleted"
     assert c.summary.headings == 3
 
 

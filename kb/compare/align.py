@@ -24,6 +24,7 @@ import numpy as np
 from kb.compare.similarity import Profiles
 
 NUMBER_BONUS = 0.15  # the same article number makes a pairing this much likelier
+HEADING_IN_PLACE = NUMBER_BONUS  # headings keep their place: 第三章 A → 第三章 B is a renaming
 MIN_IN_PLACE = 0.4  # similarity pairing two texts where they stand (same number: less bonus)
 MIN_ALONE = 0.25  # the same, for the only old and only new text between two anchors
 MIN_MOVED = 0.5  # similarity pairing two texts out of order
@@ -51,14 +52,17 @@ class Match:
     moved: bool = False  # paired out of order
 
 
-def align(old: Sequence[Unit], new: Sequence[Unit]) -> list[Match]:
-    """Pairs of old and new units, in new order; unpaired units were deleted or added."""
+def align(old: Sequence[Unit], new: Sequence[Unit], least: float = MIN_IN_PLACE) -> list[Match]:
+    """Pairs of old and new units, in new order; unpaired units were deleted or added.
+
+    `least`: the weight (similarity plus number bonus) pairing two units where they stand.
+    """
     anchors = _anchors(old, new)
     sides = _Sides(old, new, {i for i, _j in anchors}, {j for _i, j in anchors})
     matches: list[Match] = []
     bounds = [(-1, -1), *anchors, (len(old), len(new))]
     for (i0, j0), (i1, j1) in zip(bounds, bounds[1:], strict=False):
-        matches += _in_place(sides, list(range(i0 + 1, i1)), list(range(j0 + 1, j1)))
+        matches += _in_place(sides, list(range(i0 + 1, i1)), list(range(j0 + 1, j1)), least)
         if i1 < len(old):
             matches.append(Match(i1, j1, 1.0))
     matches += _moved(sides, matches)
@@ -134,13 +138,13 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return run[::-1]
 
 
-def _in_place(sides: _Sides, rows: list[int], cols: list[int]) -> list[Match]:
+def _in_place(sides: _Sides, rows: list[int], cols: list[int], least: float) -> list[Match]:
     """The best order-preserving pairing of a block between two anchors."""
     if not rows or not cols or len(rows) * len(cols) > MAX_CELLS:
         return []
     sim, same_number, allowed = sides.block(rows, cols)
     weight = sim + NUMBER_BONUS * same_number
-    least = MIN_ALONE if sim.shape == (1, 1) else MIN_IN_PLACE
+    least = min(least, MIN_ALONE) if sim.shape == (1, 1) else least
     weight = np.where(allowed & (weight >= least), weight, _NEVER)
     n, m = weight.shape
     best = np.zeros((n + 1, m + 1))

@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 
-from kb.compare.align import Match, Unit, align
+from kb.compare.align import HEADING_IN_PLACE, Match, Unit, align
 from kb.compare.diff import DELETE, INSERT, diff_articles, diff_texts, only
 from kb.compare.model import (
     ADDED,
@@ -116,7 +116,9 @@ def _headings(
     end: int,
 ) -> tuple[HeadingPair, ...]:
     """Headings paired like articles, each placed before the first row under it."""
-    matches = align([heading_unit(h) for h in old], [heading_unit(h) for h in new])
+    matches = align(
+        [heading_unit(h) for h in old], [heading_unit(h) for h in new], HEADING_IN_PLACE
+    )
     placed: list[HeadingPair] = []
     for m in matches:
         a, b = old[m.old], new[m.new]
