@@ -105,6 +105,21 @@ class Library:
         return search_mod.search(self.snapshot(), search_mod.SearchParams(q, **params), self.policy)
 
     @_reading
+    def explain(self, q: str, result: SearchResult, **params) -> list[dict]:
+        """Why each hit of `result` (a page of `search(q, **params)`) matched; see kb.explain."""
+        from kb.explain import explain_hits
+
+        params = search_mod.SearchParams(q, **params)
+        return explain_hits(self.snapshot(), params, result.hits, self.policy)
+
+    @_reading
+    def suggest(self, typed: str, limit: int = 8) -> list:
+        """Names and citations completing what is being typed; see kb.suggest."""
+        from kb.suggest import suggester
+
+        return suggester(self.snapshot()).suggest(typed, limit)
+
+    @_reading
     def passage(self, passage_id: str) -> Hit:
         """One passage by id, as a Hit with its citation and document."""
         snap = self.snapshot()

@@ -45,13 +45,14 @@ CHECKS = [
 OPERATIONS = {
     "/api/search": 150,
     "/api/cite": 150,
+    "/api/suggest": 100,
     "/api/passages/{id}": 60,
     "/api/documents/{id}": 60,
     "/api/health": 2,
     "/api/openapi.json": 2,
 }
 # Invalid inputs only exist where there are query parameters (any string is a valid path id).
-NEGATIVE = {"/api/search", "/api/cite"}
+NEGATIVE = {"/api/search", "/api/cite", "/api/suggest"}
 
 
 @pytest.fixture(scope="module")

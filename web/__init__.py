@@ -45,9 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """Blueprints, error handlers, security hooks and template filters."""
-    from web import api, document_page, errors, filters, search_page, security
+    from web import api, assist_api, document_page, errors, filters, search_page, security
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(assist_api.bp)
     app.register_blueprint(search_page.bp)
     app.register_blueprint(document_page.bp)
     errors.register(app)
