@@ -98,6 +98,8 @@ class Library:
         snap.texts()
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
+        self.suggest("代表法第四")  # the article table and the names of the build
+        self.verify("宪法第二条规定：“中华人民共和国的一切权力属于人民。”")
 
     @_reading
     def search(self, q: str, **params) -> SearchResult:
@@ -118,6 +120,13 @@ class Library:
         from kb.suggest import suggester
 
         return suggester(self.snapshot()).suggest(typed, limit)
+
+    @_reading
+    def verify(self, text: str):
+        """Every citation in `text` checked against the collection; see kb.verify."""
+        from kb.verify import verify_text
+
+        return verify_text(self.snapshot(), text)
 
     @_reading
     def passage(self, passage_id: str) -> Hit:

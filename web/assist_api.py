@@ -8,12 +8,16 @@ from flask import Blueprint, Response, jsonify, request
 
 from kb.errors import BadQuery
 from kb.suggest import MAX_SUGGEST_CHARS
+from kb.verify import MAX_VERIFY_CHARS, verify_envelope
 from web import get_library
 from web.form import whole
 
 bp = Blueprint("assist", __name__, url_prefix="/api")
 
 MAX_SUGGESTIONS = 20
+# A text of MAX_VERIFY_CHARS characters as JSON with \u escapes (6 bytes each) or as a form
+# (9 bytes each, percent-encoded UTF-8), with room to spare.
+MAX_VERIFY_BODY = MAX_VERIFY_CHARS * 9 + 16 * 1024
 FLAGS = {"": False, "0": False, "false": False, "1": True, "true": True}
 
 
@@ -57,3 +61,15 @@ def flag(name: str) -> bool:
     if value not in FLAGS:
         raise BadQuery(f"{name} must be 1 or 0, not {value[:20]!r}")
     return FLAGS[value]
+
+
+@bp.post("/verify")
+def verify() -> Response:
+    """Every citation and attached quotation in a text, checked against the collection."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+        raise BadQuery('send a JSON object such as {"text": "依照选举法第三十条……"}')
+    return jsonify(verify_envelope(get_library().verify(body["text"])))
+
+
+verify.max_body = MAX_VERIFY_BODY  # type: ignore[attr-defined]  (web.security.body_limit)

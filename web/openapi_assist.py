@@ -152,6 +152,7 @@ def paths(responses) -> dict:
                 "responses": responses("SuggestEnvelope", "400"),
             }
         },
+        **verify_path(responses),
     }
 
 
