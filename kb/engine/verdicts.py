@@ -90,11 +90,13 @@ class Checker:
 
     def _work(self, c: Claim) -> str:
         """Of the works a name may mean, one whose current version has the first article."""
-        article, suffix = c.positions[0][:2]
+        article, suffix = c.positions[0][:2] if c.positions else (None, 0)
 
         def rank(work: str) -> tuple:
             rows = version_rows(self.snap.docs, work)
-            has = any(self.table.find(r, article, suffix) is not None for r in rows[0])
+            has = article is None or any(
+                self.table.find(r, article, suffix) is not None for r in rows[0]
+            )
             kind = self.snap.docs.records[rows[0][0]]["kind"]
             return (not has, KINDS.index(kind) if kind in KINDS else len(KINDS), work)
 
@@ -216,9 +218,10 @@ class Checker:
             return None
         records = self.snap.docs.records
         current = records[versions[0][0]]
-        if _same_version(c.version, current):
+        at = _version_named(c.version, [records[v[0]] for v in versions])
+        if at == 0:
             return None
-        named = next((v for v in versions[1:] if _same_version(c.version, records[v[0]])), None)
+        named = versions[at] if at is not None else None
         old = None
         if named is not None and c.positions:
             n = self._find(named, *c.positions[0][:2])
@@ -245,11 +248,23 @@ class Checker:
         return Cited(p, label, rec["status"], rec.get("version_label") or "")
 
 
-def _same_version(named: str, rec: dict) -> bool:
-    label, day = rec.get("version_label") or "", rec.get("version_date") or ""
-    return named == label or (
-        named[:4].isdigit() and day.startswith(named[:4]) and (not label or named[:5] in label)
-    )
+def _version_named(named: str, records: list[dict]) -> int | None:
+    """Which version (index, newest first) a written version means: the one with that label,
+    else the one of that year (2018年, 2018年版); None when the collection has none."""
+    for i, rec in enumerate(records):
+        if named == (rec.get("version_label") or ""):
+            return i
+    year = named[:4]
+    if year.isdigit():
+        return next(
+            (
+                i
+                for i, rec in enumerate(records)
+                if (rec.get("version_date") or "").startswith(year)
+            ),
+            None,
+        )
+    return None
 
 
 def _missing_part(p: Passage, para: int | None, item: int | None) -> str:

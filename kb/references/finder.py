@@ -30,7 +30,9 @@ _LIST_WORD = re.compile(r"(?:、|和|及|以及|与|或者)")
 _AFTER_NAME = ("的", "等", "和", "及", "与", "或", "中", "第", "之", "规定", "有关", "相关", "要求")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff〇]{2,40}")
 _NUMBER_LEAD = re.compile(r"对标|根据|依照|依据|按照|落实|贯彻|执行|参照|印发|转发|和|及|与")
-_VERSION_AFTER = re.compile(r"[（(](\d{4}年[^（）()]{0,6}(?:修正|修订|版|文本))[）)]")
+_VERSION_AFTER = re.compile(
+    r"[（(](\d{4}年[^（）()]{0,6}(?:修正|修订|版|文本|通过|批准|发布|公布))[）)]"
+)
 DOCUMENT_NUMBER = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}[〔﹝［\[（(【]\s*\d{{4}}\s*[〕﹞］\])）】]\s*(?:第\s*)?(?:{NUM_CLASS})\s*号"
 )

@@ -31,6 +31,7 @@ _CUE = re.compile(
 )
 _LEAD = "及与或由除依按照即为以从并均仍亦也应当可以分别同时"  # never start a law's name
 _RUN = re.compile(r"[\u4e00-\u9fff〇]{1,60}(?:[（(][\u4e00-\u9fff〇]{1,6}[）)])?$")
+_RUN_TAIL = 80
 _SELF = re.compile(
     r"本(?:条例实施细则|实施条例|实施细则|实施办法|条例|办法|规定|决定|细则|解释|规则|章程|准则|通则|"
     r"安排|意见|规范|决议|法)$"
@@ -40,7 +41,7 @@ _RELATIVE = re.compile(r"(?:本条|本款|前款)$")
 _TAIL = re.compile(
     r"[（(][^（）()《》]{1,30}[）)]$"
 )  # （2018年修正）, （以下简称…）, （法释〔…〕号）
-_VERSION = re.compile(r"\d{4}年.{0,6}(?:修正|修订|版|公布|通过|文本)|试行")
+_VERSION = re.compile(r"\d{4}年.{0,6}(?:修正|修订|版|公布|通过|批准|发布|文本)|试行")
 ABBREVIATION = re.compile(
     r"》\s*[（(]\s*(?:以下)?简?称\s*[“\"《]?([^（）()《》“”\"]{2,20}?)[”\"》]?\s*[）)]"
 )
@@ -111,7 +112,7 @@ def name_before(
     abbreviations: Mapping[str, str] | None = None,
 ) -> str:
     """The work name `before` ends with (a short name or a title written without 《》), or ""."""
-    m = _RUN.search(before)
+    m = _RUN.search(before[-_RUN_TAIL:])  # a run is at most 68 characters: skip the rest
     if not m:
         return ""
     run = m.group(0)
