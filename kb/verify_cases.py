@@ -65,7 +65,11 @@ class CaseMaker:
         out: dict[str, list[str]] = {}
         for name, works in self.snap.aliases().names().items():
             # as people write them: no brackets outside 《》, no 中华人民共和国 before a short name
-            if len(works) == 1 and not name.startswith(PREFIX) and not re.search(r"[()（）]", name):
+            if (
+                len(works) == 1
+                and not name.startswith(PREFIX)
+                and not re.search(r"[()（）0-9]", name)
+            ):
                 out.setdefault(next(iter(works)), []).append(name)
         return out
 

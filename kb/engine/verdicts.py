@@ -111,12 +111,13 @@ class Checker:
 
     def _article(self, c: Claim, versions: list[list[int]], title: str) -> Verdict:
         """Every position must exist; the quotation must be one of them (or its 款)."""
+        absent = [(a, s) for a, s, _p, _i in c.positions if self._find(versions[0], a, s) is None]
+        if absent:  # an article no version has (past the end) before one only older ones have
+            nowhere = [x for x in absent if all(self._find(v, *x) is None for v in versions[1:])]
+            return self._missing(c, versions, title, *(nowhere or absent)[0])
         found = []
         for article, suffix, para, item in c.positions:
-            n = self._find(versions[0], article, suffix)
-            if n is None:
-                return self._missing(c, versions, title, article, suffix)
-            p = load_passage(self.snap, n)
+            p = load_passage(self.snap, self._find(versions[0], article, suffix))
             missing = _missing_part(p, para, item)
             if missing:
                 return Verdict(c, "no_such_article", missing, self._cited(p, None, None))
