@@ -14,12 +14,15 @@ from whoosh.query import And, Term
 from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
+from kb.compare import service as compare_service
+from kb.compare.lookup import find_version
+from kb.compare.model import ArticleHistory, Comparison
 from kb.engine.citations import resolve
 from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
-from kb.models import DocumentView, Hit, Passage, SearchResult, VersionInfo
+from kb.models import DocumentInfo, DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
 from kb.records import document_from_record
 from kb.schema import article_key
@@ -202,6 +205,33 @@ class Library:
         if row is None:
             raise NotFound(f"no document with id {doc_id!r}")
         return _version_info(snap.docs.records[row])
+
+    @_reading
+    def compare(self, from_id: str, to_id: str) -> Comparison:
+        """Two versions of one work aligned article by article (BadQuery for two works)."""
+        return compare_service.compare(self.snapshot(), from_id, to_id)
+
+    @_reading
+    def history(
+        self, ref: str, versions: str = "current", as_of: str | None = None
+    ) -> ArticleHistory:
+        """The article a citation names, through every version of its work (ArticleHistory)."""
+        return self.passage_history(self.cite(ref, versions=versions, as_of=as_of).id)
+
+    @_reading
+    def passage_history(self, passage_id: str) -> ArticleHistory:
+        """The article of a passage through every version of its work, oldest first."""
+        return compare_service.passage_history(self.snapshot(), passage_id)
+
+    @_reading
+    def find_version(self, text: str) -> str:
+        """The document id `text` names: an id, 代表法 (current), 代表法2015, 代表法 2015-08-29."""
+        return find_version(self.snapshot(), text)
+
+    @_reading
+    def versions(self, doc_id: str) -> tuple[DocumentInfo, ...]:
+        """The versions of a document's work (its own part), oldest first."""
+        return compare_service.versions(self.snapshot(), doc_id)
 
     @_reading
     def facets(self) -> dict:

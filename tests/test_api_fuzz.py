@@ -47,6 +47,8 @@ OPERATIONS = {
     "/api/cite": 150,
     "/api/suggest": 100,
     "/api/verify": 80,
+    "/api/compare": 40,
+    "/api/history": 60,
     "/api/passages/{id}": 60,
     "/api/documents/{id}": 60,
     "/api/health": 2,

@@ -55,9 +55,13 @@ def _register(app: Flask) -> None:
         security,
         verify_page,
     )
+    from web.compare_api import bp as compare_api_bp
+    from web.compare_page import bp as compare_page_bp
 
     app.register_blueprint(api.bp)
     app.register_blueprint(assist_api.bp)
+    app.register_blueprint(compare_api_bp)
+    app.register_blueprint(compare_page_bp)
     app.register_blueprint(search_page.bp)
     app.register_blueprint(document_page.bp)
     app.register_blueprint(verify_page.bp)

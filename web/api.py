@@ -47,6 +47,12 @@ def document(doc_id: str) -> Response:
 @bp.get("/cite")
 def cite() -> Response:
     """Resolve a citation such as 选举法第三十条第二款 to its passage."""
+    ref, versions, as_of = ref_args()
+    return jsonify(hit_envelope(get_library().cite(ref, versions=versions, as_of=as_of)))
+
+
+def ref_args() -> tuple[str, str, str | None]:
+    """The checked ref, versions and as_of parameters of a citation look-up."""
     ref = (request.args.get("ref") or "").strip()
     if not ref:
         raise BadQuery("ref is required: a citation such as 选举法第三十条第二款")
@@ -55,7 +61,7 @@ def cite() -> Response:
     versions = (request.args.get("versions") or "current").strip()
     as_of = (request.args.get("as_of") or "").strip() or None
     SearchParams(ref, versions=versions, as_of=as_of)  # BadQuery before any look-up
-    return jsonify(hit_envelope(get_library().cite(ref, versions=versions, as_of=as_of)))
+    return ref, versions, as_of
 
 
 @bp.get("/health")

@@ -9,6 +9,7 @@ from kb.models import KINDS
 from kb.search import MAX_LIMIT, MAX_OFFSET
 from web import openapi_assist
 from web.api_schemas import components, ref
+from web.compare_schemas import compare_components
 from web.form import MAX_QUERY_CHARS
 
 ERRORS = {
@@ -98,6 +99,10 @@ def _version_params() -> list[dict]:
     ]
 
 
+def _id_param(name: str, what: str) -> dict:
+    return _param(name, {"type": "string", "minLength": 1}, what, required=True)
+
+
 def _responses(schema: str, *errors: str) -> dict:
     out = {"200": {"description": "OK", "content": {"application/json": {"schema": ref(schema)}}}}
     for code in (*errors, "405", "413", "414", "431", "500", "503"):
@@ -146,6 +151,20 @@ def _paths() -> dict:
             "400",
             "404",
         ),
+        "/api/compare": _op(
+            "Two versions of one work aligned article by article (新旧对照)",
+            [_id_param("from", "The older version's document id"), _id_param("to", "The newer")],
+            "CompareEnvelope",
+            "400",
+            "404",
+        ),
+        "/api/history": _op(
+            "The cited article in every version of its work, oldest first (历次修改)",
+            [ref_param, *_version_params()],
+            "HistoryEnvelope",
+            "400",
+            "404",
+        ),
         "/api/health": _op("Live index build and counts", [], "HealthEnvelope"),
         **openapi_assist.paths(_responses),
         "/api/openapi.json": {
@@ -175,5 +194,7 @@ def openapi_document() -> dict:
             "documented ones stay.",
         },
         "paths": _paths(),
-        "components": {"schemas": {**components(), **openapi_assist.components()}},
+        "components": {
+            "schemas": {**components(), **compare_components(), **openapi_assist.components()}
+        },
     }

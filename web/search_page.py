@@ -11,6 +11,7 @@ from kb.library import Library
 from kb.models import KINDS, SearchResult, VersionInfo
 from kb.search import MAX_OFFSET
 from web import get_library
+from web.compare_page import hit_links
 from web.form import SearchForm
 
 bp = Blueprint("search", __name__)
@@ -116,6 +117,7 @@ def index() -> tuple[str, int]:
         result=result,
         pager=paginate(result),
         versions=superseded(library, result),
+        links=hit_links(library, result),
         suggestions=suggestions(form) if not result.hits else [],
     )
     return render_template("search.html", **context), 200

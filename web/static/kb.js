@@ -152,9 +152,10 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button.copy");
     if (button) copy(button);
+    if (event.target.closest && event.target.closest("button.print")) window.print();
   });
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("button.copy[hidden]").forEach(function (b) { b.hidden = false; });
+    document.querySelectorAll("button.copy[hidden], button.print[hidden]").forEach(function (b) { b.hidden = false; });
     var box = document.querySelector("input[data-suggest]");
     if (box && window.fetch) suggestBox(box);
     if (document.querySelector("a[data-version]")) {

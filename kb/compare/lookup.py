@@ -1,0 +1,41 @@
+"""A version named the way people type it: a document id, 代表法, 代表法2015, 代表法 2015-08-29."""
+
+from __future__ import annotations
+
+import re
+
+from kb.compare.texts import versions_of
+from kb.engine.snapshot import Snapshot
+from kb.errors import BadQuery, NotFound
+
+_DATE = re.compile(r"(\d{4})(?:\s*[-.年/]\s*(\d{1,2}))?(?:\s*[-.月/]\s*(\d{1,2}))?\s*日?")
+_NOISE = re.compile(
+    r"[\s@()（）《》]|年?(?:修正|修订|版本?|文本)|第[〇零一二三四五六七八九十百千0-9]+条.*$"
+)
+
+
+def find_version(snap: Snapshot, text: str) -> str:
+    """The id of the document `text` names: an id, or a work's name with an optional date.
+
+    Without a date the current version is meant; a year or a date prefix picks the version
+    adopted then (代表法2015 → the 2015 amendment).
+    """
+    text = (text or "").strip()
+    if text in snap.docs.row:
+        return text
+    m = _DATE.search(text)
+    date = "-".join(f"{int(g):02d}" if i else g for i, g in enumerate(m.groups()) if g) if m else ""
+    name = _NOISE.sub("", text[: m.start()] + text[m.end() :] if m else text)
+    works = snap.aliases().lookup(name) if name else set()
+    if len(works) != 1:
+        found = "several works" if works else "no document or work"
+        raise NotFound(f"{found} named {name or text!r}: give a document id or a law's name")
+    rows = [r for r in snap.docs.records if r["work_key"] in works and not r.get("duplicate_of")]
+    versions = versions_of(snap, min(rows, key=lambda r: r["source"])["id"])
+    if not date:
+        return versions[-1]["id"]
+    dated = [r for r in versions if (r.get("version_date") or "").startswith(date)]
+    if not dated:
+        known = "、".join(r.get("version_date") or "?" for r in versions)
+        raise BadQuery(f"{name} has no version of {date}; its versions: {known}")
+    return dated[-1]["id"]
