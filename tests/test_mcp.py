@@ -11,7 +11,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-TOOLS = {"search", "get_article", "verify_citations"}
+TOOLS = {"search", "get_article", "verify_citations", "compare_versions", "article_history"}
 
 
 def server_params(index_dir, corpus_dir) -> StdioServerParameters:
@@ -48,6 +48,9 @@ def exchange(small_settings):
         ("verify_citations", {"text": ""}),
         ("no_such_tool", {}),
         ("get_article", {"citation": "代表法第四十四条", "versions": "all"}),
+        ("compare_versions", {"old": "代表法2015"}),
+        ("article_history", {"citation": "代表法第四十四条"}),
+        ("compare_versions", {"old": "无此法2015"}),
     ]
     return run(server_params(small_settings.index_dir, small_settings.corpus_dirs[0]), calls)
 
@@ -90,6 +93,19 @@ def test_errors_come_back_as_tool_errors(exchange):
     assert "as_of" in texts[3]
     assert "no_such_tool" in texts[5]
     assert not results[10].is_error  # the server is still answering
+
+
+def test_version_tools(exchange):
+    _listed, results = exchange
+    compared, history, unknown = results[11:14]
+    assert not compared.is_error and not history.is_error
+    c = compared.structured_content
+    assert c["old"]["version_date"] < c["new"]["version_date"]
+    assert c["summary"]["changed"] > 0
+    assert c["changes"] and all(x["status"] != "unchanged" for x in c["changes"])
+    h = history.structured_content
+    assert h["article"] == "第四十四条" and len(h["versions"]) == 2
+    assert unknown.is_error
 
 
 def test_no_index_is_a_tool_error(tmp_path, small_settings):

@@ -4,7 +4,8 @@ an assistant can call (official `mcp` SDK; `kb mcp` serves it over stdio).
 Every tool is read-only and returns typed, structured output (web.mcp_models). A failure the
 caller can fix (a malformed query, an unknown citation, no index) comes back as a tool error
 with kb's message, never as a crash. Tools for features other parts of kb provide
-(compare_versions, links) are added by `optional_tools` when the Library has them.
+(compare_versions and article_history now, links later) are added by `optional_tools` when the
+Library has them.
 """
 
 from __future__ import annotations
@@ -176,9 +177,16 @@ class Tools:
 
 
 def optional_tools(library: Library) -> list[tuple[str, Callable, str]]:
-    """(name, function, description) of tools for features this Library has (none yet: the
-    version comparison and link features add theirs here when they exist)."""
-    return []
+    """(name, function, description) of the tools for features this Library has: version
+    comparison (kb.compare) now; the links of issue 11 join here the same way."""
+    tools = []
+    if hasattr(library, "compare") and hasattr(library, "history"):
+        from web.mcp_compare import COMPARE, HISTORY, CompareTools
+
+        compare = CompareTools(library)
+        tools.append(("compare_versions", _tool(compare.compare_versions), COMPARE))
+        tools.append(("article_history", _tool(compare.article_history), HISTORY))
+    return tools
 
 
 def build_server(library: Library) -> MCPServer:
