@@ -9,16 +9,21 @@ a suggestion is then a scan of a few thousand short strings or one work's articl
 
 from __future__ import annotations
 
+import bisect
+import functools
+import heapq
+import itertools
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 
 from kb.engine.articles import articles
+from kb.engine.hits import load_passage
 from kb.engine.snapshot import Snapshot
 from kb.engine.works import current_rows
 from kb.models import KINDS
-from kb.numerals import NUM_CLASS, int_to_cn
+from kb.numerals import NUM_CLASS, cn_to_int, int_to_cn
 from kb.query.aliases import PREFIX, fold_title
 
 MAX_SUGGEST_CHARS = 100  # a name or a citation being typed; longer input gets no suggestions
@@ -28,6 +33,7 @@ _TYPING_CITATION = re.compile(
 )
 _LABEL = re.compile(rf"^\s*第{NUM_CLASS}条(?:之{NUM_CLASS})?\s*")
 _LOCK = threading.Lock()
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,12 @@ class Suggester:
             for r in self.rows.values()
         }
         self.names = sorted(self._names(), key=lambda n: n.rank)
-        self._articles: dict[str, list[tuple[str, str, str, int]]] = {}
+        # for prefixes: names in code-point order; for substrings: all names joined, in rank order
+        self.alphabetical = sorted(self.names, key=lambda n: n.name)
+        self.keys = [n.name for n in self.alphabetical]
+        self.joined = "\n".join(n.name for n in self.names)
+        self.offsets = list(itertools.accumulate((len(n.name) + 1 for n in self.names), initial=0))
+        self._articles: dict[str, list[tuple[int, int, int]]] = {}
 
     def _names(self) -> list[_Name]:
         out = []
@@ -89,14 +100,8 @@ class Suggester:
         """Names that start with, then contain, what was typed; one or two per work."""
         if not typed:
             return []
-        starts, inside = [], []
-        for n in self.names:
-            if n.name.startswith(typed):
-                starts.append(n)
-                if len(starts) >= limit * 2:
-                    break
-            elif len(inside) < limit * 2 and typed in n.name:
-                inside.append(n)
+        starts = self._starting(typed, limit * 2)
+        inside = self._containing(typed, limit * 2) if len(starts) < limit * 2 else []
         out, per_work = [], {}
         for n in starts + inside:
             shown = (
@@ -116,73 +121,68 @@ class Suggester:
                 break
         return out
 
+    def _starting(self, typed: str, most: int) -> list[_Name]:
+        """The best-ranked `most` names starting with `typed` (a slice of the sorted names)."""
+        low = bisect.bisect_left(self.keys, typed)
+        high = bisect.bisect_left(self.keys, typed + "\U0010ffff")
+        return heapq.nsmallest(most, self.alphabetical[low:high], key=lambda n: n.rank)
+
+    def _containing(self, typed: str, most: int) -> list[_Name]:
+        """The best-ranked `most` names containing `typed` elsewhere than at their start."""
+        found, at = [], self.joined.find(typed)
+        while at >= 0 and len(found) < most:
+            i = bisect.bisect_right(self.offsets, at) - 1
+            if at != self.offsets[i]:
+                found.append(self.names[i])
+            at = self.joined.find(typed, self.offsets[i + 1])
+        return found
+
     def _citation(self, m: re.Match, limit: int) -> list[Suggestion]:
         """Articles (or 款) of the named work whose number starts as typed."""
         found = self.snap.aliases().find_suffix(m["name"])
         if not found or fold_title(m["name"]) != found[0]:
             return []
         name, works = found
-        work = min(works, key=lambda w: self._work_rank(w))
-        listed = self._article_list(work)
-        num = m["num"] or ""
+        listed = self._article_list(min(works, key=self._work_rank))
+        typed = (m["num"] or "").translate(_FULLWIDTH)
         if m["unit"]:  # 第四条 typed whole: the article itself, then its 款
-            return self._paragraphs(name, work, listed, num, limit)
-        typed = num.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+            return self._paragraphs(name, listed, cn_to_int(typed), limit)
         out = []
-        for cn, label, first, docnum in listed:
-            number = cn.split("之")[0]
-            if typed.isdigit():
-                arabic = str(int(self._number(docnum)))
-                if not arabic.startswith(typed):
-                    continue
-            elif not number.startswith(typed):
-                continue
-            out.append(Suggestion("article", f"{name}{label}", label, first, self._doc(docnum)))
-            if len(out) >= limit:
-                break
+        for number, suffix, docnum in listed:
+            shown = str(number) if typed.isdigit() else _cn(number)
+            if shown.startswith(typed):
+                out.append(self._article(name, number, suffix, docnum))
+                if len(out) >= limit:
+                    break
         return out
 
-    def _paragraphs(
-        self, name: str, work: str, listed: list, num: str, limit: int
-    ) -> list[Suggestion]:
-        from kb.engine.hits import load_passage
-        from kb.numerals import cn_to_int
+    def _article(self, name: str, number: int, suffix: int, docnum: int) -> Suggestion:
+        label = f"第{_cn(number)}条" + (f"之{_cn(suffix)}" if suffix else "")
+        first = _first_words(_LABEL.sub("", self.snap.texts()[docnum]))
+        return Suggestion("article", f"{name}{label}", label, first, self._doc(docnum))
 
-        number = cn_to_int(num)
-        entry = next((e for e in listed if self._number(e[3]) == number and "之" not in e[0]), None)
+    def _paragraphs(self, name: str, listed: list, number: int | None, limit: int) -> list:
+        """An article typed whole: it, then its 款 when it has several."""
+        entry = next((e for e in listed if e[0] == number and not e[1]), None)
         if entry is None:
             return []
-        _cn, label, first, docnum = entry
-        out = [Suggestion("article", f"{name}{label}", label, first, self._doc(docnum))]
-        paragraphs = load_passage(self.snap, docnum).paragraphs
-        if len(paragraphs) > 1:
-            for p in paragraphs[: limit - 1]:
-                para = f"{label}第{int_to_cn(p.number)}款"
-                out.append(
-                    Suggestion(
-                        "paragraph", f"{name}{para}", para, _first_words(p.text), self._doc(docnum)
-                    )
-                )
+        article = self._article(name, *entry)
+        out = [article]
+        paragraphs = load_passage(self.snap, entry[2]).paragraphs
+        for p in paragraphs[: limit - 1] if len(paragraphs) > 1 else ():
+            para = f"{article.label}第{_cn(p.number)}款"
+            text = _first_words(p.text)
+            out.append(Suggestion("paragraph", f"{name}{para}", para, text, article.document))
         return out
 
-    def _article_list(self, work: str) -> list[tuple[str, str, str, int]]:
-        """(numeral, label, first words, docnum) of the work's current articles, in order."""
+    def _article_list(self, work: str) -> list[tuple[int, int, int]]:
+        """(article, suffix, docnum) of the work's current articles, in order (kept per work)."""
         listed = self._articles.get(work)
         if listed is None:
-            table, texts = articles(self.snap), self.snap.texts()
-            listed = []
-            for row in self.rows[work]:
-                for number, suffix, docnum in table.numbered(row):
-                    cn = int_to_cn(number) + (f"之{int_to_cn(suffix)}" if suffix else "")
-                    label = f"第{int_to_cn(number)}条" + (
-                        f"之{int_to_cn(suffix)}" if suffix else ""
-                    )
-                    listed.append((cn, label, _first_words(_LABEL.sub("", texts[docnum])), docnum))
+            table = articles(self.snap)
+            listed = [entry for row in self.rows[work] for entry in table.numbered(row)]
             self._articles[work] = listed
         return listed
-
-    def _number(self, docnum: int) -> int:
-        return int(articles(self.snap).number[docnum])
 
     def _doc(self, docnum: int) -> str:
         return self.snap.docs.ids[int(self.snap.passage_doc[docnum])]
@@ -190,6 +190,12 @@ class Suggester:
     def _work_rank(self, work: str) -> tuple:
         kind = self.snap.docs.records[self.rows[work][0]]["kind"] if work in self.rows else ""
         return (KINDS.index(kind) if kind in KINDS else len(KINDS), work)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cn(number: int) -> str:
+    """The article numeral, as typed after 第 (kept: suggestions render the same ones often)."""
+    return int_to_cn(number)
 
 
 def _first_words(text: str) -> str:
