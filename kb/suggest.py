@@ -14,11 +14,11 @@ import functools
 import heapq
 import itertools
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 
 from kb.engine.articles import articles
+from kb.engine.build_cache import per_build
 from kb.engine.hits import load_passage
 from kb.engine.snapshot import Snapshot
 from kb.engine.works import current_rows
@@ -32,7 +32,6 @@ _TYPING_CITATION = re.compile(
     rf"^(?P<name>.+?)\s*第\s*(?P<num>{NUM_CLASS})?\s*(?:(?P<unit>条)(?:\s*第\s*(?P<para>{NUM_CLASS})?)?)?$"
 )
 _LABEL = re.compile(rf"^\s*第{NUM_CLASS}条(?:之{NUM_CLASS})?\s*")
-_LOCK = threading.Lock()
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -210,11 +209,4 @@ def _display_title(snap: Snapshot, row: int) -> str:
 
 def suggester(snap: Snapshot) -> Suggester:
     """The build's Suggester (prepared on first use, then shared)."""
-    key = ("suggester",)
-    found = snap.docs.cache.get(key)
-    if found is None:
-        with _LOCK:
-            found = snap.docs.cache.get(key)
-            if found is None:
-                found = snap.docs.cache[key] = Suggester(snap)
-    return found
+    return per_build(snap, "suggester", Suggester)

@@ -10,11 +10,11 @@ citation just before them in the same sentence (依照选举法第三十条规�
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
 
+from kb.engine.build_cache import per_build
 from kb.engine.snapshot import Snapshot
 from kb.engine.verdicts import MAX_VERIFY_CHARS, VERDICTS, Checker, Cited, Claim, Verdict
 from kb.errors import BadQuery
@@ -26,7 +26,6 @@ MAX_GAP_BEFORE = 20  # characters between a citation and the quotation after it 
 # Between a quotation and a citation after it only an opening bracket or a dash: “…”（宪法第三条）
 _GAP_AFTER = re.compile(r"\s*(?:[（(【\[]|——?|－|-)\s*")
 _SENTENCE_END = "。！？；;!?\n"
-_LOCK = threading.Lock()
 __all__ = ["MAX_VERIFY_CHARS", "VERDICTS", "VerifyResult", "verify_text"]
 
 
@@ -119,14 +118,7 @@ def claim(ref: Reference, quote: Quote | None, aliases: AliasTable) -> Claim:
 
 def checker_for(snap: Snapshot) -> Checker:
     """The build's Checker (its caches are shared by every request)."""
-    key = ("checker",)
-    found = snap.docs.cache.get(key)
-    if found is None:
-        with _LOCK:
-            found = snap.docs.cache.get(key)
-            if found is None:
-                found = snap.docs.cache[key] = Checker(snap)
-    return found
+    return per_build(snap, "checker", Checker)
 
 
 def cited_dict(c: Cited | None) -> dict | None:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from kb.compare.lookup import compare_named
 from kb.compare.model import UNCHANGED
 from kb.library import Library
 
@@ -114,15 +115,7 @@ class CompareTools:
         include_unchanged: bool = False,
         limit: Annotated[int, Field(ge=1, le=500)] = 100,
     ) -> ComparisonOutput:
-        library = self.library
-        old_id = library.find_version(old)
-        if new is None:
-            ids = [v.id for v in library.versions(old_id)]
-            at = ids.index(old_id) if old_id in ids else 0
-            old_id, new_id = (ids[at - 1], old_id) if at else (old_id, ids[min(1, len(ids) - 1)])
-        else:
-            new_id = library.find_version(new)
-        c = library.compare(old_id, new_id)
+        c = compare_named(self.library, old, new)
         pairs = [p for p in c.pairs if include_unchanged or p.status != UNCHANGED][:limit]
         s = c.summary
         summary = {"unchanged": s.unchanged, "changed": s.changed, "added": s.added}

@@ -8,15 +8,12 @@ Snapshot.docnum_of), so a document is a slice; the numbers come from the `art` p
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
+from kb.engine.build_cache import per_build
 from kb.engine.snapshot import Snapshot
-
-_LOCK = threading.Lock()
-_KEY = ("articles",)  # where the table is kept: the build's DocTable cache (one per snapshot)
 
 
 @dataclass
@@ -55,13 +52,7 @@ class ArticleTable:
 
 def articles(snap: Snapshot) -> ArticleTable:
     """The build's article table (read on first use, then shared by every thread)."""
-    table = snap.docs.cache.get(_KEY)
-    if table is None:
-        with _LOCK:
-            table = snap.docs.cache.get(_KEY)
-            if table is None:
-                table = snap.docs.cache[_KEY] = _read(snap)
-    return table
+    return per_build(snap, "articles", _read)
 
 
 def _read(snap: Snapshot) -> ArticleTable:
