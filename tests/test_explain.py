@@ -54,9 +54,8 @@ def test_priors_say_what_they_are_made_of(client):
     assert any(r["reason"] == "work_named" for r in named["priors"]["reasons"])
 
 
-def test_explanation_numbers_add_up_to_the_ranking(library):
-    """The per-field contributions are the scorer's own: a passage with more matched weight
-    (same document prior and coverage) never ranks below one with less."""
+def test_every_hit_of_the_page_is_explained(library):
+    """One explanation per hit, each with the weight its matched terms contributed."""
     result = library.search("人大代表 联系 选民", limit=10)
     why = library.explain("人大代表 联系 选民", result)
     assert len(why) == len(result.hits)
