@@ -22,6 +22,8 @@ from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
+from kb.links import library as links_mod
+from kb.links.view import PassageLinks
 from kb.models import DocumentInfo, DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
 from kb.records import document_from_record
@@ -196,6 +198,12 @@ class Library:
         if not nums:
             raise NotFound(f"document {doc_id!r} has no article {article_key(article, suffix)}")
         return load_passage(snap, nums[0])
+
+    @_reading
+    def links(self, passage_id: str) -> PassageLinks:
+        """What a passage cites, what cites it, the local articles implementing it (and, for a
+        bulletin paragraph, related rules found by searching its text); NotFound for bad ids."""
+        return links_mod.links_of(self, passage_id)
 
     @_reading
     def version(self, doc_id: str) -> VersionInfo:

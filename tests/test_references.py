@@ -102,7 +102,19 @@ def test_article_context_makes_relative_references_absolute():
 
 def test_the_article_label_is_not_a_reference():
     assert find_references("第三十条 甲乙丙。", passage=True) == []
-    assert [r.positions for r in find_references("第三十条 甲乙丙。")] == [_pos((30,))]
+    assert find_references("甲乙丙。 第三十一条 丁戊。") == []  # two articles run together
+    assert [r.positions for r in find_references("见第三十条。")] == [_pos((30,))]
+
+
+def test_paragraphs_after_an_article_in_the_same_sentence_belong_to_it():
+    refs = find_references("违反本法第十五条第一款规定或者未按第二款规定的。依照第三款")
+    assert refs[1].positions == _pos((15, 0, 2))
+    assert refs[2].positions == _pos((None, 0, 3))  # another sentence: the citing article's
+
+
+def test_parts_between_a_name_and_the_article():
+    ref = _one("不符合刑法分则第九章第三百九十八条的规定")
+    assert (ref.work, ref.text) == ("刑法", "刑法分则第九章第三百九十八条")
 
 
 def test_same_and_inherited_work():

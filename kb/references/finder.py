@@ -52,7 +52,7 @@ def find_references(
     refs: list[Reference] = []
     used_titles: set[int] = set()
     for chain in find_chains(text, ctx.body_start):
-        if _inside(chain.start, titles):
+        if _inside(chain.start, titles) or _label(text, chain):
             continue
         ref = _chain_reference(text, chain, names, abbr, ctx, refs, titles)
         if ref is not None:
@@ -63,6 +63,17 @@ def find_references(
     refs += _named_documents(text, names, abbr, refs, titles)
     refs += _numbers(text, titles)
     return sorted(refs, key=lambda r: (r.start, r.end))
+
+
+def _label(text: str, chain: Chain) -> bool:
+    """True for an article's own label run into the text before it (。 第十条 各航空…)."""
+    if chain.first_level != "条" or len(chain.positions) != 1:
+        return False
+    before = text[: chain.start]
+    stripped = before.rstrip(" \u3000\t")
+    starts_line = not stripped or stripped[-1] == "\n"
+    spaced = len(stripped) < len(before) and stripped[-1:] in ("。", "")
+    return (starts_line or spaced) and text[chain.end : chain.end + 1] in (" ", "\u3000")
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -96,10 +107,12 @@ def _chain_reference(
             else:
                 name = _last_name(earlier)
                 previous = None
-        elif word := nm.name_before(before, names, abbr):
-            start, work, scope, name = chain.start - len(word), word, NAMED, abbr.get(word, word)
-        elif previous := _sentence_reference(text, chain.start, earlier):
-            scope, name = INHERITED, previous.name
+        elif word := nm.name_before(head := before[: nm.part_start(before)], names, abbr):
+            start, work, scope, name = len(head) - len(word), word, NAMED, abbr.get(word, word)
+        elif previous := _sentence_reference(text, chain.start, earlier, chain.first_level):
+            scope, name = (INHERITED if previous.name else previous.scope), previous.name
+            if not previous.positions[-1].article:
+                previous = None
     if previous is not None:
         positions = _within(chain.positions, previous.positions[-1])
     else:
@@ -138,10 +151,13 @@ def _last_name(earlier: list[Reference]) -> str:
     return next((r.name for r in reversed(earlier) if r.name and r.scope != NUMBER), "")
 
 
-def _sentence_reference(text: str, offset: int, earlier: list[Reference]) -> Reference | None:
-    """The last article reference naming a work in the same sentence, if any."""
+def _sentence_reference(
+    text: str, offset: int, earlier: list[Reference], level: str
+) -> Reference | None:
+    """The last article reference in the same sentence that a chain at `level` continues:
+    one naming a work for 第…条, any for 第…款 / 第…项 (they belong to its article)."""
     for ref in reversed(earlier):
-        if ref.kind != ARTICLE or not ref.name:
+        if ref.kind != ARTICLE or (level == "条" and not ref.name):
             continue
         if any(ch in _SENTENCE_END for ch in text[ref.end : offset]):
             return None
@@ -214,7 +230,7 @@ def _name_at(text: str, pos: int, abbr: Mapping[str, str]) -> str:
         word, rest = run[:size], run[size:]
         if rest and not rest.startswith(_AFTER_NAME):
             continue
-        if nm.self_word(word) == word or nm.law_like(word, nm.BARE_SUFFIXES) or word in abbr:
+        if nm.self_word(word) == word or nm.bare_law_like(word) or word in abbr:
             return word
     return ""
 

@@ -27,7 +27,13 @@ _GENERIC_START = re.compile(
 )
 _CUE = re.compile(
     r"依照|依据|按照|根据|参照|比照|适用|违反|符合|属于|认定为|构成|遵守|援引|引用|具有|是指|"
-    r"[在将是把被即]"
+    r"[在将是把被即的]"
+)
+# 刑法分则第九章第三百九十八条: the part of the work between its name and the article
+_PART = re.compile(r"(?:总则|分则|附则)?(?:第[零〇一二两三四五六七八九十百0-9]+[编章节])*$")
+# Bare names (without 《》) end in 法 / 法典 / 条例, but not in these words
+_COMMON_TAILS = frozenset(
+    "合法 违法 非法 依法 守法 立法 执法 司法 方法 做法 用法 手法 说法 想法 看法 写法 犯法 枉法 不法 无法 设法 办法".split()
 )
 _LEAD = "及与或由除依按照即为以从并均仍亦也应当可以分别同时"  # never start a law's name
 _RUN = re.compile(r"[\u4e00-\u9fff〇]{1,60}(?:[（(][\u4e00-\u9fff〇]{1,6}[）)])?$")
@@ -106,6 +112,16 @@ def law_like(name: str, suffixes: tuple[str, ...] = SUFFIXES) -> bool:
     if len(name) < 2 or name in GENERIC or _GENERIC_START.match(name) or "的" in name:
         return False
     return name.endswith(suffixes) and (name in SHORT or len(name) >= 3)
+
+
+def bare_law_like(name: str) -> bool:
+    """law_like for a name written without 《》: it ends in 法, 法典 or 条例 (not 合法, 办法 …)."""
+    return law_like(name, BARE_SUFFIXES) and name[-2:] not in _COMMON_TAILS
+
+
+def part_start(before: str) -> int:
+    """Where 分则第九章 (a part of the work written between its name and 第…条) starts."""
+    return _PART.search(before).start()
 
 
 def name_before(
