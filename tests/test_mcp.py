@@ -11,7 +11,14 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-TOOLS = {"search", "get_article", "verify_citations", "compare_versions", "article_history"}
+TOOLS = {
+    "search",
+    "get_article",
+    "verify_citations",
+    "compare_versions",
+    "article_history",
+    "links",
+}
 
 
 def server_params(index_dir, corpus_dir) -> StdioServerParameters:
@@ -51,6 +58,8 @@ def exchange(small_settings):
         ("compare_versions", {"old": "代表法2015"}),
         ("article_history", {"citation": "代表法第四十四条"}),
         ("compare_versions", {"old": "无此法2015"}),
+        ("links", {"citation": "代表法第四十四条"}),
+        ("links", {"citation": "代表法第一条"}),
     ]
     return run(server_params(small_settings.index_dir, small_settings.corpus_dirs[0]), calls)
 
@@ -106,6 +115,14 @@ def test_version_tools(exchange):
     h = history.structured_content
     assert h["article"] == "第四十四条" and len(h["versions"]) == 2
     assert unknown.is_error
+
+
+def test_links_tool(exchange):
+    _listed, results = exchange
+    first, local = (r.structured_content for r in results[14:16])
+    assert first["label"].endswith("第四十四条")
+    assert set(first) >= {"cites", "cited_by", "implemented_by", "related", "unresolved"}
+    assert any("宪法" in x["label"] for x in local["cites"]), local  # 根据宪法，制定本法
 
 
 def test_no_index_is_a_tool_error(tmp_path, small_settings):

@@ -4,8 +4,8 @@ an assistant can call (official `mcp` SDK; `kb mcp` serves it over stdio).
 Every tool is read-only and returns typed, structured output (web.mcp_models). A failure the
 caller can fix (a malformed query, an unknown citation, no index) comes back as a tool error
 with kb's message, never as a crash. Tools for features other parts of kb provide
-(compare_versions and article_history now, links later) are added by `optional_tools` when the
-Library has them.
+(compare_versions, article_history, links) are added by `optional_tools` when the Library
+has them.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ class Tools:
 
 def optional_tools(library: Library) -> list[tuple[str, Callable, str]]:
     """(name, function, description) of the tools for features this Library has: version
-    comparison (kb.compare) now; the links of issue 11 join here the same way."""
+    comparison (kb.compare) and links (kb.links)."""
     tools = []
     if hasattr(library, "compare") and hasattr(library, "history"):
         from web.mcp_compare import COMPARE, HISTORY, CompareTools
@@ -186,6 +186,10 @@ def optional_tools(library: Library) -> list[tuple[str, Callable, str]]:
         compare = CompareTools(library)
         tools.append(("compare_versions", _tool(compare.compare_versions), COMPARE))
         tools.append(("article_history", _tool(compare.article_history), HISTORY))
+    if hasattr(library, "links"):
+        from web.mcp_links import LINKS, LinkTools
+
+        tools.append(("links", _tool(LinkTools(library).links), LINKS))
     return tools
 
 
