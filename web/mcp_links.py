@@ -6,12 +6,12 @@ web.mcp_server adds it when the Library has `links`; it answers with the data of
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from kb.library import Library
+from web.mcp_models import find_passage
 
 LINKS = (
     "条文关联：一条条文（引用如「代表法第四十四条」或 id）引用了哪些条文、被哪些条文引用、由哪些地方性法规条文实施。"
@@ -19,7 +19,6 @@ LINKS = (
     "What an article cites, what cites it, and the local articles implementing it (by citation "
     "or passage id). Use it to find the higher law behind a rule, or the rules carrying it out."
 )
-_PASSAGE_ID = re.compile(r"[0-9a-f]{6,40}-\d{1,6}")
 
 
 class Linked(BaseModel):
@@ -77,11 +76,7 @@ class LinkTools:
             ),
         ],
     ) -> LinksOutput:
-        citation = citation.strip()
-        if _PASSAGE_ID.fullmatch(citation):
-            hit = self.library.passage(citation)
-        else:
-            hit = self.library.cite(citation)
+        hit = find_passage(self.library, citation)
         found = self.library.links(hit.id)
         return LinksOutput(
             id=hit.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -144,3 +145,16 @@ def verify_model(result: VerifyResult) -> VerifyOutput:
         counts=result.counts,
         citations=[Checked.model_validate(verdict_dict(v)) for v in result.verdicts],
     )
+
+
+_PASSAGE_ID = re.compile(r"[0-9a-f]{6,40}-\d{1,6}")
+
+
+def find_passage(
+    library, citation: str, versions: str = "current", as_of: str | None = None
+) -> Hit:
+    """The passage a tool's `citation` argument names: a passage id, or a citation."""
+    citation = citation.strip()
+    if _PASSAGE_ID.fullmatch(citation):
+        return library.passage(citation)
+    return library.cite(citation, versions=versions, as_of=as_of)

@@ -11,7 +11,6 @@ has them.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from typing import Annotated, Literal
 
@@ -27,6 +26,7 @@ from web.mcp_models import (
     Article,
     SearchOutput,
     VerifyOutput,
+    find_passage,
     passage_model,
     verify_model,
     version_model,
@@ -44,7 +44,6 @@ INSTRUCTIONS = (
 )
 READ_ONLY = ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHint=False)
 MODES = ("auto", "hybrid", "lexical", "semantic")
-_PASSAGE_ID = re.compile(r"[0-9a-f]{6,40}-\d{1,6}")
 
 SEARCH = (
     "检索条文：问题、关键词或条文引用（如「补选代表怎么办」「选举法第三十条」），返回排好序的条文原文和引用标签。"
@@ -153,11 +152,7 @@ class Tools:
             Literal["current", "all"], Field(description="current: 现行版本优先; all: 含旧版本")
         ] = "current",
     ) -> Article:
-        citation = citation.strip()
-        if _PASSAGE_ID.fullmatch(citation):
-            hit = self.library.passage(citation)
-        else:
-            hit = self.library.cite(citation, versions=versions, as_of=as_of)
+        hit = find_passage(self.library, citation, versions, as_of)
         work = self.library.document(hit.document.id).versions
         return Article(passage=passage_model(hit), versions=[version_model(v) for v in work])
 
