@@ -34,7 +34,9 @@ class ShardTexts:
             )
             for i in range(shards)
         ]
-        self._bodies = [s.reader().column_reader("body") for s in self._searchers]
+        self._bodies = [  # a shard left empty (more processes than files) has no columns
+            s.reader().column_reader("body") if s.doc_count_all() else [] for s in self._searchers
+        ]
         self._references = references
 
     def __call__(self, doc_id: str) -> list[tuple[int, str]]:
