@@ -8,6 +8,7 @@ import click
 
 from cli.common import fail_on_kb_error
 from kb.compare.diff import Diff
+from kb.compare.lookup import compare_named
 from kb.compare.model import UNCHANGED
 from kb.compare.serialize import compare_envelope
 from kb.config import load_settings
@@ -42,14 +43,7 @@ def command(old: str, new: str | None, show_all: bool, as_json: bool) -> None:
     With only OLD, it is compared with the version before it (or after it, for the first).
     """
     library = Library(load_settings().index_dir)
-    old_id = library.find_version(old)
-    if new is None:
-        ids = [v.id for v in library.versions(old_id)]
-        at = ids.index(old_id) if old_id in ids else 0
-        old_id, new_id = (ids[at - 1], old_id) if at else (old_id, ids[min(1, len(ids) - 1)])
-    else:
-        new_id = library.find_version(new)
-    c = library.compare(old_id, new_id)
+    c = compare_named(library, old, new)
     if as_json:
         click.echo(json.dumps(compare_envelope(c), ensure_ascii=False, indent=1))
         return

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from indexer import faults
+from indexer.links import stored_records, updated_references, write_links
 from indexer.lock import index_lock
 from indexer.parsing import parse_or_skip
 from indexer.scan import SourceFile, scan
@@ -33,6 +34,7 @@ from indexer.writing import (
 from kb import analysis
 from kb.config import Settings
 from kb.errors import IndexCorrupt, IndexMissing, KBError
+from kb.links.store import REFERENCES
 from kb.models import Skipped
 from kb.schema import SCHEMA_VERSION
 from kb.store import Store, check_files
@@ -72,7 +74,8 @@ def _compatible(store: Store, settings: Settings) -> dict | None:
     except IndexMissing:
         return None
     same = (
-        meta.get("schema") == SCHEMA_VERSION
+        (store.current() / REFERENCES).is_file()  # builds before links were stored
+        and meta.get("schema") == SCHEMA_VERSION
         and meta.get("analyzer") == analysis.fingerprint()
         and meta.get("corpus_dirs") == [str(p) for p in settings.corpus_dirs]
     )
@@ -134,6 +137,8 @@ def _full_build(
         write_document_index(path, result.documents, create=True)
         faults.point("documents-written")
         verify(path, shards, result.passages)
+        records = [fields["record"] for fields in result.documents]
+        write_links(path, shards, records, result.references)
         stats.documents, stats.passages = len(result.documents), result.passages
         stats.added, stats.skipped = len(result.files), result.skipped
         _publish(store, settings, name, stats, result.files)
@@ -198,6 +203,8 @@ def _incremental(
         result = update_shards(path, stats.shards, todo, parsed, list(ids.values()), progress)
         write_document_index(path, result.documents, create=False, delete_ids=list(ids.values()))
         faults.point("documents-written")
+        references = updated_references(live, result.references, list(ids.values()))
+        write_links(path, stats.shards, stored_records(path), references)
         gone = (set(changed) - broken) | set(removed)
         indexed = {s: h for s, h in old.items() if s not in gone} | result.files
         stats.mode, stats.build = "incremental", name

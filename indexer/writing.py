@@ -25,6 +25,7 @@ from indexer.scan import SourceFile
 from indexer.segment import BulkSegmentWriter
 from kb import analysis
 from kb.errors import KBError
+from kb.links.extract import document_references
 from kb.models import Skipped
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
 
@@ -40,6 +41,7 @@ class ShardResult:
     files: dict[str, str] = field(default_factory=dict)  # source → sha256 written
     passages: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    references: dict[str, dict] = field(default_factory=dict)  # doc id → references found
 
 
 def _write_shard(
@@ -79,6 +81,7 @@ def _write_shard(
                     for p in doc.passages:
                         writer.add_document(**passage_fields(p))
                 result.documents.append(document_fields(doc))
+                result.references[doc.id] = document_references(doc)
                 result.files[sf.source] = sf.sha256
                 result.passages += len(doc.passages)
             if skipped is not None:
@@ -134,6 +137,7 @@ def _merge(results: list[ShardResult]) -> ShardResult:
         merged.files |= r.files
         merged.passages += r.passages
         merged.skipped += r.skipped
+        merged.references |= r.references
     return merged
 
 

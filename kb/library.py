@@ -22,6 +22,8 @@ from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
+from kb.links import library as links_mod
+from kb.links.view import PassageLinks
 from kb.models import DocumentInfo, DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
 from kb.records import document_from_record
@@ -101,11 +103,35 @@ class Library:
         snap.texts()
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
+        self.suggest("代表法第四")  # the article table and the names of the build
+        self.verify("宪法第二条规定：“中华人民共和国的一切权力属于人民。”")
 
     @_reading
     def search(self, q: str, **params) -> SearchResult:
         """Ranked, cited passages; see SearchParams for the parameters."""
         return search_mod.search(self.snapshot(), search_mod.SearchParams(q, **params), self.policy)
+
+    @_reading
+    def explain(self, q: str, result: SearchResult, **params) -> list[dict]:
+        """Why each hit of `result` (a page of `search(q, **params)`) matched; see kb.explain."""
+        from kb.explain import explain_hits
+
+        params = search_mod.SearchParams(q, **params)
+        return explain_hits(self.snapshot(), params, result.hits, self.policy)
+
+    @_reading
+    def suggest(self, typed: str, limit: int = 8) -> list:
+        """Names and citations completing what is being typed; see kb.suggest."""
+        from kb.suggest import suggester
+
+        return suggester(self.snapshot()).suggest(typed, limit)
+
+    @_reading
+    def verify(self, text: str):
+        """Every citation in `text` checked against the collection; see kb.verify."""
+        from kb.verify import verify_text
+
+        return verify_text(self.snapshot(), text)
 
     @_reading
     def passage(self, passage_id: str) -> Hit:
@@ -172,6 +198,12 @@ class Library:
         if not nums:
             raise NotFound(f"document {doc_id!r} has no article {article_key(article, suffix)}")
         return load_passage(snap, nums[0])
+
+    @_reading
+    def links(self, passage_id: str) -> PassageLinks:
+        """What a passage cites, what cites it, the local articles implementing it (and, for a
+        bulletin paragraph, related rules found by searching its text); NotFound for bad ids."""
+        return links_mod.links_of(self, passage_id)
 
     @_reading
     def version(self, doc_id: str) -> VersionInfo:

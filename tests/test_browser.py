@@ -210,3 +210,77 @@ def test_compare_filter_and_follow_a_row(page):
         page.locator(":target a.history-link").click()
     assert page.locator(".history-version").count() == 2
     shot(page, "history.png")
+
+
+def test_suggestions_by_keyboard(page):
+    """Type a name, pick a suggestion with the arrow keys and Enter, then an article of it."""
+    page.goto("/")
+    page.focus("#q")
+    page.keyboard.type("代表")
+    listbox = page.locator("#q-suggest")
+    listbox.wait_for(state="visible")
+    box = page.locator("#q")
+    assert box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-expanded") == "true"
+    assert listbox.get_attribute("role") == "listbox"
+    page.keyboard.press("ArrowDown")
+    first = listbox.locator("[role=option]").first
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    chosen = first.get_attribute("data-text")
+    page.keyboard.press("Enter")
+    assert page.input_value("#q") == chosen and listbox.is_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
+    page.keyboard.type("第四")
+    from playwright.sync_api import expect
+
+    expect(listbox.locator(".s-label").first).to_have_text("第四条")
+    shot(page, "suggestions.png", full_page=False)
+    labels = listbox.locator(".s-label").all_inner_texts()
+    assert labels[:3] == ["第四条", "第四十条", "第四十一条"]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    assert page.input_value("#q") == chosen + "第四条"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the list is closed: Enter searches
+    assert page.locator("li.hit.answer h3").first.inner_text().endswith("第四条")
+    page.keyboard.press("/")
+    page.keyboard.type("x")
+    page.keyboard.press("Escape")
+    assert listbox.is_hidden()
+
+
+def test_why_this_matched(page):
+    search(page, "常委会 代表建议")
+    why = page.locator("li.hit details.why").first
+    assert not why.locator("ul").is_visible()
+    why.locator("summary").click()
+    assert "同义词「常务委员会」" in why.inner_text()
+
+
+def test_verify_page(page):
+    page.goto("/")
+    with page.expect_navigation():
+        page.click("nav.site-nav a")
+    assert page.url.endswith("/verify")
+    page.fill(
+        "#verify-text",
+        "宪法第二条规定：“中华人民共和国的一切权利属于人民。”"
+        "“国家机构实行民主集中制的原则”（宪法第三条）。《中华人民共和国梦想法》第一条。"
+        "选举法第九百条。",
+    )
+    with page.expect_navigation():
+        page.click(".verify-form button")
+    verdicts = page.locator("li.verdict")
+    assert verdicts.count() == 4
+    assert page.locator("li.verdict .verdict-head .badge").all_inner_texts() == [
+        "引文有误",
+        "准确",
+        "未收录",
+        "无此条款",
+    ]
+    diff = verdicts.first.locator(".diff")
+    assert diff.locator("del").inner_text() == "利" and diff.locator("ins").inner_text() == "力"
+    shot(page, "verify.png")

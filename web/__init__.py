@@ -45,15 +45,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """Blueprints, error handlers, security hooks and template filters."""
-    from web import api, document_page, errors, filters, search_page, security
+    from web import (
+        api,
+        assist_api,
+        document_page,
+        errors,
+        filters,
+        search_page,
+        security,
+        verify_page,
+    )
     from web.compare_api import bp as compare_api_bp
     from web.compare_page import bp as compare_page_bp
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(assist_api.bp)
     app.register_blueprint(compare_api_bp)
     app.register_blueprint(compare_page_bp)
     app.register_blueprint(search_page.bp)
     app.register_blueprint(document_page.bp)
+    app.register_blueprint(verify_page.bp)
     errors.register(app)
     security.register(app)
     filters.register(app)

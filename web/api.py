@@ -8,6 +8,7 @@ from kb.errors import BadQuery
 from kb.search import SearchParams
 from kb.serialize import document_envelope, health_envelope, hit_envelope, search_envelope
 from web import get_library
+from web.assist_api import flag
 from web.form import MAX_QUERY_CHARS, SearchForm
 from web.openapi import openapi_document
 
@@ -20,7 +21,15 @@ MAX_ID_CHARS = 100  # ids are short; anything longer cannot name a passage or do
 def search() -> Response:
     """Ranked, cited passages for q under the filters."""
     form = SearchForm.from_args(request.args)
-    return jsonify(search_envelope(get_library().search(**form.search_kwargs())))
+    explain = flag("explain")
+    library, kwargs = get_library(), form.search_kwargs()
+    envelope = search_envelope(result := library.search(**kwargs))
+    if explain:  # why each hit of this page matched (kb.explain): only when asked for
+        for hit, why in zip(
+            envelope["hits"], library.explain(result=result, **kwargs), strict=True
+        ):
+            hit["explain"] = why
+    return jsonify(envelope)
 
 
 @bp.get("/passages/<passage_id>")

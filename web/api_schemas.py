@@ -71,7 +71,7 @@ def _hit() -> Schema:
             },
         }
     )
-    return obj(
+    hit = obj(
         {
             "id": STR,
             "score": {"type": "number"},
@@ -90,6 +90,8 @@ def _hit() -> Schema:
         },
         "One ranked, cited passage.",
     )
+    hit["properties"]["explain"] = ref("Explanation")  # only with /api/search?explain=1
+    return hit
 
 
 def _version() -> Schema:

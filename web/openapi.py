@@ -7,6 +7,7 @@ from typing import Any
 
 from kb.models import KINDS
 from kb.search import MAX_LIMIT, MAX_OFFSET
+from web import openapi_assist
 from web.api_schemas import components, ref
 from web.compare_schemas import compare_components
 from web.form import MAX_QUERY_CHARS
@@ -129,7 +130,12 @@ def _paths() -> dict:
         example="选举法第三十条第二款",
     )
     return {
-        "/api/search": _op("Search passages", _search_params(), "SearchEnvelope", "400"),
+        "/api/search": _op(
+            "Search passages",
+            [*_search_params(), openapi_assist.explain_param()],
+            "SearchEnvelope",
+            "400",
+        ),
         "/api/passages/{id}": _op(
             "One passage by id", [ident("id", "Passage id")], "HitEnvelope", "404"
         ),
@@ -164,6 +170,7 @@ def _paths() -> dict:
             "404",
         ),
         "/api/health": _op("Live index build and counts", [], "HealthEnvelope"),
+        **openapi_assist.paths(_responses),
         "/api/openapi.json": {
             "get": {
                 "summary": "This document",
@@ -191,5 +198,7 @@ def openapi_document() -> dict:
             "documented ones stay.",
         },
         "paths": _paths(),
-        "components": {"schemas": {**components(), **compare_components()}},
+        "components": {
+            "schemas": {**components(), **compare_components(), **openapi_assist.components()}
+        },
     }

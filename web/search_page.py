@@ -113,6 +113,7 @@ def index() -> tuple[str, int]:
     except BadQuery as exc:
         return render_template("search.html", **{**context, "error": str(exc)}), 400
     context.update(
+        why=_why(library, result, form),
         result=result,
         pager=paginate(result),
         versions=superseded(library, result),
@@ -120,6 +121,14 @@ def index() -> tuple[str, int]:
         suggestions=suggestions(form) if not result.hits else [],
     )
     return render_template("search.html", **context), 200
+
+
+def _why(library: Library, result: SearchResult, form: SearchForm) -> dict[str, dict]:
+    """Why each hit matched (kb.explain), by hit id, for the page's 为什么 disclosures."""
+    if not result.hits:
+        return {}
+    explained = library.explain(result=result, **form.search_kwargs())
+    return {hit.id: why for hit, why in zip(result.hits, explained, strict=True)}
 
 
 @bp.app_template_global("search_url")

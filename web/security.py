@@ -31,9 +31,17 @@ def limit_request() -> None:
     """Refuse oversized query strings (414) and bodies (413) before routing or searching."""
     if len(request.query_string) > current_app.config["MAX_QUERY_STRING"]:
         abort(414)
-    length = request.content_length
-    if length is not None and length > current_app.config["MAX_CONTENT_LENGTH"]:
+    length, limit = request.content_length, body_limit()
+    if length is not None and length > limit:
         abort(413)
+    request.max_content_length = limit
+
+
+def body_limit() -> int:
+    """Bytes of body a request may send: a view that reads a text (the citation check) says
+    how much with a `max_body` attribute; everything else gets MAX_CONTENT_LENGTH."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "max_body", current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def add_headers(response: Response) -> Response:

@@ -39,3 +39,21 @@ def find_version(snap: Snapshot, text: str) -> str:
         known = "、".join(r.get("version_date") or "?" for r in versions)
         raise BadQuery(f"{name} has no version of {date}; its versions: {known}")
     return dated[-1]["id"]
+
+
+def default_pair(ids: list[str], old_id: str) -> tuple[str, str]:
+    """(older, newer) when only one version is named: it and the one before it (or, for the
+    first version, the one after it); `ids` are the work's versions, oldest first."""
+    at = ids.index(old_id) if old_id in ids else 0
+    return (ids[at - 1], old_id) if at else (old_id, ids[min(1, len(ids) - 1)])
+
+
+def compare_named(library, old: str, new: str | None = None):
+    """library.compare of two versions named as people type them (see find_version); with
+    only `old`, the pair default_pair makes."""
+    old_id = library.find_version(old)
+    if new is None:
+        old_id, new_id = default_pair([v.id for v in library.versions(old_id)], old_id)
+    else:
+        new_id = library.find_version(new)
+    return library.compare(old_id, new_id)

@@ -37,6 +37,10 @@ class Scorer:
         self.snap, self.policy = snap, policy
         self.n = max(snap.live_count, 1)
 
+    def groups(self, concept: Concept) -> list[tuple[float, tuple[str, ...], bool]]:
+        """The concept's phrasings as scored: (weight, terms, text only) (for kb.explain)."""
+        return self._groups(concept)
+
     def _groups(self, concept: Concept) -> list[tuple[float, tuple[str, ...], bool]]:
         """The concept's phrasings as (weight, terms, text only); sub-words stand in for a word
         the index lacks. Related words are words of answering articles' text: only the text

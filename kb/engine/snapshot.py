@@ -16,6 +16,7 @@ from kb.engine.doctable import DocTable
 from kb.engine.policy import POLICY, Policy
 from kb.engine.postings import FieldPostings
 from kb.errors import IndexCorrupt, KBError
+from kb.links.table import LinkTable
 from kb.query.aliases import AliasTable
 from kb.schema import (
     DOCUMENT_TITLE,
@@ -53,6 +54,7 @@ class Snapshot:
         self._aliases: AliasTable | None = None
         self._first: np.ndarray | None = None
         self._regions: tuple[str, ...] | None = None
+        self._links: LinkTable | None = None
         self._texts_lock = threading.Lock()
         try:
             self._load(policy)
@@ -162,6 +164,14 @@ class Snapshot:
             titles = {r["work_key"]: r["title"] for r in self.docs.records}
             self._aliases = AliasTable(titles)
         return self._aliases
+
+    def links(self) -> LinkTable:
+        """The build's links (references resolved at index time), read once."""
+        if self._links is None:
+            with self._texts_lock:
+                if self._links is None:
+                    self._links = LinkTable.load(self.path)
+        return self._links
 
     def region_names(self) -> tuple[str, ...]:
         """Provinces and cities the documents belong to, longest first."""

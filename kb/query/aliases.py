@@ -90,3 +90,7 @@ class AliasTable:
             else:
                 i += 1
         return found
+
+    def names(self) -> dict[str, frozenset[str]]:
+        """Every known name (folded) and the work keys it names, for suggestions."""
+        return {name: frozenset(works) for name, works in self._names.items()}

@@ -55,6 +55,99 @@
     });
   }
 
+  // Suggestions under the search box (ARIA 1.2 combobox with a listbox popup): names of laws
+  // and the articles of a named law, from /api/suggest. Arrow keys move, Enter or a click
+  // puts the suggestion in the box, Escape closes. Without this script the box just searches.
+  function suggestBox(input) {
+    var list = document.createElement("ul");
+    var status = document.createElement("p");
+    var items = [], active = -1, seq = 0, timer = null;
+    list.id = input.id + "-suggest";
+    list.className = "suggest-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "输入建议");
+    list.hidden = true;
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    input.parentNode.appendChild(list);
+    input.parentNode.appendChild(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+
+    function close() {
+      list.hidden = true;
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function mark(index) {
+      active = index;
+      Array.prototype.forEach.call(list.children, function (li, i) {
+        li.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      if (index >= 0) input.setAttribute("aria-activedescendant", list.children[index].id);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function choose(index) {
+      input.value = items[index].text;
+      close();
+      input.focus();
+    }
+    function show(found) {
+      items = found;
+      list.textContent = "";
+      found.forEach(function (s, i) {
+        var li = document.createElement("li");
+        var label = document.createElement("span");
+        var detail = document.createElement("span");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-text", s.text);
+        label.className = "s-label";
+        label.textContent = s.label;
+        detail.className = "s-detail";
+        detail.textContent = s.detail;
+        li.appendChild(label);
+        li.appendChild(detail);
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      status.textContent = found.length ? found.length + " 条建议，按上下键选择" : "";
+      if (!found.length) { close(); return; }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      mark(-1);
+    }
+    function fetchSuggestions() {
+      var typed = input.value.trim();
+      var mine = ++seq;
+      if (!typed || typed.length > 100) { show([]); return; }
+      fetch("/api/suggest?limit=8&q=" + encodeURIComponent(typed), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (body) { if (mine === seq) show(body.suggestions || []); })
+        .catch(function () { if (mine === seq) show([]); });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fetchSuggestions, 80);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden) {
+        if (event.key === "ArrowDown" && input.value.trim()) { fetchSuggestions(); event.preventDefault(); }
+        return;
+      }
+      if (event.key === "ArrowDown") { mark((active + 1) % items.length); event.preventDefault(); }
+      else if (event.key === "ArrowUp") { mark(active <= 0 ? items.length - 1 : active - 1); event.preventDefault(); }
+      else if (event.key === "Enter" && active >= 0) { choose(active); event.preventDefault(); }
+      else if (event.key === "Escape") { close(); event.preventDefault(); }
+      else if (event.key === "Tab") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
   document.addEventListener("keydown", focusSearch);
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button.copy");
@@ -63,6 +156,8 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("button.copy[hidden], button.print[hidden]").forEach(function (b) { b.hidden = false; });
+    var box = document.querySelector("input[data-suggest]");
+    if (box && window.fetch) suggestBox(box);
     if (document.querySelector("a[data-version]")) {
       if (location.hash) retargetVersions();
       window.addEventListener("hashchange", retargetVersions);

@@ -1,0 +1,74 @@
+"""References in running text (依照本法第三十条, 《代表法》第四十四条, 根据宪法), found without an index.
+
+The finder reads a text and returns every reference in it with its span; it knows nothing of the
+collection. Resolving a reference to passages (names → works, the version in force on the citing
+date, article → passage) is kb.links' job.
+
+    find_references(text, names=None, *, abbreviations=None, passage=False) -> list[Reference]
+
+    text           any text: an article's text, a bulletin paragraph, an LLM's answer.
+    names          optional NameIndex (anything with find_suffix(text) -> (name, works) | None,
+                   e.g. kb.query.aliases.AliasTable): the longest known name before 第…条 wins;
+                   without it the name is cut from the characters before 第 (see names.py).
+    abbreviations  short name → full title defined elsewhere in the same document
+                   (《…代表法》（以下简称代表法） in 第一条 applies to 第三十条); the text's own
+                   definitions are always added. abbreviations(text) collects them.
+    passage        True when `text` is one article as kb stores it ("第三十条 …", one 款 per
+                   line, 项 lines under their 款): its label is not a reference, and 前款,
+                   本条第二款, 第（一）项 and 前条 get absolute positions.
+
+    Reference (frozen dataclass; see model.py)
+        start, end   span in `text`; text[start:end] == Reference.text
+        text         the words as written: 《中华人民共和国代表法》第四十四条, 本法第三十条至第三十二条
+        work         the work as written: the title inside 《》, 代表法, 本法, 同法, or ""
+        name         the name to look the work up by: work (or the title an abbreviation
+                     stands for); for 同法 / inherited references the name written earlier;
+                     "" for scope self
+        scope        named | self | same | inherited | number
+                       named: a 《title》 or a name (选举法, 宪法, 地方组织法)
+                       self: 本法 / 本条例 / 本办法 …, or positions with no work (第十条, 前款)
+                       same: 同法 / 该法 / 该条例
+                       inherited: no work written but one named earlier in the same sentence
+                         (刑法第二百六十四条……第二百六十五条)
+                       number: a 文号 (中办发〔2020〕41号), kind document
+        kind         article (positions given) | document (依照《…》的规定, 根据代表法)
+        positions    tuple of Position(article, suffix, paragraph, item): 第三十条之一第二款第（三）项
+                     → Position(30, 1, 2, 3); lists give several (第五条、第七条和第九条);
+                     ranges are expanded (第五条至第八条 → 5, 6, 7, 8; up to 60); article None
+                     when counted from an unknown citing article
+        relative     前款 / 前两款 / 前条 / 本条 / 本款 when positions count from the citing article
+        version      a version written after the title, e.g. 2018年修正
+
+Numerals may be Chinese (第一百零五条), Arabic (第44条) or full-width (第４４条).
+"""
+
+from kb.references.finder import find_references
+from kb.references.model import (
+    ARTICLE,
+    DOCUMENT,
+    INHERITED,
+    NAMED,
+    NUMBER,
+    SAME,
+    SELF,
+    NameIndex,
+    Position,
+    Reference,
+)
+from kb.references.names import abbreviations, law_like
+
+__all__ = [
+    "ARTICLE",
+    "DOCUMENT",
+    "INHERITED",
+    "NAMED",
+    "NUMBER",
+    "SAME",
+    "SELF",
+    "NameIndex",
+    "Position",
+    "Reference",
+    "abbreviations",
+    "find_references",
+    "law_like",
+]
