@@ -127,7 +127,7 @@ class Library:
         if not found:
             raise NotFound(f"no passage found for {ref!r}")
         n, c = found[0]
-        return make_hit(snap, n, 1.0, [], "citation", c.paragraph)
+        return make_hit(snap, n, 1.0, [], "citation", c.paragraph, c.item)
 
     @_reading
     def document(self, doc_id: str) -> DocumentView:

@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from kb.engine import citations as cite_lookup
+from kb.engine.citations import OFFERED, cited_works
 from kb.engine.hits import make_hit
 from kb.engine.phrases import Joined, favour, phrase_mask
 from kb.engine.policy import POLICY, Policy
@@ -69,6 +70,7 @@ def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -
     doc_mask = snap.docs.mask(
         params.kinds, params.regions, params.documents, versions, params.as_of
     )
+    doc_mask = cite_lookup.within_cited(snap, q, doc_mask)
     concepts = q.concepts + _citation_concepts(q)
     score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
     if q.phrases:
@@ -89,7 +91,8 @@ def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -
     order = [n for n in order if n not in pinned]
     order = pinned + group(order, snap.passage_doc, policy.per_document, policy.page)
     paragraphs = {n: ref.paragraph for n, ref in cited if ref.paragraph}
-    return Ranking(order, total, matched, scores, paragraphs)
+    items = {n: ref.item for n, ref in cited if ref.item}
+    return Ranking(order, total, matched, scores, paragraphs, items)
 
 
 def _favoured(
@@ -125,6 +128,7 @@ def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> Sea
             surfaces,
             ranking.matched.get(n, "text"),
             ranking.paragraphs.get(n),
+            ranking.items.get(n),
         )
         for n in ranking.order[params.offset : params.offset + params.limit]
     )
@@ -144,10 +148,12 @@ def understood(q: ParsedQuery) -> dict:
                 "suffix": c.suffix,
                 "paragraph": c.paragraph,
                 "item": c.item,
+                **cited_works(c),
             }
             for c in q.citations
         ],
         "works": list(q.work_names),
+        "offered": sorted(q.other_works)[:OFFERED],
         "regions": list(q.regions),
         "phrases": list(q.phrases),
         "compare_versions": q.compare_versions,
