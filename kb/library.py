@@ -15,6 +15,7 @@ from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
 from kb.engine.citations import resolve
+from kb.engine.doc_questions import header_for_id
 from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
@@ -110,6 +111,9 @@ class Library:
         snap = self.snapshot()
         docnum = snap.docnum_of(passage_id) if isinstance(passage_id, str) else None
         if docnum is None:
+            header = header_for_id(snap, passage_id) if isinstance(passage_id, str) else None
+            if header:
+                return header
             raise NotFound(f"no passage with id {passage_id!r}")
         return make_hit(snap, docnum, 0.0, [], "id")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from whoosh.query import And, Or, Term
 
@@ -10,7 +12,7 @@ from kb.query.parse import CitationRef, ParsedQuery
 from kb.schema import article_key
 
 
-def _doc_order(snap: Snapshot, works: frozenset[str], params, version: str = "") -> list[int]:
+def doc_order(snap: Snapshot, works: frozenset[str], params, version: str = "") -> list[int]:
     """Document rows of these works: a version the citation names first, then those passing
     the filters, newest version first."""
     docs = snap.docs
@@ -61,7 +63,7 @@ def resolve(snap: Snapshot, refs: tuple[CitationRef, ...], params) -> list[tuple
     for ref in refs:
         if not ref.works:
             continue
-        rows = _doc_order(snap, ref.works, params, ref.version)
+        rows = doc_order(snap, ref.works, params, ref.version)
         if not rows:
             continue
         doc_ids = [snap.docs.ids[r] for r in rows]
@@ -88,9 +90,9 @@ def work_order(snap: Snapshot, works: frozenset[str], doc_mask: np.ndarray) -> n
     return np.where(inside, 1.0 / (1.0 + docnums / 1000.0), 0.0).astype(np.float32)
 
 
-def within_cited(snap: Snapshot, q: ParsedQuery, doc_mask: np.ndarray) -> np.ndarray:
-    """Words after a citation (代表法第51条 代表建议) rank within the cited works only."""
-    cited = set().union(*(c.works for c in q.citations))
-    if not cited or not (q.concepts or q.phrases):
-        return doc_mask
-    return doc_mask & snap.docs.work_rows(cited)
+def with_cited_works(q: ParsedQuery) -> ParsedQuery:
+    """Words after a citation (代表法第51条 代表建议) favour the cited works, as a named work is."""
+    cited = frozenset().union(*(c.works for c in q.citations))
+    if not cited or cited <= q.works or not (q.concepts or q.phrases):
+        return q
+    return replace(q, works=q.works | cited)

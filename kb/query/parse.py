@@ -12,6 +12,7 @@ from kb.numerals import int_to_cn
 from kb.query.aliases import AliasTable
 from kb.query.articles import find_articles
 from kb.query.lexicon import expansions, local_cues, related, stopwords, version_cues
+from kb.query.questions import document_aspects
 
 MAX_QUERY_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -66,6 +67,7 @@ class ParsedQuery:
     compare_versions: bool = False  # asks what changed between versions (修改前后)
     concepts: tuple[Concept, ...] = field(default=())
     other_works: frozenset[str] = frozenset()  # other works the names fit (offered)
+    about_document: tuple[str, ...] = ()  # asks who issued a named work, when, if in force …
 
 
 def clean_query(raw: object, max_chars: int = MAX_QUERY_CHARS) -> str:
@@ -215,4 +217,5 @@ def parse_query(raw: object, aliases: AliasTable, regions: tuple[str, ...] = ())
         compare,
         concepts,
         frozenset(other_works),
+        () if refs else document_aspects(plain, name_spans),
     )
