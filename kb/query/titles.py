@@ -103,6 +103,8 @@ def title_names(canon_title: str, place: str | None = None) -> dict[str, int]:
     variants = [canon_title]
     if place and canon_title.startswith(place) and len(canon_title) - len(place) >= 4:
         variants.append(canon_title[len(place) :])
+        if canon_title[len(place)] in "省市":  # 上海市市容… written 上海市容…
+            variants.append(place + canon_title[len(place) + 1 :])
     for text in list(variants):
         variants += _without_issuer(text)
         variants += _implementing(text, place)

@@ -1,0 +1,83 @@
+"""Every citation, written any way people write it, at rank 1: generated from the whole index.
+
+    python bench/citation_forms.py [--works N] [--per-work 3] [--failures 40]
+
+For every work (or a sample of N), a few articles in every applicable written form (title as
+written, 《》, without 中华人民共和国, 人大/常委会 abbreviations, place shortened, without 关于 or
+the issuer, short and former names, 第30条, 第３０条, 三十条, 款/项, 之一, ranges, lists,
+trailing words, 《title》（version）) and questions about the work (issuer, dates, in force,
+bulletin issue). Prints pass rates per form and per kind of document (names that fit several
+works apart, with what kb chose), the failures, and citation look-up latency.
+Index: KB_INDEX_DIR (default var/index).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from kb.config import load_settings
+from kb.form_cases import check, generate, tables
+from kb.library import Library
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import percentile_ms  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--works", type=int, default=0, help="a random sample of N works (0: all)")
+    ap.add_argument("--per-work", type=int, default=3, help="articles per work in every form")
+    ap.add_argument("--failures", type=int, default=40, help="failures to print")
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args()
+    library = Library(load_settings({}).index_dir)
+    works = set(library.snapshot().docs.works)
+    if args.works:
+        works = set(random.Random(args.seed).sample(sorted(works), min(args.works, len(works))))
+    started = time.perf_counter()
+    cases = generate(library, works, args.per_work)
+    print(f"{len(cases)} cases from {len(works)} works in {time.perf_counter() - started:.0f}s")
+    outcomes, took = [], []
+    for case in cases:
+        t = time.perf_counter()
+        outcomes.append(check(library, case))
+        if case.target is not None:
+            took.append(time.perf_counter() - t)
+    citations = [o for o in outcomes if o.case.target is not None]
+    questions = [o for o in outcomes if o.case.target is None]
+    print(tables(citations))
+    print(tables(questions))
+    _ambiguous(library, [o for o in outcomes if o.ambiguous])
+    failed = [o for o in outcomes if not o.ok and not o.ambiguous]
+    print(f"\nfailures (unambiguous): {len(failed)}")
+    for o in failed[: args.failures]:
+        print(f"  [{o.case.form}] {o.case.query}  →  {o.got}")
+    took.sort()
+    print(
+        f"\ncitation search + cite per case: p50 {percentile_ms(took, 0.5):.1f} ms, "
+        f"p95 {percentile_ms(took, 0.95):.1f} ms, max {percentile_ms(took, 1.0):.1f} ms"
+    )
+
+
+def _ambiguous(library: Library, outcomes: list) -> None:
+    """Names that fit several works: what kb chose, and whether that was the case's work."""
+    names = Counter((o.case.name, o.chosen) for o in outcomes)
+    missed = Counter((o.case.name, o.chosen) for o in outcomes if not o.ok)
+    aliases = library.snapshot().aliases()
+    print(f"ambiguous names: {len(names)} ({len(outcomes)} cases)")
+    for (name, chosen), count in sorted(names.items(), key=lambda kv: -kv[1])[:40]:
+        m = aliases.match_suffix(name)
+        offered = len(m.others) if m else 0
+        print(
+            f"  {name}: kb cites {'、'.join(chosen) or '-'}; offers {offered} other(s); "
+            f"{count - missed[(name, chosen)]}/{count} cases were that work"
+        )
+
+
+if __name__ == "__main__":
+    main()
