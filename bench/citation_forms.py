@@ -42,12 +42,8 @@ def main() -> None:
     started = time.perf_counter()
     cases = generate(library, works, args.per_work)
     print(f"{len(cases)} cases from {len(works)} works in {time.perf_counter() - started:.0f}s")
-    outcomes, took = [], []
-    for case in cases:
-        t = time.perf_counter()
-        outcomes.append(check(library, case))
-        if case.target is not None:
-            took.append(time.perf_counter() - t)
+    library.warm()
+    outcomes = [check(library, case) for case in cases]
     citations = [o for o in outcomes if o.case.target is not None]
     questions = [o for o in outcomes if o.case.target is None]
     print(tables(citations))
@@ -57,11 +53,16 @@ def main() -> None:
     print(f"\nfailures (unambiguous): {len(failed)}")
     for o in failed[: args.failures]:
         print(f"  [{o.case.form}] {o.case.query}  →  {o.got}")
-    took.sort()
-    print(
-        f"\ncitation search + cite per case: p50 {percentile_ms(took, 0.5):.1f} ms, "
-        f"p95 {percentile_ms(took, 0.95):.1f} ms, max {percentile_ms(took, 1.0):.1f} ms"
-    )
+    for what, took in (
+        ("search of a citation", [o.search_ms for o in citations]),
+        ("cite", [o.cite_ms for o in citations if o.cite_ms is not None]),
+        ("search of a document question", [o.search_ms for o in questions]),
+    ):
+        took = sorted(t / 1000 for t in took)
+        print(
+            f"{what}: p50 {percentile_ms(took, 0.5):.1f} ms, p95 {percentile_ms(took, 0.95):.1f}"
+            f" ms, max {percentile_ms(took, 1.0):.1f} ms ({len(took)} look-ups)"
+        )
 
 
 def _ambiguous(library: Library, outcomes: list) -> None:

@@ -7,6 +7,7 @@ of document; the tests run them over a sample.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -54,6 +55,8 @@ class Outcome:
     ambiguous: bool  # the name fits several works
     got: str  # what came first, when it was not the expected
     chosen: tuple[str, ...] = ()  # ambiguous names: the works kb took them to mean
+    search_ms: float = 0.0
+    cite_ms: float | None = None  # cases of one article are looked up by cite too
 
 
 def _units(library: Library, doc_id: str) -> list[Passage]:
@@ -164,15 +167,21 @@ def check(library: Library, case: Case) -> Outcome:
     ambiguous = len(fits) > 1 and case.form not in AS_WRITTEN
     chosen = tuple(sorted(m.works)) if m else ()
     wanted = len(case.target.positions) if case.target else 1
+    started = time.perf_counter()
     hits = library.search(case.query, limit=max(wanted, 1)).hits
-    problem = _compare(library, case, hits)
-    if not problem and case.target and len(case.target.positions) == 1:
+    search_ms = (time.perf_counter() - started) * 1000
+    problem, cite_ms = _compare(library, case, hits), None
+    if case.target and len(case.target.positions) == 1:
+        started = time.perf_counter()
         try:
-            problem = _compare(library, case, [library.cite(case.query)])
-            problem = f"cite: {problem}" if problem else ""
+            cited = [library.cite(case.query)]
         except KBError as exc:
-            problem = f"cite: {exc}"
-    return Outcome(case, not problem, ambiguous, problem, chosen)
+            cited, problem = [], problem or f"cite: {exc}"
+        cite_ms = (time.perf_counter() - started) * 1000
+        if cited and not problem:
+            problem = _compare(library, case, cited)
+            problem = f"cite: {problem}" if problem else ""
+    return Outcome(case, not problem, ambiguous, problem, chosen, search_ms, cite_ms)
 
 
 def _work_of(library: Library, hit: Hit) -> tuple[str, str | None]:

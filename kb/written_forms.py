@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from kb.analysis import segment
 from kb.models import Passage
 from kb.numerals import int_to_cn
+from kb.query.aliases import aliases_for_title
 from kb.query.lexicon import stopwords
 
 PREFIX = "中华人民共和国"
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _PLACE = re.compile(r"^(.{2,3}?)(省|市)")
+_IMPLEMENTING = re.compile(r"^(.*?)实施《([^》]+)》(办法|细则)$")
+_ABBREVIATIONS = (
+    ("人民代表大会常务委员会", "人大常委会"),
+    ("人民代表大会", "人大"),
+    ("常务委员会", "常委会"),
+)
 
 
 @dataclass(frozen=True)
@@ -38,26 +45,31 @@ def name_forms(title: str, place: str = "", short: tuple[str, ...] = ()) -> dict
         forms["quoted title shortened"] = title.replace(f"《{PREFIX}", "《")
     if "《" in title:
         forms["without 《》"] = re.sub("[《》]", "", title)
-    for long, abbreviated in (
-        ("人民代表大会常务委员会", "人大常委会"),
-        ("人民代表大会", "人大"),
-        ("常务委员会", "常委会"),
-    ):
+    for long, abbreviated in _ABBREVIATIONS:
         if long in title:
             forms[abbreviated] = title.replace(long, abbreviated)
     m = _PLACE.match(title)
     if place and m and m.group(1) == place:
         forms["place shortened"] = place + title[m.end() :]
-        forms["place 人大常委会"] = forms["place shortened"].replace(
-            "人民代表大会常务委员会", "人大常委会"
-        )
+    implementing = _IMPLEMENTING.match(title)
+    inner = aliases_for_title(implementing.group(2)) if implementing else []
+    if inner:  # 浙江省实施《…代表法》办法 → 浙江省代表法实施办法
+        forms["X法实施办法"] = f"{implementing.group(1)}{inner[0]}实施{implementing.group(3)}"
     at = title.find("关于")
     if at >= 0:
         forms["no 关于"] = title[:at] + title[at + 2 :]
         if at > 0:
             forms["no issuer"] = title[at:]
+    shortest = re.sub("[《》]", "", title.replace(PREFIX, ""))
+    for long, abbreviated in _ABBREVIATIONS:
+        shortest = shortest.replace(long, abbreviated)
+    if place and m and m.group(1) == place:
+        shortest = place + shortest[m.end() :]
+    forms["every abbreviation"] = shortest
     for i, name in enumerate(short):
         forms["short name" if i == 0 else f"short name {i + 1}"] = name
+    if short:
+        forms["《short name》"] = f"《{short[0]}》"
     return {form: name for form, name in forms.items() if form == "title" or name != title}
 
 
@@ -85,6 +97,7 @@ def article_forms(name: str, chosen: list[Passage], units: list[Passage]) -> lis
             ("第３０条", f"{name}第{str(n).translate(_FULLWIDTH)}条", one),
             ("X条 (no 第)", f"{name}{cn}条", one),
             ("name 第30条 (space)", f"{name} 第{n}条", one),
+            ("name的第X条", f"{name}的第{cn}条", one),
         ]
         word = _content_word(p)
         if word:
@@ -105,6 +118,7 @@ def _parts(name: str, articles: list[Passage]) -> list[tuple]:
     if multi:
         target = Target(((multi.article, 0),), paragraph=2)
         out.append(("第X条第Y款", f"{name}{_cite(multi.article)}第二款", target))
+        out.append(("第30条第2款", f"{name}第{multi.article}条第2款", target))
     listed = next((p for p in articles if not p.article_suffix and _items(p)), None)
     if listed:
         para, item = _items(listed)

@@ -76,6 +76,7 @@ def resolve(snap: Snapshot, refs: tuple[CitationRef, ...], params) -> list[tuple
         docnums = list(snap.searcher().docs_for_query(query))
         rank = {d: i for i, d in enumerate(doc_ids)}
         ordered = sorted(docnums, key=lambda n: rank[snap.docs.ids[snap.passage_doc[n]]])
+        ordered = _articles_first(snap, ordered)
         for k, n in enumerate(n for n in ordered if n not in seen and snap.alive[n]):
             seen.add(n)
             (rest if k else first).append((n, ref))
@@ -88,6 +89,16 @@ def work_order(snap: Snapshot, works: frozenset[str], doc_mask: np.ndarray) -> n
     inside = snap.alive & snap.docs.work_rows(set(works))[rows] & doc_mask[rows]
     docnums = np.arange(snap.size, dtype=np.float32)
     return np.where(inside, 1.0 / (1.0 + docnums / 1000.0), 0.0).astype(np.float32)
+
+
+def _articles_first(snap: Snapshot, docnums: list[int]) -> list[int]:
+    """Where a document numbers both articles and items alike (第二条 and 二、), 第二条 first."""
+    rows = [int(snap.passage_doc[n]) for n in docnums]
+    if len(set(rows)) == len(rows):
+        return docnums
+    searcher = snap.searcher()
+    role = {n: searcher.stored_fields(n)["record"].get("role") for n in docnums}
+    return sorted(docnums, key=lambda n: (rows[docnums.index(n)], role[n] != "article"))
 
 
 def with_cited_works(q: ParsedQuery) -> ParsedQuery:

@@ -112,6 +112,7 @@ class AliasTable:
                 if FULL not in self._levels.get(canon, {}).values() and work in titles:
                     self._add(canon, work, KNOWN)
         self._add_inner_names(titles, canon_titles)
+        self._folded = {w: fold_title(t) for w, t in titles.items()}
         self._ranked = {name: self._rank(levels) for name, levels in self._levels.items()}
         self._longest = max((len(n) for n in self._ranked), default=0)
 
@@ -179,7 +180,7 @@ class AliasTable:
             found = self._ranked.get(canon[n - size :]) if start >= 0 else None
             if found:
                 end = mapped.ends[-1]
-                return NameMatch(start, end, text[start:end], *found)
+                return self._match(start, end, text[start:end], *found)
         return None
 
     def match_all(self, text: str) -> list[NameMatch]:
@@ -194,11 +195,19 @@ class AliasTable:
                     hit = self._ranked.get(canon[i:j]) if mapped.ends[j - 1] >= 0 else None
                     if hit:
                         start, end = mapped.begins[i], mapped.ends[j - 1]
-                        found.append(NameMatch(start, end, text[start:end], *hit))
+                        found.append(self._match(start, end, text[start:end], *hit))
                         i = j - 1
                         break
             i += 1
         return found
+
+    def _match(self, start: int, end: int, name: str, works, others) -> NameMatch:
+        """A NameMatch; among works tied for a name, those titled exactly as written win."""
+        if len(works) > 1:
+            exact = frozenset(w for w in works if self._folded.get(w) == fold_title(name))
+            if exact:
+                works, others = exact, others | (works - exact)
+        return NameMatch(start, end, name, works, others)
 
     def find_suffix(self, text: str) -> tuple[str, set[str]] | None:
         """The longest known name that `text` ends with (folded), and its works."""

@@ -112,7 +112,11 @@ def _citations(text: str, aliases: AliasTable, cuts: set[int]) -> tuple[list, li
     refs: list[CitationRef] = []
     spans: list[tuple[int, int]] = []
     last: tuple[int, dict] | None = None  # end of the previous run and what it cited
-    for run in find_articles(text):
+    runs = find_articles(text)
+    titles = [(m.start, m.end) for m in aliases.match_all(text)] if runs else []
+    for run in runs:
+        if any(s < run.start and run.end <= e for s, e in titles):
+            continue  # part of a title: 关于适用刑法第十二条几个问题的解释
         before = text[: run.start].rstrip(" 《》的")
         version = _VERSION.search(before)
         if version:
