@@ -65,19 +65,24 @@ def main() -> None:
         )
 
 
-def _ambiguous(library: Library, outcomes: list) -> None:
-    """Names that fit several works: what kb chose, and whether that was the case's work."""
-    names = Counter((o.case.name, o.chosen) for o in outcomes)
-    missed = Counter((o.case.name, o.chosen) for o in outcomes if not o.ok)
+def _ambiguous(library: Library, outcomes: list, shown: int = 25) -> None:
+    """Names that fit several works: what kb cites and offers; first those where the case meant
+    another of the works than the one kb cites."""
     aliases = library.snapshot().aliases()
-    print(f"ambiguous names: {len(names)} ({len(outcomes)} cases)")
-    for (name, chosen), count in sorted(names.items(), key=lambda kv: -kv[1])[:40]:
+    names = Counter((o.case.name, o.chosen) for o in outcomes)
+    print(
+        f"ambiguous names: {len(names)} ({len(outcomes)} cases, {sum(o.ok for o in outcomes)} "
+        "of them meant the work kb cites)"
+    )
+    other = Counter((o.case.name, o.chosen, o.case.work) for o in outcomes if not o.ok)
+    print(f"meant another work: {sum(other.values())} cases")
+    for (name, chosen, work), count in sorted(other.items(), key=lambda kv: -kv[1]):
+        print(f"  {name}: kb cites {'、'.join(chosen)}, offers {work} ({count} cases)")
+    print(f"most frequent ({shown}):")
+    for (name, chosen), count in sorted(names.items(), key=lambda kv: -kv[1])[:shown]:
         m = aliases.match_suffix(name)
-        offered = len(m.others) if m else 0
-        print(
-            f"  {name}: kb cites {'、'.join(chosen) or '-'}; offers {offered} other(s); "
-            f"{count - missed[(name, chosen)]}/{count} cases were that work"
-        )
+        others = len(m.others) if m else 0
+        print(f"  {name} ({count} cases): kb cites {'、'.join(chosen)}, offers {others} other(s)")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from kb.dictionary import data_lines
 from kb.models import CURRENT, KINDS
-from kb.query.titles import DERIVED, FULL, KNOWN, Canonical, former_names, title_names
+from kb.query.titles import BRACKETLESS, DERIVED, FULL, KNOWN, Canonical, former_names, title_names
 
 PREFIX = "中华人民共和国"
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
@@ -136,7 +136,7 @@ class AliasTable:
 
     def _add(self, name: str, work: str, level: int) -> None:
         if len(name) >= 2:
-            level = min(level, self._levels[name].get(work, DERIVED))
+            level = min(level, self._levels[name].get(work, BRACKETLESS))
             self._levels[name][work] = self._names_of[work][name] = level
 
     def _add_inner_names(self, titles: dict[str, str], canon_titles: dict[str, str]) -> None:

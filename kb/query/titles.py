@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Levels of a name: a title as written beats a curated or former name, which beats a derived one.
-FULL, KNOWN, DERIVED = 0, 1, 2
+# Levels of a name: a title as written beats a curated or former name, which beats a derived
+# one, which beats one that also left out a bracketed part (…解释 for …解释（二）).
+FULL, KNOWN, DERIVED, BRACKETLESS = 0, 1, 2, 3
 
 _DROPPED_CHARS = frozenset(" \t\n\r\u3000、《》〈〉<>“”‘’\"'")
 _WIDTH = {"（": "(", "）": ")"}
@@ -108,16 +109,18 @@ def title_names(canon_title: str, place: str | None = None) -> dict[str, int]:
     for text in list(variants):
         variants += _without_issuer(text)
         variants += _implementing(text, place)
+    bracketless = []
     for text in list(variants):
         bare = _BRACKETED.sub("", text)
         if bare != text:
-            variants.append(bare)
+            bracketless.append(bare)
         core = _core(bare)
         if core:
-            variants.append(core)
-    for text in variants[1:]:
-        if len(text) >= 3 and text not in names:
-            names[text] = DERIVED
+            (variants if bare == text else bracketless).append(core)
+    for level, texts in ((DERIVED, variants[1:]), (BRACKETLESS, bracketless)):
+        for text in texts:
+            if len(text) >= 3 and text not in names:
+                names[text] = level
     return names
 
 
