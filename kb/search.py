@@ -122,9 +122,9 @@ def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> Sea
     ranking = rank(snap, q, params, policy)
     surfaces = [c.text for c in q.concepts] + list(q.phrases) + list(q.marked)
     surfaces += [t for c in q.concepts for alt in c.alternatives for t in alt]
-    headers = doc_questions.document_hits(
-        snap, q, params
-    )  # who issued it, when …: the header goes first
+    # a question about a document itself (who issued it, when …): its header goes first
+    best = max(ranking.scores.values(), default=0.0)
+    headers = doc_questions.document_hits(snap, q, params, best)
     start, end = params.offset - len(headers), params.offset + params.limit - len(headers)
     hits = tuple(headers[params.offset : params.offset + params.limit]) + tuple(
         make_hit(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from kb.citations import render_label
-from kb.engine import citations as cite_lookup
+from kb.engine.citations import doc_order
 from kb.engine.hits import document_info
 from kb.engine.snapshot import Snapshot
 from kb.engine.snippets import make_snippet
@@ -94,7 +94,7 @@ def _current_of(snap: Snapshot, rec: dict) -> dict | None:
     return docs.records[int(rows[0])] if rows else None
 
 
-def header_hit(snap: Snapshot, row: int, aspects: tuple[str, ...] = ()) -> Hit:
+def header_hit(snap: Snapshot, row: int, aspects: tuple[str, ...] = (), score: float = 1.0) -> Hit:
     """A document's header as a hit, the lines answering `aspects` highlighted."""
     rec = snap.docs.records[row]
     current = _current_of(snap, rec)
@@ -109,7 +109,7 @@ def header_hit(snap: Snapshot, row: int, aspects: tuple[str, ...] = ()) -> Hit:
     )
     return Hit(
         header_id(rec["id"]),
-        1.0,
+        round(score, 4),
         text,
         None,
         None,
@@ -122,16 +122,16 @@ def header_hit(snap: Snapshot, row: int, aspects: tuple[str, ...] = ()) -> Hit:
     )
 
 
-def document_hits(snap: Snapshot, q: ParsedQuery, params) -> list[Hit]:
-    """Header hits for a question about the named works (none for other queries)."""
+def document_hits(snap: Snapshot, q: ParsedQuery, params, above: float = 0.0) -> list[Hit]:
+    """Header hits for a question about the named works (none for other queries), scored
+    above `above` (the best passage's score)."""
     if not q.about_document:
         return []
-    hits = []
-    for work in sorted(q.works)[:MAX_WORKS]:
-        rows = cite_lookup.doc_order(snap, frozenset((work,)), params)
-        if rows:
-            hits.append(header_hit(snap, rows[0], q.about_document))
-    return hits
+    rows = [doc_order(snap, frozenset((w,)), params)[:1] for w in sorted(q.works)[:MAX_WORKS]]
+    rows = [r[0] for r in rows if r]
+    return [
+        header_hit(snap, row, q.about_document, above + len(rows) - i) for i, row in enumerate(rows)
+    ]
 
 
 def scope(snap: Snapshot, q: ParsedQuery, doc_mask: np.ndarray) -> np.ndarray:
