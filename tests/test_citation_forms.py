@@ -106,6 +106,10 @@ def test_forms_through_the_json_api(sample_library, outcomes):
     assert header["matched"] == "document" and "现行有效" in header["snippet"]["text"]
     again = client.get(f"/api/passages/{header['id']}").get_json()["hit"]
     assert again["id"] == header["id"] and again["citation"]["label"] == header["citation"]["label"]
+    page = client.get("/", query_string={"q": "物业管理条例第十条"}).get_data(as_text=True)
+    assert "也可指" in page and "北京市物业管理条例" in page
+    page = client.get("/", query_string={"q": "代表法还有效吗"}).get_data(as_text=True)
+    assert "文件信息" in page and "<mark>效力：现行有效</mark>" in page
 
 
 def test_every_work_of_the_corpus_is_found_by_its_names(corpus_dir):
