@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from kb.numerals import NUM_CLASS, cn_to_int
 
 MAX_RANGE = 60  # a range longer than this lists its two ends only
+MAX_POSITIONS = 100  # positions read from one query (the rest are searched as words)
 
 _N = NUM_CLASS
 _ITEM = rf"(?:第\s*)?\(\s*(?P<i>{_N})\s*\)\s*(?:项)?|第\s*(?P<j>{_N})\s*项"
@@ -118,9 +119,9 @@ def _continue(text: str, at: int, last: Position) -> tuple[int, list[Position]] 
 
 
 def find_articles(text: str) -> list[ArticleRun]:
-    """Every run of article positions in `text`, left to right."""
-    runs, at = [], 0
-    while at < len(text):
+    """Every run of article positions in `text`, left to right (MAX_POSITIONS at the most)."""
+    runs, at, count = [], 0, 0
+    while at < len(text) and count < MAX_POSITIONS:
         compact, full = _COMPACT.search(text, at), _FULL.search(text, at)
         m = compact if compact and (not full or compact.start() <= full.start()) else full
         if m is None:
@@ -133,6 +134,8 @@ def find_articles(text: str) -> list[ArticleRun]:
         while (more := _continue(text, end, positions[-1])) is not None:
             end, added = more
             positions += added
+        positions = positions[: MAX_POSITIONS - count]
+        count += len(positions)
         runs.append(ArticleRun(m.start(), end, tuple(positions), bool(m.group("di"))))
         at = end
     return runs
