@@ -136,7 +136,7 @@ def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> Sea
             ranking.paragraphs.get(n),
             ranking.items.get(n),
         )
-        for n in ranking.order[max(0, start) : end]
+        for n in ranking.order[max(0, start) : max(0, end)]
     )
     took = (time.perf_counter() - started) * 1000
     total = ranking.total + len(headers)

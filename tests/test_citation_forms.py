@@ -141,3 +141,11 @@ def test_every_work_of_the_corpus_is_found_by_its_names(corpus_dir):
                 fit += 1
     assert len(seen) > 3000 and not unresolved
     assert fit < 0.01 * chosen
+
+
+def test_document_answers_page_like_other_hits(sample_library):
+    q = "议事规则是什么时候通过的"  # fits both national 议事规则: two headers
+    whole = [h.id for h in sample_library.search(q, limit=4).hits]
+    assert [h.endswith("-header") for h in whole] == [True, True, False, False]
+    paged = [sample_library.search(q, offset=i, limit=1).hits[0].id for i in range(4)]
+    assert paged == whole
