@@ -209,6 +209,10 @@ class AliasTable:
                 works, others = exact, others | (works - exact)
         return NameMatch(start, end, name, works, others)
 
+    def names(self) -> dict[str, frozenset[str]]:
+        """Every known name (in normal form) and all the work keys it fits (for suggestions)."""
+        return {name: chosen | others for name, (chosen, others) in self._ranked.items()}
+
     def find_suffix(self, text: str) -> tuple[str, set[str]] | None:
         """The longest known name that `text` ends with (folded), and its works."""
         m = self.match_suffix(text)
