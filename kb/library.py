@@ -18,6 +18,7 @@ from kb.compare import service as compare_service
 from kb.compare.lookup import find_version
 from kb.compare.model import ArticleHistory, Comparison
 from kb.engine.citations import resolve
+from kb.engine.doc_questions import header_for_id
 from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
@@ -139,6 +140,9 @@ class Library:
         snap = self.snapshot()
         docnum = snap.docnum_of(passage_id) if isinstance(passage_id, str) else None
         if docnum is None:
+            header = header_for_id(snap, passage_id) if isinstance(passage_id, str) else None
+            if header:
+                return header
             raise NotFound(f"no passage with id {passage_id!r}")
         return make_hit(snap, docnum, 0.0, [], "id")
 
@@ -156,7 +160,7 @@ class Library:
         if not found:
             raise NotFound(f"no passage found for {ref!r}")
         n, c = found[0]
-        return make_hit(snap, n, 1.0, [], "citation", c.paragraph)
+        return make_hit(snap, n, 1.0, [], "citation", c.paragraph, c.item)
 
     @_reading
     def document(self, doc_id: str) -> DocumentView:

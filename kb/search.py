@@ -9,6 +9,8 @@ from datetime import date
 import numpy as np
 
 from kb.engine import citations as cite_lookup
+from kb.engine import doc_questions
+from kb.engine.citations import OFFERED, cited_works
 from kb.engine.hits import make_hit
 from kb.engine.phrases import Joined, favour, phrase_mask
 from kb.engine.policy import POLICY, Policy
@@ -65,10 +67,12 @@ def _citation_concepts(q: ParsedQuery) -> tuple[Concept, ...]:
 
 def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -> Ranking:
     """Order passages for a parsed query under the request's filters."""
+    q = cite_lookup.with_cited_works(q)
     versions = "all" if q.compare_versions and not params.as_of else params.versions
     doc_mask = snap.docs.mask(
         params.kinds, params.regions, params.documents, versions, params.as_of
     )
+    doc_mask = doc_questions.scope(snap, q, doc_mask)
     concepts = q.concepts + _citation_concepts(q)
     score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
     if q.phrases:
@@ -89,7 +93,8 @@ def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -
     order = [n for n in order if n not in pinned]
     order = pinned + group(order, snap.passage_doc, policy.per_document, policy.page)
     paragraphs = {n: ref.paragraph for n, ref in cited if ref.paragraph}
-    return Ranking(order, total, matched, scores, paragraphs)
+    items = {n: ref.item for n, ref in cited if ref.item}
+    return Ranking(order, total, matched, scores, paragraphs, items)
 
 
 def _favoured(
@@ -117,7 +122,11 @@ def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> Sea
     ranking = rank(snap, q, params, policy)
     surfaces = [c.text for c in q.concepts] + list(q.phrases) + list(q.marked)
     surfaces += [t for c in q.concepts for alt in c.alternatives for t in alt]
-    hits = tuple(
+    # a question about a document itself (who issued it, when …): its header goes first
+    best = max(ranking.scores.values(), default=0.0)
+    headers = doc_questions.document_hits(snap, q, params, best)
+    start, end = params.offset - len(headers), params.offset + params.limit - len(headers)
+    hits = tuple(headers[params.offset : params.offset + params.limit]) + tuple(
         make_hit(
             snap,
             n,
@@ -125,12 +134,14 @@ def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> Sea
             surfaces,
             ranking.matched.get(n, "text"),
             ranking.paragraphs.get(n),
+            ranking.items.get(n),
         )
-        for n in ranking.order[params.offset : params.offset + params.limit]
+        for n in ranking.order[max(0, start) : max(0, end)]
     )
     took = (time.perf_counter() - started) * 1000
+    total = ranking.total + len(headers)
     return SearchResult(
-        q.text, ranking.total, params.limit, params.offset, round(took, 2), hits, understood(q)
+        q.text, total, params.limit, params.offset, round(took, 2), hits, understood(q)
     )
 
 
@@ -144,13 +155,16 @@ def understood(q: ParsedQuery) -> dict:
                 "suffix": c.suffix,
                 "paragraph": c.paragraph,
                 "item": c.item,
+                **cited_works(c),
             }
             for c in q.citations
         ],
         "works": list(q.work_names),
+        "offered": sorted(q.other_works)[:OFFERED],
         "regions": list(q.regions),
         "phrases": list(q.phrases),
         "compare_versions": q.compare_versions,
+        "about_document": list(q.about_document),
         "terms": [c.text for c in q.concepts],
         "expansions": {
             c.text: [" ".join(a) for a in c.alternatives] for c in q.concepts if c.alternatives

@@ -85,7 +85,7 @@ def _hit() -> Schema:
             "url": STR,
             "matched": {
                 "type": "string",
-                "description": "why it is listed: text, phrase, citation or id",
+                "description": "why it is listed: text, phrase, citation, document (a question about the document: its header) or id",
             },
         },
         "One ranked, cited passage.",

@@ -37,12 +37,16 @@ def load_passage(snap: Snapshot, docnum: int) -> Passage:
     return passage_from_record(snap.searcher().stored_fields(docnum)["record"])
 
 
-def _paragraph_snippet(p: Passage, paragraph: int) -> Snippet | None:
-    """Highlight a cited 款 within the article text."""
-    para = next((x for x in p.paragraphs if x.number == paragraph), None)
-    if para is None:
+def _cited_part(p: Passage, paragraph: int | None, item: int | None) -> tuple | None:
+    """The cited 款 and 项 an article has, and the text to highlight; None when it has neither."""
+    paras = [x for x in p.paragraphs if not paragraph or x.number == paragraph]
+    if paragraph and not paras:
         return None
-    return Snippet(p.text, tuple(find_ranges(p.text, [para.text])))
+    for para in paras if item else ():
+        found = next((i for i in para.items if i.number == item), None)
+        if found:
+            return paragraph, item, found.text
+    return (paragraph, None, paras[0].text) if paragraph else None
 
 
 def make_hit(
@@ -52,17 +56,19 @@ def make_hit(
     surfaces: list[str],
     matched: str,
     paragraph: int | None = None,
+    item: int | None = None,
 ) -> Hit:
-    """A Hit for `docnum`: text, citation (with 款 when cited), snippet, document, link."""
+    """A Hit for `docnum`: text, citation (with 款 and 项 when cited), snippet, document, link."""
     p = load_passage(snap, docnum)
     rec = snap.docs.records[int(snap.passage_doc[docnum])]
     citation = p.citation
     snippet = None
-    if paragraph and any(x.number == paragraph for x in p.paragraphs):
-        citation = replace(
-            citation, paragraph=paragraph, label=render_label(citation, paragraph=paragraph)
-        )
-        snippet = _paragraph_snippet(p, paragraph)
+    part = _cited_part(p, paragraph, item) if paragraph or item else None
+    if part:
+        paragraph, item, shown = part
+        label = render_label(citation, paragraph=paragraph, item=item)
+        citation = replace(citation, paragraph=paragraph, item=item, label=label)
+        snippet = Snippet(p.text, tuple(find_ranges(p.text, [shown])))
     else:
         paragraph = None
     snippet = snippet or make_snippet(p.text, surfaces)

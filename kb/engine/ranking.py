@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,6 +21,7 @@ class Ranking:
     matched: dict[int, str]  # docnum → "citation" | "phrase" (default "text")
     scores: dict[int, float]  # docnum → final score (pinned citations above everything)
     paragraphs: dict[int, int]  # docnum → cited 款
+    items: dict[int, int] = field(default_factory=dict)  # docnum → cited 项
 
 
 def _base_prior(snap: Snapshot, p: Policy) -> np.ndarray:

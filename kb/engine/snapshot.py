@@ -161,8 +161,7 @@ class Snapshot:
     def aliases(self) -> AliasTable:
         """Names of the works in this build (titles, short names) for query understanding."""
         if self._aliases is None:
-            titles = {r["work_key"]: r["title"] for r in self.docs.records}
-            self._aliases = AliasTable(titles)
+            self._aliases = AliasTable.from_records(self.docs.records, self.region_names())
         return self._aliases
 
     def links(self) -> LinkTable:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 from kb.analysis import segment
 from kb.errors import BadQuery
-from kb.numerals import NUM_CLASS, cn_to_int, int_to_cn
+from kb.numerals import int_to_cn
 from kb.query.aliases import AliasTable
+from kb.query.articles import find_articles
 from kb.query.lexicon import expansions, local_cues, related, stopwords, version_cues
+from kb.query.questions import document_aspects
 
 MAX_QUERY_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -18,10 +20,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 # just marks a term (安顺市的“三对标”), so it only favours passages that contain it.
 _QUOTED = re.compile(r"\"([^\"]{1,100})\"|「([^」]{1,100})」|『([^』]{1,100})』")
 _MARKED = re.compile(r"“([^“”]{1,100})”")
-_CITE = re.compile(
-    rf"第\s*({NUM_CLASS})\s*条(?:\s*之\s*({NUM_CLASS}))?"
-    rf"(?:\s*第\s*({NUM_CLASS})\s*款)?(?:\s*第\s*({NUM_CLASS})\s*项)?"
-)
+# A version written after the name, as kb itself cites: 《…选举法》（2020年修正）第三十条
+_VERSION = re.compile(r"\(\s*((?:1[89]|20)\d\d\s*年[^()]{0,12})\)\s*$")
+_JOINER = re.compile(r"\s*(?:[、,;]|以及|和|及|与|或者|或)?\s*")
 _ARABIC_LABEL = re.compile(r"第\s*([0-9]+)\s*([条款项章节编])")
 
 
@@ -30,11 +31,14 @@ class CitationRef:
     """A reference such as 选举法第三十条第二款: the works named (if any) and the position."""
 
     name: str  # the name as matched ("" when the query gives only 第30条)
-    works: frozenset[str]
+    works: frozenset[str]  # the works the name is taken to mean
     article: int
     suffix: int = 0
     paragraph: int | None = None
     item: int | None = None
+    subitem: int | None = None  # 目
+    others: frozenset[str] = frozenset()  # other works the name fits (offered, not cited)
+    version: str = ""  # a version written after the name: 2020年修正
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class ParsedQuery:
     local_practice: bool = False  # asks how localities do it (哪些地方有规定)
     compare_versions: bool = False  # asks what changed between versions (修改前后)
     concepts: tuple[Concept, ...] = field(default=())
+    other_works: frozenset[str] = frozenset()  # other works the names fit (offered)
+    about_document: tuple[str, ...] = ()  # asks who issued a named work, when, if in force …
 
 
 def clean_query(raw: object, max_chars: int = MAX_QUERY_CHARS) -> str:
@@ -97,41 +103,64 @@ def _boundaries(text: str) -> set[int]:
 
 
 def _citations(text: str, aliases: AliasTable, cuts: set[int]) -> tuple[list, list]:
-    """Citation references and the character spans they cover."""
-    refs, spans = [], []
-    for m in _CITE.finditer(text):
-        article = cn_to_int(m.group(1))
-        if not article:
+    """Citation references and the character spans they cover.
+
+    A run of articles takes the work named just before it (选举法第三十条), else the work of
+    the run it is listed after (选举法第三十条、代表法第四十四条和第四十五条); a run without 第
+    (选举法三十条) counts only after a name.
+    """
+    refs: list[CitationRef] = []
+    spans: list[tuple[int, int]] = []
+    last: tuple[int, dict] | None = None  # end of the previous run and what it cited
+    runs = find_articles(text)
+    titles = [(m.start, m.end) for m in aliases.match_all(text)] if runs else []
+    for run in runs:
+        if any(s < run.start and run.end <= e for s, e in titles):
+            continue  # part of a title: 关于适用刑法第十二条几个问题的解释
+        before = text[: run.start].rstrip(" 《》的")
+        version = _VERSION.search(before)
+        if version:
+            before = before[: version.start()].rstrip(" 《》的")
+        hit = aliases.match_suffix(before) if before else None
+        if hit and hit.start in cuts:
+            start = hit.start
+            cited = {"name": hit.name, "works": hit.works, "others": hit.others}
+            cited["version"] = re.sub(r"\s", "", version.group(1)) if version else ""
+        elif last and _JOINER.fullmatch(text[last[0] : run.start]):
+            start, cited = run.start, last[1]
+        elif run.numbered:
+            start, cited = run.start, {"name": "", "works": frozenset()}
+        else:
             continue
-        before = text[: m.start()].rstrip(" 《》的")
-        hit = aliases.find_suffix(before)
-        name, works, start = "", frozenset(), m.start()
-        if hit and (len(before) - len(hit[0])) in cuts:
-            name, works = hit[0], frozenset(hit[1])
-            start = len(before) - len(name)
-        refs.append(
-            CitationRef(
-                name,
-                works,
-                article,
-                cn_to_int(m.group(2) or "") or 0,
-                cn_to_int(m.group(3) or ""),
-                cn_to_int(m.group(4) or ""),
+        for p in run.positions:
+            refs.append(
+                CitationRef(
+                    article=p.article,
+                    suffix=p.suffix,
+                    paragraph=p.paragraph,
+                    item=p.item,
+                    subitem=p.subitem,
+                    **cited,
+                )
             )
-        )
-        spans.append((max(0, start), m.end()))
+        spans.append((start, run.end))
+        last = (run.end, cited)
     return refs, spans
 
 
-def _named(text: str, aliases: AliasTable, cuts: set[int], taken: list) -> tuple[set, list, list]:
-    """Works named outside citations (监督法 专题询问), respecting word boundaries."""
-    works, names, spans = set(), [], []
-    for start, end, found in aliases.find_all(text):
-        if start in cuts and end in cuts and not any(s <= start < e for s, e in taken):
-            works |= found
-            names.append(text[start:end])
-            spans.append((start, end))
-    return works, names, spans
+def _named(
+    text: str, aliases: AliasTable, cuts: set[int], taken: list
+) -> tuple[set, set, list, list]:
+    """Works named outside citations (监督法 专题询问), respecting word boundaries: the works
+    each name is taken to mean, the other works the names fit, the names and their spans."""
+    works, others, names, spans = set(), set(), [], []
+    for m in aliases.match_all(text):
+        if m.start in cuts and m.end in cuts and not any(s <= m.start < e for s, e in taken):
+            works |= m.works
+            others |= m.others
+            names.append(m.name)
+            spans.append((m.start, m.end))
+    return works, others - works, names, spans
 
 
 def _pairs(text: str) -> tuple[str, ...]:
@@ -173,7 +202,7 @@ def parse_query(raw: object, aliases: AliasTable, regions: tuple[str, ...] = ())
     plain = _MARKED.sub(lambda m: f" {m.group(1)} ", plain)
     cuts = _boundaries(plain)
     refs, cite_spans = _citations(plain, aliases, cuts)
-    works, names, name_spans = _named(plain, aliases, cuts, cite_spans)
+    works, other_works, names, name_spans = _named(plain, aliases, cuts, cite_spans)
     named_regions = tuple(r for r in regions if r and r in plain)
     concepts = _concepts(plain, cite_spans + name_spans)
     local = any(cue in plain for cue in local_cues())
@@ -191,4 +220,6 @@ def parse_query(raw: object, aliases: AliasTable, regions: tuple[str, ...] = ())
         local,
         compare,
         concepts,
+        frozenset(other_works),
+        () if refs else document_aspects(plain, name_spans),
     )
