@@ -72,16 +72,20 @@ class Suggester:
         self._articles: dict[str, list[tuple[int, int, int]]] = {}
 
     def _names(self) -> list[_Name]:
-        out = []
-        for name, works in self.snap.aliases().names().items():
-            for work in works:
-                rows = self.rows.get(work)
-                if not rows:
-                    continue
-                kind = self.snap.docs.records[rows[0]]["kind"]
-                kind_rank = KINDS.index(kind) if kind in KINDS else len(KINDS)
-                out.append(_Name(name, work, (kind_rank, name.startswith(PREFIX), len(name), name)))
+        """The parser's names (in its normal form, 人大/常委会 …) plus each title as written;
+        a normal form that only abbreviates a title ranks after the title it stands for."""
+        aliases = self.snap.aliases()
+        written = {w: fold_title(t) for w, t in self.titles.items()}
+        twins = {w: aliases.canonical.text(t) for w, t in written.items()}
+        out = [self._name(title, work, False) for work, title in written.items()]
+        for name, works in aliases.names().items():
+            out += [self._name(name, w, name == twins[w]) for w in works if w in self.rows]
         return out
+
+    def _name(self, name: str, work: str, twin: bool) -> _Name:
+        kind = self.snap.docs.records[self.rows[work][0]]["kind"]
+        kind_rank = KINDS.index(kind) if kind in KINDS else len(KINDS)
+        return _Name(name, work, (kind_rank, twin, name.startswith(PREFIX), len(name), name))
 
     def suggest(self, typed: str, limit: int = 8) -> list[Suggestion]:
         """Completions for what has been typed so far (empty for nothing useful)."""
@@ -93,7 +97,13 @@ class Suggester:
             found = self._citation(m, limit)
             if found:
                 return found
-        return self._works(fold_title(text), limit)
+        typed = fold_title(text)
+        found = self._works(typed, limit)
+        canonical = self.snap.aliases().canonical.text(typed)
+        if canonical != typed and len(found) < limit:  # 全国人民代表大会常务委员会 typed in full
+            shown = {s.text for s in found}
+            found += [s for s in self._works(canonical, limit) if s.text not in shown]
+        return found[:limit]
 
     def _works(self, typed: str, limit: int) -> list[Suggestion]:
         """Names that start with, then contain, what was typed; one or two per work."""
