@@ -41,8 +41,8 @@ class _Context:
 def _explain(ctx: _Context, hit: Hit) -> dict:
     snap, q = ctx.snap, ctx.q
     n = snap.docnum_of(hit.id)
-    if n is None:
-        return {"matched": hit.matched}
+    if n is None:  # a document's header, answering a question about the document itself
+        return _header(ctx, hit)
     row = int(snap.passage_doc[n])
     text = snap.texts()[n]
     terms, covered, total = [], 0.0, 0.0
@@ -73,6 +73,23 @@ def _explain(ctx: _Context, hit: Hit) -> dict:
             "item": ref.item,
         },
         # The semantic layer (mode=hybrid|semantic) adds its share of the score here.
+        "semantic": None,
+    }
+
+
+def _header(ctx: _Context, hit: Hit) -> dict:
+    """The explanation of a header hit: no terms scored, the document question it answers."""
+    row = ctx.snap.docs.row.get(hit.document.id)
+    priors = _priors(ctx, row) if row is not None else {"document": 1.0, "reasons": []}
+    empty = {"marked": [], "pairs": [], "phrases": []}
+    return {
+        "matched": hit.matched,
+        "terms": [],
+        "coverage": None,
+        "expansions": _expansions(ctx.q),
+        "priors": priors,
+        "boosts": empty,
+        "citation": None,
         "semantic": None,
     }
 
