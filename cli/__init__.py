@@ -8,7 +8,7 @@ import logging
 import click
 
 # Subcommand modules, each defining a click command named `command`.
-_COMMANDS = ("check", "index", "search", "eval", "serve")
+_COMMANDS = ("check", "index", "search", "eval", "serve", "links")
 
 
 @click.group()

@@ -45,11 +45,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """Blueprints, error handlers, security hooks and template filters."""
-    from web import api, document_page, errors, filters, search_page, security
+    from web import api, document_page, errors, filters, links_page, search_page, security
 
     app.register_blueprint(api.bp)
     app.register_blueprint(search_page.bp)
     app.register_blueprint(document_page.bp)
+    app.register_blueprint(links_page.bp)
     errors.register(app)
     security.register(app)
     filters.register(app)

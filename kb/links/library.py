@@ -12,6 +12,7 @@ import threading
 from dataclasses import replace
 
 from kb.engine.hits import load_passage
+from kb.links.document import DocumentLinks, document_links
 from kb.links.view import PassageLink, PassageLinks, other_end, passage_links
 from kb.models import Passage
 
@@ -31,6 +32,24 @@ def links_of(library, passage_id: str) -> PassageLinks:
         return found
     docnum = snap.docnum_of(passage_id)
     return replace(found, related=related_rules(library, snap, table, load_passage(snap, docnum)))
+
+
+def document_links_of(library, doc_id: str) -> DocumentLinks:
+    """DocumentLinks of a document; a bulletin's sections get their related rules."""
+    snap = library.snapshot()
+    table = snap.links()
+    found = document_links(snap, table, doc_id)
+    row = snap.docs.row.get(doc_id)
+    if row is None or snap.docs.records[row]["kind"] != "工作简报":
+        return found
+    related, seen = {}, set()
+    first = int(snap.first_docnum()[row])
+    for n in range(first, first + int(snap.docs.records[row].get("passage_count") or 0)):
+        p = load_passage(snap, n)
+        if p.heading_path not in seen:
+            seen.add(p.heading_path)
+            related[p.ordinal] = related_rules(library, snap, table, p)
+    return replace(found, related=related)
 
 
 def _section(snap, p: Passage) -> list[Passage]:
