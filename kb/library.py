@@ -99,6 +99,7 @@ class Library:
         """Load what first queries would otherwise wait for: texts and the commonest postings."""
         snap = self.snapshot()
         snap.texts()
+        snap.links()
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
 

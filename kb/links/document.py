@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from kb.engine.snapshot import Snapshot
 from kb.links import model as m
 from kb.links.table import LinkTable
-from kb.links.view import LinkedPassage, other_end, passage_ids
+from kb.links.versions import passage_ids
+from kb.links.view import LinkedPassage, other_end
 
 _ARTICLE_TOKEN = re.compile(r"第[^第条款项]{1,12}条(?:之[一二三四五六七八九十]+)?")
 

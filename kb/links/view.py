@@ -18,7 +18,8 @@ from kb.engine.snapshot import Snapshot
 from kb.errors import NotFound
 from kb.links import model as m
 from kb.links.table import LinkTable
-from kb.models import DocumentInfo, Passage
+from kb.links.versions import same_article
+from kb.models import DocumentInfo
 
 MAX_LINKS = 200  # per list; PassageLinks.counts has the totals
 
@@ -108,55 +109,6 @@ def _as_source(snap: Snapshot, link: m.Link) -> PassageLink | None:
     return end and PassageLink(
         end, link.text, link.kind, link.relation, link.start, link.end, link.exact
     )
-
-
-def article_map(snap: Snapshot, table: LinkTable, doc_id: str) -> dict[tuple[int, int], int]:
-    """(article, suffix) → ordinal for the articles of a document (cached per build)."""
-    cached = table.article_maps.get(doc_id)
-    if cached is None:
-        row = snap.docs.row[doc_id]
-        first = int(snap.first_docnum()[row])
-        count = int(snap.docs.records[row].get("passage_count") or 0)
-        cached = {}
-        if first >= 0:
-            for n in range(first, min(first + count, snap.size)):
-                p = load_passage(snap, n)
-                if p.article is not None and p.role in ("article", "item"):
-                    cached.setdefault((p.article, p.article_suffix), p.ordinal)
-        table.article_maps[doc_id] = cached
-    return cached
-
-
-def _other_versions(snap: Snapshot, doc_id: str) -> list[str]:
-    """The other (not duplicate) documents of a document's work."""
-    rec = snap.docs.records[snap.docs.row[doc_id]]
-    rows = snap.docs.work_rows({rec["work_key"]}).nonzero()[0]
-    return [
-        snap.docs.ids[r]
-        for r in rows
-        if not snap.docs.duplicate[r]
-        and snap.docs.ids[r] != doc_id
-        and snap.docs.records[r].get("subtitle") == rec.get("subtitle")
-    ]
-
-
-def passage_ids(snap: Snapshot, table: LinkTable, doc_id: str) -> dict[int, list[str]]:
-    """For each article of a document: its passage id and those of the same article number in
-    the other versions of its work."""
-    others = [(d, article_map(snap, table, d)) for d in _other_versions(snap, doc_id)]
-    out = {}
-    for key, ordinal in article_map(snap, table, doc_id).items():
-        out[ordinal] = [f"{doc_id}-{ordinal}"] + [f"{d}-{m[key]}" for d, m in others if key in m]
-    return out
-
-
-def same_article(snap: Snapshot, table: LinkTable, p: Passage) -> list[str]:
-    """Ids of the passage and of the article with its number in the other versions of its work."""
-    if p.article is None or p.role not in ("article", "item"):
-        return [p.id]
-    key = (p.article, p.article_suffix)
-    others = [(d, article_map(snap, table, d)) for d in _other_versions(snap, p.doc_id)]
-    return [p.id] + [f"{d}-{m[key]}" for d, m in others if key in m]
 
 
 def passage_links(snap: Snapshot, table: LinkTable, passage_id: str) -> PassageLinks:
