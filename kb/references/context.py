@@ -46,7 +46,10 @@ class Context:
         if relative == "前条":
             if article is None or article < 2 and not suffix:
                 return (Position(None),) if article is None else ()
-            return (Position(article, suffix - 1) if suffix else Position(article - 1),)
+            before = (article, suffix - 1) if suffix else (article - 1, 0)
+            if positions:  # 前条第二项
+                return tuple(Position(*before, p.paragraph, p.item) for p in positions)
+            return (Position(*before),)
         count = _BEFORE.get(relative, 0)
         if count:
             if paragraph is None:

@@ -107,7 +107,7 @@ def _chain_reference(
                 previous = None
         elif word := nm.name_before(head := before[: nm.part_start(before)], names, abbr):
             start, work, scope, name = len(head) - len(word), word, NAMED, abbr.get(word, word)
-        elif previous := _sentence_reference(text, chain.start, earlier, chain.first_level):
+        elif previous := _previous_reference(text, chain.start, earlier, chain.first_level):
             scope, name = (INHERITED if previous.name else previous.scope), previous.name
             if not previous.positions[-1].article:
                 previous = None
@@ -149,16 +149,19 @@ def _last_name(earlier: list[Reference]) -> str:
     return next((r.name for r in reversed(earlier) if r.name and r.scope != NUMBER), "")
 
 
-def _sentence_reference(
+def _previous_reference(
     text: str, offset: int, earlier: list[Reference], level: str
 ) -> Reference | None:
-    """The last article reference in the same sentence that a chain at `level` continues:
-    one naming a work for 第…条, any for 第…款 / 第…项 (they belong to its article)."""
+    """The article reference a chain without a work continues: for 第…条, the last one naming
+    a work in the same sentence; for 第…款, the last one in the sentence; for 第…项 also an
+    article of the same document before it in the text (违反本条例第十八条规定…：（一）违反第六项
+    规定的), but never one of another work across sentences (that 项 is the article's own)."""
     for ref in reversed(earlier):
         if ref.kind != ARTICLE or (level == "条" and not ref.name):
             continue
         if any(ch in _SENTENCE_END for ch in text[ref.end : offset]):
-            return None
+            if level != "项" or ref.scope != SELF or ref.relative:
+                return None
         return ref
     return None
 

@@ -42,7 +42,8 @@ _SELF = re.compile(
     r"安排|意见|规范|决议|法)$"
 )
 _SAME = re.compile(r"(?:同法|该法|该条例|该办法|该规定|该决定|该解释|该细则|上述法律|该条|该款)$")
-_RELATIVE = re.compile(r"(?:本条|本款|前款)$")
+_NOT_BEFORE_SAME = ("合", "共", "应")  # 劳动合同法, 共同法, 应该法 are no 同法 / 该法
+_RELATIVE = re.compile(r"(?:本条|本款|前款|前条)$")
 _TAIL = re.compile(
     r"[（(][^（）()《》]{1,30}[）)]$"
 )  # （2018年修正）, （以下简称…）, （法释〔…〕号）
@@ -89,13 +90,15 @@ def self_word(before: str) -> str:
 
 
 def same_word(before: str) -> str:
-    """同法 / 该法 … when `before` ends with one, else ""."""
+    """同法 / 该法 … when `before` ends with one (not the end of 合同法), else ""."""
     m = _SAME.search(before[-5:])
-    return m.group(0) if m else ""
+    if not m or before[: len(before) - len(m.group(0))].endswith(_NOT_BEFORE_SAME):
+        return ""
+    return m.group(0)
 
 
 def relative_word(before: str) -> str:
-    """本条 / 本款 / 前款 when `before` ends with one (本条例 excluded), else ""."""
+    """本条 / 本款 / 前款 / 前条 when `before` ends with one (本条例 excluded), else ""."""
     m = _RELATIVE.search(before[-2:])
     return m.group(0) if m else ""
 
