@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kb.query.aliases import AliasTable, fold_title
+from kb.query.aliases import PREFIX, AliasTable, fold_title
 from kb.references.names import title_spans
 from kb.versions import resolve_versions
 
@@ -51,15 +51,22 @@ class Catalog:
         rec = self.docs[doc_id]
         return rec.get("version_date") or self.valid[doc_id][0] or ""
 
-    def works(self, name: str) -> tuple[set[str], str]:
-        """Works a name (as written) stands for, and the part of the name that matched."""
+    def works(self, name: str, trim: bool = True) -> tuple[set[str], str]:
+        """Works a name (as written) stands for, and the part of the name that matched.
+
+        With `trim`, a known name at the end of a longer run counts (具有专利法 → 专利法), unless
+        the run is a full title itself (中华人民共和国执业医师法 is not 医师法); titles in 《》 are
+        looked up as written (the caller passes trim=False).
+        """
         for candidate in (name, _BRACKETS.sub("", name)):
             found = self.aliases.lookup(candidate)
             if found:
                 return found, name
-        hit = self.aliases.find_suffix(name)
+        hit = self.aliases.find_suffix(name) if trim else None
         if hit and len(hit[0]) >= 2:
-            return hit[1], name[len(name) - len(hit[0]) :]
+            prefix = name[: len(name) - len(hit[0])]
+            if not prefix.startswith(PREFIX):
+                return hit[1], name[len(prefix) :]
         return set(), name
 
     def prefer(self, works: set[str], citing: dict) -> set[str]:

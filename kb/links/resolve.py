@@ -84,7 +84,7 @@ class Resolver:
 
     def _named(self, doc_id, citing, date, ref, name, cat) -> Iterator:
         start = ref[START]
-        works, matched = self.catalog.works(name)
+        works, matched = self.catalog.works(name, trim=not ref[TEXT].startswith("《"))
         if matched != name and ref[TEXT].startswith(name):  # 具有专利法 → 专利法
             start += len(name) - len(matched)
         works = self.catalog.prefer(works, citing)

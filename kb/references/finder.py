@@ -25,6 +25,7 @@ from kb.references.positions import Chain, find_chains
 
 _SENTENCE_END = "。！？!?\n"
 _STANDALONE = re.compile(r"前([二两三四五六七八九])?款|前条")
+_CHAIN_NEXT = re.compile(r"\s*第\s*[（(]?\s*[零〇一二两三四五六七八九十百千0-9０-９]")
 _DOC_CUE = re.compile(r"(?:依照|依据|按照|根据|遵照|遵守|违反|适用|参照|比照|贯彻|实施|执行|落实)")
 _LIST_WORD = re.compile(r"(?:、|和|及|以及|与|或者)")
 _AFTER_NAME = ("的", "等", "和", "及", "与", "或", "中", "第", "之", "规定", "有关", "相关", "要求")
@@ -47,16 +48,18 @@ def find_references(
     ctx = passage_context(text) if passage else Context()
     abbr = dict(abbreviations or {}) | nm.abbreviations(text)
     titles = nm.title_spans(text)
+    standalone = _standalone(text, ctx)
     refs: list[Reference] = []
     used_titles: set[int] = set()
     for chain in find_chains(text, ctx.body_start):
         if _inside(chain.start, titles) or _label(text, chain):
             continue
-        ref = _chain_reference(text, chain, names, abbr, ctx, refs, titles)
+        earlier = sorted(refs + [r for r in standalone if r.end <= chain.start], key=_at)
+        ref = _chain_reference(text, chain, names, abbr, ctx, earlier, titles)
         if ref is not None:
             refs.append(ref)
             used_titles.add(ref.start)
-    refs += _standalone(text, ctx, refs)
+    refs += standalone
     refs += _titles(text, titles, used_titles, abbr)
     refs += _named_documents(text, names, abbr, refs, titles)
     refs += _numbers(text, titles)
@@ -166,12 +169,15 @@ def _previous_reference(
     return None
 
 
-def _standalone(text: str, ctx: Context, refs: list[Reference]) -> list[Reference]:
-    """前款 / 前两款 / 前条 not followed by a position (those are part of a chain)."""
-    taken = [(r.start, r.end) for r in refs]
+def _at(ref: Reference) -> int:
+    return ref.start
+
+
+def _standalone(text: str, ctx: Context) -> list[Reference]:
+    """前款 / 前两款 / 前条 not followed by a position (前款第（一）项 is a chain's)."""
     found = []
     for m in _STANDALONE.finditer(text, ctx.body_start):
-        if any(s <= m.start() < e for s, e in taken):
+        if _CHAIN_NEXT.match(text, m.end()):
             continue
         word = m.group(0)
         positions = ctx.absolute((), word, ctx.paragraph_at(m.start()))
