@@ -98,17 +98,19 @@ def test_an_amendment_refers_to_the_law_it_amends():
 
 
 def test_a_later_version_is_flagged_and_a_revision_since_stops_the_link():
+    amendment = {"date": "2020-01-01", "event": "修正", "text": "通过的《甲乙法修正案》"}
     records = [
-        _record("only", NATIONAL, "2020-01-01", history=[{"date": "2020-01-01", "event": "修正"}]),
+        _record("only", NATIONAL, "2020-01-01", history=[amendment]),
         _record("cit", "丙省甲条例", "2015-01-01", "地方性法规", "丙省"),
     ]
     references = {"only": _refs(_articles(5)), "cit": _refs(["第1条 依照甲乙法第三条。"])}
     link = _links(build_links(records, references), "cit")[0]
     assert (link.target_doc, link.exact) == ("only", False)
-    records[0]["history"] = [{"date": "2019-01-01", "event": "修订"}]
-    data = build_links(records, references)
-    assert not _links(data, "cit")
-    assert _unresolved(data)[0].reason == m.REVISED
+    for renumbering in ("修订", "修正"):  # a revision, or a 关于修改…的决定 may renumber
+        records[0]["history"] = [{"date": "2019-01-01", "event": renumbering, "text": "决定"}]
+        data = build_links(records, references)
+        assert not _links(data, "cit")
+        assert _unresolved(data)[0].reason == m.REVISED
 
 
 def test_implementing_articles_match_the_national_articles_they_rewrite():

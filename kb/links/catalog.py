@@ -13,6 +13,7 @@ from kb.versions import resolve_versions
 NATIONAL_ORDER = ("宪法", "法律", "行政法规", "监察法规", "司法解释", "部门规章")
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _AMENDMENT = re.compile(r"^(.+?)修正案")
+_KEEPS_NUMBERS = re.compile(r"修正案|修改部分法律")
 _SEVERAL = re.compile(r"》等[一二三四五六七八九十百0-9]+(?:件|部)")
 
 
@@ -41,10 +42,20 @@ class Catalog:
         self.aliases = AliasTable(titles)
         self._title_works: dict[str, str | None] = {}
 
-    def revised_since(self, doc_ids: list[str], date: str) -> bool:
-        """True when the version's history has a 修订 (a revision, renumbering) after `date`."""
-        history = self.docs[doc_ids[0]].get("history") or ()
-        return any(h.get("event") == "修订" and (h.get("date") or "") > date for h in history)
+    def renumbered_since(self, doc_ids: list[str], date: str) -> bool:
+        """True when the version may number its articles differently from the one in force on
+        `date`: it was revised (修订) since, or amended by a decision that may renumber. Only
+        amendments by 修正案 (they add 第…条之一) and omnibus wording fixes (关于修改部分法律的
+        决定) keep the numbers."""
+        for h in self.docs[doc_ids[0]].get("history") or ():
+            if (h.get("date") or "") <= date:
+                continue
+            text, event = h.get("text") or "", h.get("event") or ""
+            if event == "修订":
+                return True
+            if (event == "修正" or "修改" in text) and not _KEEPS_NUMBERS.search(text):
+                return True
+        return False
 
     def date_of(self, doc_id: str) -> str:
         """The citing date of a document: its version date (or when it came into force)."""

@@ -21,7 +21,7 @@ ITEM_BEYOND = "item beyond the paragraph"
 AMBIGUOUS = "ambiguous name"
 NO_ARTICLE = "position counted from an unknown article"
 NO_EARLIER_WORK = "同法 / 该法 with no work named before"
-REVISED = "the version in force then is not held (the work was revised since)"
+REVISED = "the version in force then is not held (amended since: numbers may differ)"
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ class Resolver:
             if fallback and any(isinstance(x, m.Unresolved) for x in found):
                 # 执行《刑法》确定罪名的补充规定: bare 第一百二十条 means the law its title names
                 docs, exact = self.catalog.version(fallback, date)
-                if exact or not self.catalog.revised_since(docs, date):
+                if exact or not self.catalog.renumbered_since(docs, date):
                     found = list(self._positions(doc_id, ref, ref[START], docs, cat, exact))
             yield from found
         else:
@@ -101,7 +101,7 @@ class Resolver:
         if ref[KIND] == DOCUMENT and work == citing["work_key"]:
             return  # a document naming itself
         docs, exact = self.catalog.version(work, date)
-        if not exact and ref[KIND] != DOCUMENT and self.catalog.revised_since(docs, date):
+        if not exact and ref[KIND] != DOCUMENT and self.catalog.renumbered_since(docs, date):
             yield self._unresolved(doc_id, ref, name, m.REVISED, cat)
             return
         if ref[KIND] == DOCUMENT:
