@@ -100,6 +100,7 @@ class Library:
         snap = self.snapshot()
         snap.texts()
         snap.links()
+        links_mod.warm_related(self)
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
 

@@ -77,7 +77,9 @@ def document_links(snap: Snapshot, table: LinkTable, doc_id: str) -> DocumentLin
         return DocumentLinks()
     rec = snap.docs.records[row]
     spans, counts = {}, {}
-    for ordinal, equivalents in passage_ids(snap, table, doc_id).items():
+    same = passage_ids(snap, table, doc_id)
+    for ordinal in range(int(rec.get("passage_count") or 0)):
+        equivalents = same.get(ordinal) or [f"{doc_id}-{ordinal}"]
         own = table.by_source.get(f"{doc_id}-{ordinal}", [])
         incoming = [x for pid in equivalents for x in table.by_target.get(pid, ())]
         cited = {x.source for x in incoming if x.relation == m.CITES}

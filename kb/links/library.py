@@ -85,3 +85,11 @@ def related_rules(library, snap, table, p: Passage) -> tuple[PassageLink, ...]:
     with _lock:
         cache[key] = tuple(links)
     return cache[key]
+
+
+def warm_related(library) -> None:
+    """Search the 相关规定 of every bulletin section now, not on the first request."""
+    snap = library.snapshot()
+    for doc_id, rec in zip(snap.docs.ids, snap.docs.records, strict=True):
+        if rec["kind"] == "工作简报" and not rec.get("duplicate_of"):
+            document_links_of(library, doc_id)

@@ -8,10 +8,10 @@ same words (character pairs, Dice ≥ SAME_TEXT).
 
 from __future__ import annotations
 
-from kb.engine.hits import load_passage
 from kb.engine.snapshot import Snapshot
 from kb.links.table import LinkTable
 from kb.models import Passage
+from kb.references.context import passage_context
 
 SAME_TEXT = 0.6
 Key = tuple[int, int]  # (article, suffix)
@@ -22,19 +22,25 @@ def _pairs(text: str) -> frozenset[str]:
     return frozenset(body[i : i + 2] for i in range(len(body) - 1))
 
 
-def article_map(snap: Snapshot, table: LinkTable, doc_id: str) -> dict[Key, tuple[int, frozenset]]:
-    """(article, suffix) → (ordinal, character pairs) for a document's articles (cached)."""
+def article_map(snap: Snapshot, table: LinkTable, doc_id: str) -> dict[Key, tuple[int, int]]:
+    """(article, suffix) → (ordinal, docnum) for a document's articles (cached).
+
+    Read from the passage texts the snapshot keeps (an article starts with its label), which
+    is much cheaper than unpickling every passage record.
+    """
     cached = table.article_maps.get(doc_id)
     if cached is None:
         row = snap.docs.row[doc_id]
         first = int(snap.first_docnum()[row])
         count = int(snap.docs.records[row].get("passage_count") or 0)
+        texts = snap.texts()
         cached = {}
-        if first >= 0:
-            for n in range(first, min(first + count, snap.size)):
-                p = load_passage(snap, n)
-                if p.article is not None and p.role in ("article", "item"):
-                    cached.setdefault((p.article, p.article_suffix), (p.ordinal, _pairs(p.text)))
+        for ordinal, n in enumerate(
+            range(first, min(first + count, snap.size)) if first >= 0 else ()
+        ):
+            label = passage_context(texts[n])
+            if label.article is not None:
+                cached.setdefault((label.article, label.suffix), (ordinal, n))
         table.article_maps[doc_id] = cached
     return cached
 
@@ -52,33 +58,41 @@ def other_versions(snap: Snapshot, doc_id: str) -> list[str]:
     ]
 
 
-def _same(a: frozenset, b: frozenset) -> bool:
-    return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= SAME_TEXT
+def _same(snap: Snapshot, a: int, b: int) -> bool:
+    """Two articles (docnums) with nearly the same words."""
+    texts = snap.texts()
+    x, y = _pairs(texts[a]), _pairs(texts[b])
+    return bool(x and y) and 2 * len(x & y) / (len(x) + len(y)) >= SAME_TEXT
 
 
-def _equivalents(snap, table, doc_id: str, key: Key, pairs: frozenset) -> list[str]:
+def _equivalents(snap, table, doc_id: str, key: Key, docnum: int) -> list[str]:
     out = []
     for other in other_versions(snap, doc_id):
         hit = article_map(snap, table, other).get(key)
-        if hit and _same(pairs, hit[1]):
+        if hit and _same(snap, docnum, hit[1]):
             out.append(f"{other}-{hit[0]}")
     return out
 
 
 def passage_ids(snap: Snapshot, table: LinkTable, doc_id: str) -> dict[int, list[str]]:
-    """For each article of a document: its passage id, then the same article's in other versions."""
+    """For each passage of a document: its id, then the same article's in other versions."""
+    if not other_versions(snap, doc_id):
+        count = int(snap.docs.records[snap.docs.row[doc_id]].get("passage_count") or 0)
+        return {ordinal: [f"{doc_id}-{ordinal}"] for ordinal in range(count)}
     return {
-        ordinal: [f"{doc_id}-{ordinal}", *_equivalents(snap, table, doc_id, key, pairs)]
-        for key, (ordinal, pairs) in article_map(snap, table, doc_id).items()
+        ordinal: [f"{doc_id}-{ordinal}", *_equivalents(snap, table, doc_id, key, docnum)]
+        for key, (ordinal, docnum) in article_map(snap, table, doc_id).items()
     }
 
 
 def same_article_ids(snap: Snapshot, table: LinkTable, doc_id: str, ordinal: int) -> list[str]:
     """The passage's id, then the same article's in the other versions of its work."""
     own = f"{doc_id}-{ordinal}"
-    for key, (o, pairs) in article_map(snap, table, doc_id).items():
+    if not other_versions(snap, doc_id):
+        return [own]
+    for key, (o, docnum) in article_map(snap, table, doc_id).items():
         if o == ordinal:
-            return [own, *_equivalents(snap, table, doc_id, key, pairs)]
+            return [own, *_equivalents(snap, table, doc_id, key, docnum)]
     return [own]
 
 
