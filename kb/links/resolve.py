@@ -72,8 +72,11 @@ class Resolver:
             else:
                 docs, exact = self._own_version(doc_id), True
             found = list(self._positions(doc_id, ref, ref[START], docs, cat, exact))
-            fallback = cat == "bare" and not amended and self.catalog.title_work(doc_id)
-            if fallback and any(isinstance(x, m.Unresolved) for x in found):
+            failed = (
+                cat == "bare" and not amended and any(isinstance(x, m.Unresolved) for x in found)
+            )
+            fallback = failed and self.catalog.title_work(doc_id)
+            if fallback:
                 # 执行《刑法》确定罪名的补充规定: bare 第一百二十条 means the law its title names
                 docs, exact = self.catalog.version(fallback, date)
                 if exact or not self.catalog.renumbered_since(docs, date):

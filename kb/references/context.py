@@ -20,11 +20,18 @@ _BEFORE |= {"前六款": 6, "前七款": 7, "前八款": 8, "前九款": 9}
 class Context:
     """The citing article (from its label) and where each of its 款 starts in the text."""
 
-    article: int | None = None
-    suffix: int = 0
+    label: tuple[str, str | None] | None = None  # the label's numerals, read when needed
     body_start: int = 0  # offset after the article's own label
     text: str = ""  # the article's text (empty: not an article)
     _starts: list[int] | None = None
+
+    @property
+    def article(self) -> int | None:
+        return cn_to_int(self.label[0]) if self.label else None
+
+    @property
+    def suffix(self) -> int:
+        return (cn_to_int(self.label[1]) or 0) if self.label and self.label[1] else 0
 
     def paragraph_at(self, offset: int) -> int | None:
         """The 款 (from 1) the offset is in, when the text is an article."""
@@ -76,6 +83,4 @@ def passage_context(text: str) -> Context:
     m = _LABEL.match(text)
     if not m:
         return Context()
-    article = cn_to_int(m.group(1))
-    suffix = cn_to_int(m.group(2)) if m.group(2) else 0
-    return Context(article, suffix or 0, m.end(), text)
+    return Context((m.group(1), m.group(2)), m.end(), text)
