@@ -32,7 +32,9 @@ def echo_references(summary: dict) -> None:
     for kind, counts in summary["by_kind"].items():
         rate = counts["resolved"] / counts["found"] if counts["found"] else 0.0
         name = KIND_NAMES.get(kind, kind)
-        click.echo(f"  {name}: {counts['resolved']} of {counts['found']} ({rate:.1%})")
+        later = counts.get("later_version", 0)
+        note = f", {later} to a later version than the one cited" if later else ""
+        click.echo(f"  {name}: {counts['resolved']} of {counts['found']} ({rate:.1%}){note}")
         for reason, n in sorted(counts["unresolved"].items(), key=lambda x: -x[1]):
             click.echo(f"    {n:>6}  {reason}")
     implementing = summary["implementing"]

@@ -81,15 +81,23 @@ def summary(
 ) -> dict:
     """Counts for `kb check --json`: references found, resolved and unresolved by reason, per kind."""
     kinds: dict[str, Counter] = {}
+    later: Counter = Counter()
     for x in links:
-        kinds.setdefault(x.scope if x.kind == "article" else "document", Counter())["resolved"] += 1
+        kind = x.scope if x.kind == "article" else "document"
+        kinds.setdefault(kind, Counter())["resolved"] += 1
+        later[kind] += not x.exact
     for x in unresolved:
         kinds.setdefault(x.category, Counter())[x.reason] += 1
     by_kind = {}
     for kind, counts in sorted(kinds.items()):
         found = sum(counts.values())
         reasons = {r: n for r, n in counts.items() if r != "resolved"}
-        by_kind[kind] = {"found": found, "resolved": counts["resolved"], "unresolved": reasons}
+        by_kind[kind] = {
+            "found": found,
+            "resolved": counts["resolved"],
+            "later_version": later[kind],  # resolved to a later version than the one cited
+            "unresolved": reasons,
+        }
     related = {(r.doc, r.relation) for r in relations}
     local_measures = [
         rec
