@@ -74,6 +74,11 @@ def title_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """True when `offset` falls strictly inside one of the spans (a title's inside)."""
+    return any(s < offset < e for s, e in spans)
+
+
 def strip_tail(text: str, end: int) -> tuple[int, str]:
     """Step back over a bracket after a title (version, abbreviation, 文号); (end, version)."""
     m = _TAIL.search(text, max(0, end - 32), end)
