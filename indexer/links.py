@@ -26,21 +26,28 @@ class ShardTexts:
     """Article texts of a document, read back from the passage shards of a build."""
 
     def __init__(self, path: Path, shards: int, references: dict[str, dict]):
-        self._searchers = [
-            Searcher(
-                whoosh_index.open_dir(
+        self._searchers: list[Searcher] = []
+        self._bodies: list = []
+        try:
+            for i in range(shards):
+                ix = whoosh_index.open_dir(
                     str(path), indexname=shard_name(i), schema=passage_schema()
-                ).reader()
-            )
-            for i in range(shards)
-        ]
-        self._bodies = [s.reader().column_reader("body") for s in self._searchers]
+                )
+                searcher = Searcher(ix.reader())
+                self._searchers.append(searcher)
+                empty = searcher.reader().doc_count_all() == 0  # no column to read
+                self._bodies.append(None if empty else searcher.reader().column_reader("body"))
+        except BaseException:
+            self.close()
+            raise
         self._references = references
 
     def __call__(self, doc_id: str) -> list[tuple[int, str]]:
         """(ordinal, text) of the document's articles; its passages are consecutive docnums."""
         wanted = {row[2] for row in self._references.get(doc_id, {}).get("articles", ())}
         for searcher, bodies in zip(self._searchers, self._bodies, strict=True):
+            if bodies is None:
+                continue
             docnums = sorted(searcher.docs_for_query(Term("doc", doc_id)))
             if docnums:
                 return [
