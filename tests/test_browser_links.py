@@ -87,3 +87,10 @@ def test_search_hit_expands_its_local_articles(page):
     details.locator("summary").click()
     assert "浙江" in details.inner_text()
     shot(page, "links-search.png", full_page=False)
+
+
+def test_bulletin_names_documents_and_sections_get_related_rules(page):
+    page.goto("/documents/3aeff7a6f1eb")
+    assert "未收录" in page.locator(".named-docs").inner_text()
+    assert page.locator(".section-rules li").count() >= 3
+    shot(page, "links-bulletin.png", full_page=True)

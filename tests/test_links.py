@@ -87,6 +87,9 @@ def test_pages_show_links(client, lib):
     assert "地方实施" in panel and "浙江" in panel
     found = client.get("/?q=浙江+代表法第六条").get_data(as_text=True)
     assert "地方实施条款" in found
+    bulletin = client.get(f"/documents/{BULLETIN}").get_data(as_text=True)
+    assert "文中提到的文件" in bulletin and "未收录" in bulletin
+    assert bulletin.count('class="section-rules"') == len(lib.document_links(BULLETIN).related)
 
 
 def test_kb_links_and_kb_check(links_settings, lib):
