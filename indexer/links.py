@@ -15,6 +15,8 @@ from whoosh import index as whoosh_index
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
+from indexer import workers
+from indexer.writing import process_context, write_document_index
 from kb.links.build import build_links
 from kb.links.store import LINKS, REFERENCES, read_json, write_json
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
@@ -78,6 +80,26 @@ def write_links(path: Path, shards: int, records: list[dict], references: dict[s
         time.monotonic() - started,
     )
     return data["summary"]
+
+
+def _finish(step: str, path: Path, shards: int, documents: list[dict], references: dict) -> object:
+    """One of the two last steps of a full build (they run side by side)."""
+    if step == "documents":
+        return write_document_index(path, documents, create=True)
+    return write_links(path, shards, [fields["record"] for fields in documents], references)
+
+
+def write_documents_and_links(
+    path: Path, shards: int, documents: list[dict], references: dict[str, dict]
+) -> None:
+    """Write the documents index and the link files of a new build, each in its own process
+    when the machine has two cores (the link step then costs no time of its own)."""
+    jobs = [(step, path, shards, documents, references) for step in ("documents", "links")]
+    if shards < 2:
+        for job in jobs:
+            _finish(*job)
+        return
+    workers.run(_finish, jobs, process_context())
 
 
 def updated_references(live: Path, new: dict[str, dict], gone: list[str]) -> dict[str, dict]:
