@@ -8,7 +8,7 @@ import logging
 import click
 
 # Subcommand modules, each defining a click command named `command`.
-_COMMANDS = ("check", "index", "search", "eval", "serve", "compare", "history", "mcp")
+_COMMANDS = ("check", "index", "search", "eval", "serve", "compare", "history", "links", "mcp")
 
 
 @click.group()

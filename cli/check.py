@@ -10,9 +10,11 @@ from pathlib import Path
 
 import click
 
+from cli.check_references import echo_references, references_summary
 from cli.common import fail_on_kb_error, progress_reporter
 from corpus.collection import Collection, load_collection
 from kb.config import load_settings
+from kb.links.extract import document_references
 from kb.models import KINDS, Document
 
 
@@ -41,6 +43,7 @@ def report(collection: Collection, folders: list[Path], seconds: float) -> dict:
         "documents": [_summary(d, collection) for d in collection.documents],
         "skipped": [{"source": s.source, "reason": s.reason} for s in collection.skipped],
         "anomalies": [{"source": a.source, "detail": a.detail} for a in collection.anomalies],
+        "references": references_summary(collection),
     }
 
 
@@ -93,6 +96,7 @@ def echo_report(collection: Collection, seconds: float) -> None:
     click.echo(f"Anomalies: {len(collection.anomalies)} in {anomalous} documents")
     for anomaly in collection.anomalies:
         click.echo(f"  {anomaly.source}: {anomaly.detail}")
+    echo_references(references_summary(collection))
 
 
 @click.command("check")
@@ -112,7 +116,9 @@ def command(paths: tuple[Path, ...], as_json: bool, quiet: bool, processes: int 
     processes = processes or min(2, os.cpu_count() or 1)
     started = time.perf_counter()
     with progress_reporter("Parsing", quiet) as progress:
-        collection = load_collection(folders, progress, processes, keep_passages=False)
+        collection = load_collection(
+            folders, progress, processes, keep_passages=False, references=document_references
+        )
     seconds = time.perf_counter() - started
     if as_json:
         click.echo(json.dumps(report(collection, folders, seconds), ensure_ascii=False, indent=1))

@@ -35,6 +35,7 @@ class Collection:
     anomalies: list[Anomaly]
     duplicates: dict[str, str] = field(default_factory=dict)  # hidden copy id → shown copy id
     roles: dict[str, dict[str, int]] = field(default_factory=dict)  # doc id → passages by role
+    references: dict[str, dict] = field(default_factory=dict)  # doc id → references found
 
 
 def parse_file(path: Path, root: Path) -> Document:
@@ -47,34 +48,36 @@ def parse_file(path: Path, root: Path) -> Document:
     return parse_document(loaded, hashlib.sha256(data).hexdigest())
 
 
-JobResult = tuple[Document | None, Skipped | None, list[Anomaly], dict]
+JobResult = tuple[Document | None, Skipped | None, list[Anomaly], dict, dict | None]
 
 
-def _job(args: tuple[str, str, bool]) -> JobResult:
+def _job(args: tuple[str, str, bool, Callable | None]) -> JobResult:
     """Parse one file for the pool: never raises, so one bad file cannot stop the run.
 
     With `keep` False the passages are dropped (only their counts by role come back): moving
-    150,000 passages between processes costs more than parsing them.
+    150,000 passages between processes costs more than parsing them. With `refs`, what that
+    function finds in the document (its references) comes back too.
     """
-    root, path, keep = Path(args[0]), Path(args[1]), args[2]
+    root, path, keep, refs = Path(args[0]), Path(args[1]), args[2], args[3]
     source = relative_source(path, root)
     try:
         document = parse_file(path, root)
     except UnreadableDocument as exc:
-        return None, Skipped(exc.source, exc.reason), [], {}
+        return None, Skipped(exc.source, exc.reason), [], {}, None
     except Exception as exc:  # a parser bug must not abort the whole collection
         log.debug("unexpected error parsing %s", source, exc_info=True)
-        return None, Skipped(source, f"parser error: {type(exc).__name__}: {exc}"), [], {}
+        return None, Skipped(source, f"parser error: {type(exc).__name__}: {exc}"), [], {}, None
     roles = dict(Counter(p.role for p in document.passages))
     return (
         (document if keep else replace(document, passages=())),
         None,
         find_anomalies(document),
         roles,
+        refs(document) if refs else None,
     )
 
 
-def _results(jobs: list[tuple[str, str, bool]], processes: int) -> Iterator[tuple]:
+def _results(jobs: list[tuple], processes: int) -> Iterator[tuple]:
     """Parse results in job order, in this process or in a pool of `processes`."""
     if processes <= 1 or len(jobs) < 2 * processes:
         yield from map(_job, jobs)
@@ -89,21 +92,25 @@ def load_collection(
     progress: Progress | None = None,
     processes: int = 1,
     keep_passages: bool = True,
+    references: Callable[[Document], dict] | None = None,
 ) -> Collection:
     """Parse every supported file under `folders` and resolve versions.
 
     `processes` > 1 parses in a pool; it only pays off with keep_passages=False (a report such
-    as `kb check` that needs counts, not passages). Collection.roles counts passages by role.
+    as `kb check` that needs counts, not passages). Collection.roles counts passages by role;
+    `references` (a module-level function, for the pool) finds a document's references:
+    Collection.references holds its result for each document.
     """
     skipped: list[Skipped] = []
     jobs = [
-        (str(root), str(path), keep_passages)
+        (str(root), str(path), keep_passages, references)
         for root, path in discover_files(list(folders), skipped)
     ]
     documents: list[Document] = []
     anomalies: list[Anomaly] = []
     roles: dict[str, dict[str, int]] = {}
-    for done, (document, skip, found, counts) in enumerate(_results(jobs, processes), 1):
+    found_refs: dict[str, dict] = {}
+    for done, (document, skip, found, counts, refs) in enumerate(_results(jobs, processes), 1):
         if skip is not None:
             skipped.append(skip)
         elif document.id in roles:
@@ -111,8 +118,10 @@ def load_collection(
         else:
             roles[document.id] = counts
             documents.append(document)
+            if refs is not None:
+                found_refs[document.id] = refs
             anomalies.extend(found)
         if progress is not None:
             progress(done, len(jobs))
     documents, duplicates = apply_versions(documents)
-    return Collection(documents, skipped, anomalies, duplicates, roles)
+    return Collection(documents, skipped, anomalies, duplicates, roles, found_refs)

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from indexer import faults
-from indexer.links import stored_records, updated_references, write_links
+from indexer.links import (
+    stored_records,
+    updated_references,
+    write_documents_and_links,
+    write_links,
+)
 from indexer.lock import index_lock
 from indexer.parsing import parse_or_skip
 from indexer.scan import SourceFile, scan
@@ -134,11 +139,9 @@ def _full_build(
         path.mkdir(parents=True)
         result = write_shards(path, list(files.values()), shards, progress)
         faults.point("shards-written")
-        write_document_index(path, result.documents, create=True)
+        write_documents_and_links(path, shards, result.documents, result.references)
         faults.point("documents-written")
         verify(path, shards, result.passages)
-        records = [fields["record"] for fields in result.documents]
-        write_links(path, shards, records, result.references)
         stats.documents, stats.passages = len(result.documents), result.passages
         stats.added, stats.skipped = len(result.files), result.skipped
         _publish(store, settings, name, stats, result.files)

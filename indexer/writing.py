@@ -104,7 +104,7 @@ def _balance(files: list[SourceFile], shards: int) -> list[list[SourceFile]]:
     return [sorted(b, key=lambda f: f.source) for b in bins]
 
 
-def _context():
+def process_context():
     """fork where it is safe (no other threads: workers inherit the loaded jieba), else spawn."""
     if os.name == "posix" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -117,7 +117,7 @@ def write_shards(path: Path, files: list[SourceFile], shards: int, progress=None
     if shards == 1:
         results = [_write_shard(path, 0, files, None, None, create=True)]
     else:
-        ctx = _context()
+        ctx = process_context()
         counter = ctx.Value("i", 0)
         jobs = [
             (path, i, part, counter, os.getpid(), True)

@@ -24,6 +24,7 @@ from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
 from kb.links import library as links_mod
+from kb.links.document import DocumentLinks
 from kb.links.view import PassageLinks
 from kb.models import DocumentInfo, DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
@@ -102,6 +103,8 @@ class Library:
         """Load what first queries would otherwise wait for: texts and the commonest postings."""
         snap = self.snapshot()
         snap.texts()
+        snap.links()
+        links_mod.warm_related(self)
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
         self.suggest("代表法第四")  # the article table and the names of the build
@@ -208,6 +211,11 @@ class Library:
         """What a passage cites, what cites it, the local articles implementing it (and, for a
         bulletin paragraph, related rules found by searching its text); NotFound for bad ids."""
         return links_mod.links_of(self, passage_id)
+
+    @_reading
+    def document_links(self, doc_id: str) -> DocumentLinks:
+        """A document's links for its page: reference spans, per-article counts, relations."""
+        return links_mod.document_links_of(self, doc_id)
 
     @_reading
     def version(self, doc_id: str) -> VersionInfo:

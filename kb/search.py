@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -18,6 +18,7 @@ from kb.engine.ranking import Ranking, combine, group, top_counted
 from kb.engine.scorer import Scorer
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery
+from kb.links.ranking import region_set, with_local_articles
 from kb.models import KINDS, SearchResult
 from kb.query.parse import Concept, ParsedQuery, parse_query
 
@@ -94,7 +95,10 @@ def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -
     order = pinned + group(order, snap.passage_doc, policy.per_document, policy.page)
     paragraphs = {n: ref.paragraph for n, ref in cited if ref.paragraph}
     items = {n: ref.item for n, ref in cited if ref.item}
-    return Ranking(order, total, matched, scores, paragraphs, items)
+    ranking = Ranking(order, total, matched, scores, paragraphs, items)
+    regions = region_set(q.regions, params.regions, snap.docs.regions)
+    unfiltered = lambda: rank(snap, q, replace(params, regions=()), policy)  # noqa: E731
+    return with_local_articles(snap, regions, ranking, bool(params.regions), unfiltered)
 
 
 def _favoured(

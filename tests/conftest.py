@@ -120,6 +120,36 @@ def start_kb_serve(index_dir, corpus_dir, workers: int = 1, threads: int = 2, st
     return proc, int(match[1])
 
 
+# National laws with local measures implementing them and the bulletin: links, 地方实施, 相关规定
+# (tests/test_links*.py, tests/test_browser_links.py).
+LINK_SOURCES = (
+    "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会代表法(2015-08-29).md",
+    "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会代表法(2025-03-11).md",
+    "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).md",
+    "法律/宪法相关法/地方各级人民代表大会和地方各级人民政府组织法(2022-03-11).md",
+    "法律/宪法/宪法.md",
+    "地方性法规/浙江/浙江省实施《全国人民代表大会和地方各级人民代表大会代表法》办法(2016-05-27).md",
+    "地方性法规/北京/北京市实施《全国人民代表大会和地方各级人民代表大会代表法》办法(2014-01-22).md",
+    "工作简报/代表工作简报(2024年度第2期).txt",
+)
+
+
+@pytest.fixture(scope="session")
+def links_settings(tmp_path_factory, corpus_dir: Path):
+    """Settings for a small real index of LINK_SOURCES (read-only)."""
+    from indexer.build import build_index
+    from kb.config import load_settings
+
+    root = tmp_path_factory.mktemp("links")
+    settings = load_settings(
+        {},
+        corpus_dirs=(copy_sources(corpus_dir, root / "corpus", LINK_SOURCES),),
+        index_dir=root / "index",
+    )
+    build_index(settings, procs=2)
+    return settings
+
+
 @pytest.fixture
 def runner(small_settings):
     """A click runner for `kb` subcommands, configured for the small index."""

@@ -50,6 +50,7 @@ OPERATIONS = {
     "/api/compare": 40,
     "/api/history": 60,
     "/api/passages/{id}": 60,
+    "/api/passages/{id}/links": 60,
     "/api/documents/{id}": 60,
     "/api/health": 2,
     "/api/openapi.json": 2,
@@ -135,11 +136,14 @@ def _real_ids(library) -> dict[str, set[str]]:
     ]
     return {
         "/api/passages/{id}": {h.id for h in hits},
+        "/api/passages/{id}/links": {h.id for h in hits},
         "/api/documents/{id}": {h.document.id for h in hits},
     }
 
 
-@pytest.mark.parametrize("path", ["/api/passages/{id}", "/api/documents/{id}"])
+@pytest.mark.parametrize(
+    "path", ["/api/passages/{id}", "/api/passages/{id}/links", "/api/documents/{id}"]
+)
 def test_existing_ids_conform_to_the_document(api_schema, library, path):
     operation = api_schema[path]["GET"]
     for ident in sorted(_real_ids(library)[path]):

@@ -90,13 +90,14 @@ def test_version_written_after_a_title():
 
 
 def test_article_context_makes_relative_references_absolute():
-    text = "第五条 甲应当丙。\n违反前款规定的，依照本条第一款第（二）项处理。\n（一）有前两款情形；\n（二）违反前条规定。"
+    text = "第五条 甲应当丙。\n违反前款规定的，依照本条第一款第（二）项处理。\n（一）有前两款情形；\n（二）违反前条规定。\n不符合前条第二项的。"
     refs = find_references(text, passage=True)
     got = {(r.text, r.relative): r.positions for r in refs}
     assert got[("前款", "前款")] == _pos((5, 0, 1))
     assert got[("本条第一款第（二）项", "本条")] == _pos((5, 0, 1, 2))
     assert got[("前两款", "前两款")] == _pos((5, 0, 1))  # in the second 款: only the first precedes
     assert got[("前条", "前条")] == _pos((4,))
+    assert got[("前条第二项", "前条")] == _pos((4, 0, None, 2))
     assert all(r.scope == SELF for r in refs)
 
 

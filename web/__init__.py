@@ -51,6 +51,7 @@ def _register(app: Flask) -> None:
         document_page,
         errors,
         filters,
+        links_page,
         search_page,
         security,
         verify_page,
@@ -65,6 +66,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(search_page.bp)
     app.register_blueprint(document_page.bp)
     app.register_blueprint(verify_page.bp)
+    app.register_blueprint(links_page.bp)
     errors.register(app)
     security.register(app)
     filters.register(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, request
 
 from kb.errors import BadQuery
+from kb.links.serialize import links_envelope
 from kb.search import SearchParams
 from kb.serialize import document_envelope, health_envelope, hit_envelope, search_envelope
 from web import get_library
@@ -36,6 +37,12 @@ def search() -> Response:
 def passage(passage_id: str) -> Response:
     """One passage by id, as a hit."""
     return jsonify(hit_envelope(get_library().passage(_checked_id(passage_id))))
+
+
+@bp.get("/passages/<passage_id>/links")
+def passage_links(passage_id: str) -> Response:
+    """What a passage cites, what cites it, and the local articles implementing it."""
+    return jsonify(links_envelope(get_library().links(_checked_id(passage_id))))
 
 
 @bp.get("/documents/<doc_id>")

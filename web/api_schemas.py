@@ -199,6 +199,8 @@ def _envelopes() -> dict[str, Schema]:
 
 
 def components() -> dict[str, Schema]:
+    from web.links_schemas import link_components  # it imports this module's helpers
+
     """Every named schema of the API."""
     return {
         "Citation": _citation(),
@@ -208,4 +210,5 @@ def components() -> dict[str, Schema]:
         "Passage": _passage(),
         "Document": _document(),
         **_envelopes(),
+        **link_components(),
     }

@@ -13,6 +13,7 @@ from kb.errors import NotFound
 from kb.models import Document, Heading, Passage
 from kb.numerals import int_to_cn
 from web import get_library
+from web.passage_text import passage_lines
 
 bp = Blueprint("documents", __name__)
 
@@ -89,7 +90,8 @@ def document(doc_id: str) -> str:
     """The full text of one document, with its versions and contents."""
     if len(doc_id) > 100:
         abort(404)
-    view = get_library().document(doc_id)
+    library = get_library()
+    view = library.document(doc_id)
     doc = view.document
     found = blocks(doc)
     return render_template(
@@ -102,6 +104,8 @@ def document(doc_id: str) -> str:
         missing=article_label(request.args.get("missing", "")),
         heading_tag=heading_tag,
         article_key=article_key,
+        links=library.document_links(doc_id),
+        passage_lines=passage_lines,
     )
 
 

@@ -139,6 +139,12 @@ def _paths() -> dict:
         "/api/passages/{id}": _op(
             "One passage by id", [ident("id", "Passage id")], "HitEnvelope", "404"
         ),
+        "/api/passages/{id}/links": _op(
+            "What a passage cites, what cites it, and the local articles implementing it",
+            [ident("id", "Passage id")],
+            "LinksEnvelope",
+            "404",
+        ),
         "/api/documents/{id}": _op(
             "A document with versions, contents and passages",
             [ident("id", "Document id")],

@@ -79,6 +79,18 @@ def superseded(library: Library, result: SearchResult) -> dict[str, VersionInfo]
     return {doc_id: library.version(doc_id) for doc_id in ids}
 
 
+def local_articles(library: Library, result: SearchResult) -> dict[str, tuple]:
+    """For each national article among the hits, the local articles implementing it."""
+    found = {}
+    for hit in result.hits:
+        if hit.document.region or hit.article is None:
+            continue
+        implemented = library.links(hit.id).implemented_by
+        if implemented:
+            found[hit.id] = implemented
+    return found
+
+
 def ordered_facets(facets: dict) -> dict:
     """Kinds in the order of kb.models.KINDS, regions by document count."""
     kinds = facets.get("kinds", {})
@@ -118,6 +130,7 @@ def index() -> tuple[str, int]:
         pager=paginate(result),
         versions=superseded(library, result),
         links=hit_links(library, result),
+        local=local_articles(library, result),
         suggestions=suggestions(form) if not result.hits else [],
     )
     return render_template("search.html", **context), 200

@@ -19,6 +19,7 @@ from kb.links.relations import document_relations, implementing
 from kb.links.resolve import Resolver
 
 FORMAT = 1
+EXAMPLES = 20  # unresolved references listed per kind in the summary (all of kind self)
 Texts = Callable[[str], list[tuple[int, str]]]
 
 
@@ -81,15 +82,30 @@ def summary(
 ) -> dict:
     """Counts for `kb check --json`: references found, resolved and unresolved by reason, per kind."""
     kinds: dict[str, Counter] = {}
+    later: Counter = Counter()
     for x in links:
-        kinds.setdefault(x.scope if x.kind == "article" else "document", Counter())["resolved"] += 1
+        kind = x.scope if x.kind == "article" else "document"
+        kinds.setdefault(kind, Counter())["resolved"] += 1
+        later[kind] += not x.exact
     for x in unresolved:
         kinds.setdefault(x.category, Counter())[x.reason] += 1
+    listed: dict[str, list] = {}
+    for x in unresolved:  # every unresolved 本法/本条例 reference, examples of the others
+        shown = listed.setdefault(x.category, [])
+        if x.category == "self" or len(shown) < EXAMPLES:
+            source = catalog.docs[x.source_doc]["source"]
+            shown.append({"source": source, "text": x.text, "name": x.name, "reason": x.reason})
     by_kind = {}
     for kind, counts in sorted(kinds.items()):
         found = sum(counts.values())
         reasons = {r: n for r, n in counts.items() if r != "resolved"}
-        by_kind[kind] = {"found": found, "resolved": counts["resolved"], "unresolved": reasons}
+        by_kind[kind] = {
+            "found": found,
+            "resolved": counts["resolved"],
+            "later_version": later[kind],  # resolved to a later version than the one cited
+            "unresolved": reasons,
+            "unresolved_list": listed.get(kind, []),  # all for self, else up to EXAMPLES
+        }
     related = {(r.doc, r.relation) for r in relations}
     local_measures = [
         rec

@@ -1,6 +1,6 @@
 """One document's references and article map as plain data (found per document, at index time).
 
-    {"articles": [[article, suffix, ordinal, paragraphs], …],
+    {"articles": [[article, suffix, ordinal, paragraphs, [items of each 款]], …],
      "refs": [[ordinal, start, end, text, work, name, scope, kind, positions, relative, version], …]}
 
 positions are [article, suffix, paragraph, item] lists (None where not given). This is what the
@@ -24,7 +24,13 @@ def document_references(doc: Document) -> dict:
         if "称" in p.text:
             defined |= abbreviations(p.text)
     articles = [
-        [p.article, p.article_suffix, p.ordinal, max(1, len(p.paragraphs))]
+        [
+            p.article,
+            p.article_suffix,
+            p.ordinal,
+            max(1, len(p.paragraphs)),
+            [len(x.items) for x in p.paragraphs],
+        ]
         for p in doc.passages
         if p.role in ARTICLE_ROLES and p.article is not None
     ]

@@ -17,9 +17,11 @@ NOT_A_LAW = "not a law or regulation"
 BEYOND = "article beyond the work's length"
 NO_SUCH_ARTICLE = "no such article in the work"
 PARAGRAPH_BEYOND = "paragraph beyond the article"
+ITEM_BEYOND = "item beyond the paragraph"
 AMBIGUOUS = "ambiguous name"
 NO_ARTICLE = "position counted from an unknown article"
 NO_EARLIER_WORK = "同法 / 该法 with no work named before"
+REVISED = "the version in force then is not held (amended since: numbers may differ)"
 
 
 @dataclass(frozen=True)

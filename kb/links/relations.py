@@ -34,9 +34,8 @@ def _national(catalog: Catalog, works: Iterable[str]) -> list[str]:
 
 def _first_article_works(catalog: Catalog, doc_id: str, links: list[m.Link]) -> list[str]:
     """Works named in the first article (or the preamble) of a document, in order."""
-    first = min(
-        (o for (a, s), (o, _n) in catalog.articles.get(doc_id, {}).items() if a == 1), default=0
-    )
+    rows = catalog.articles.get(doc_id, {})
+    first = min((v[0] for (a, _s), v in rows.items() if a == 1), default=0)
     return [
         catalog.docs[x.target_doc]["work_key"]
         for x in links

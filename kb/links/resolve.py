@@ -31,6 +31,13 @@ def category(ref: list) -> str:
     return scope  # named | inherited | same
 
 
+def _items(items: list[int], paragraph: int | None) -> int:
+    """How many 项 the cited 款 may have: its own, or all the article's (a 项 line the parser
+    took for a 款 splits one 款's items)."""
+    own = items[paragraph - 1] if paragraph is not None and 0 < paragraph <= len(items) else 0
+    return max(own, sum(items))
+
+
 class Resolver:
     """Resolves the stored references of one document at a time against a Catalog."""
 
@@ -65,18 +72,22 @@ class Resolver:
             else:
                 docs, exact = self._own_version(doc_id), True
             found = list(self._positions(doc_id, ref, ref[START], docs, cat, exact))
-            fallback = cat == "bare" and not amended and self.catalog.title_work(doc_id)
-            if fallback and any(isinstance(x, m.Unresolved) for x in found):
+            failed = (
+                cat == "bare" and not amended and any(isinstance(x, m.Unresolved) for x in found)
+            )
+            fallback = failed and self.catalog.title_work(doc_id)
+            if fallback:
                 # 执行《刑法》确定罪名的补充规定: bare 第一百二十条 means the law its title names
                 docs, exact = self.catalog.version(fallback, date)
-                found = list(self._positions(doc_id, ref, ref[START], docs, cat, exact))
+                if exact or not self.catalog.renumbered_since(docs, date):
+                    found = list(self._positions(doc_id, ref, ref[START], docs, cat, exact))
             yield from found
         else:
             yield from self._named(doc_id, citing, date, ref, name, cat)
 
     def _named(self, doc_id, citing, date, ref, name, cat) -> Iterator:
         start = ref[START]
-        works, matched = self.catalog.works(name)
+        works, matched = self.catalog.works(name, trim=not ref[TEXT].startswith("《"))
         if matched != name and ref[TEXT].startswith(name):  # 具有专利法 → 专利法
             start += len(name) - len(matched)
         works = self.catalog.prefer(works, citing)
@@ -93,6 +104,9 @@ class Resolver:
         if ref[KIND] == DOCUMENT and work == citing["work_key"]:
             return  # a document naming itself
         docs, exact = self.catalog.version(work, date)
+        if not exact and ref[KIND] != DOCUMENT and self.catalog.renumbered_since(docs, date):
+            yield self._unresolved(doc_id, ref, name, m.REVISED, cat)
+            return
         if ref[KIND] == DOCUMENT:
             yield self._link(doc_id, ref, start, docs[0], None, None, None, cat, exact)
         else:
@@ -116,9 +130,12 @@ class Resolver:
                 reason = m.BEYOND if beyond else m.NO_SUCH_ARTICLE
                 yield self._unresolved(doc_id, ref, ref[NAME], reason, cat)
                 continue
-            target, ordinal, paragraphs = hit
+            target, ordinal, paragraphs, items = hit
             if paragraph is not None and paragraph > paragraphs:
                 yield self._unresolved(doc_id, ref, ref[NAME], m.PARAGRAPH_BEYOND, cat)
+                continue
+            if item is not None and item > _items(items, paragraph):
+                yield self._unresolved(doc_id, ref, ref[NAME], m.ITEM_BEYOND, cat)
                 continue
             yield self._link(doc_id, ref, start, target, ordinal, paragraph, item, cat, exact)
 

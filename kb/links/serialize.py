@@ -40,6 +40,7 @@ def links_envelope(links: PassageLinks) -> dict:
         "cited_by": [link_dict(x) for x in links.cited_by],
         "implemented_by": [link_dict(x) for x in links.implemented_by],
         "related": [link_dict(x) for x in links.related],
+        "implements": [link_dict(x) for x in links.implements],
         "unresolved": [
             {"text": u.text, "name": u.name, "reason": u.reason, "span": [u.start, u.end]}
             for u in links.unresolved

@@ -22,6 +22,7 @@ class LinkTable:
         self.relations = [m.Relation(*row) for row in data.get("relations", ())]
         self.summary: dict = data.get("summary", {})
         self.related_cache: dict = {}  # bulletin section → related rules (kb.links.library)
+        self.article_maps: dict[str, dict] = {}  # doc id → (article, suffix) → ordinal
         self.by_source: dict[str, list[m.Link]] = defaultdict(list)
         self.by_target: dict[str, list[m.Link]] = defaultdict(list)
         self.by_target_doc: dict[str, list[m.Link]] = defaultdict(list)

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh.query import And, Term
-
 from kb.citations import render_label
 from kb.engine.hits import document_info, load_passage, passage_url
 from kb.engine.snapshot import Snapshot
 from kb.errors import NotFound
 from kb.links import model as m
 from kb.links.table import LinkTable
-from kb.models import DocumentInfo, Passage
-from kb.schema import article_key
+from kb.links.versions import same_article
+from kb.models import DocumentInfo
 
 MAX_LINKS = 200  # per list; PassageLinks.counts has the totals
 
@@ -72,6 +70,7 @@ class PassageLinks:
     cited_by: tuple[PassageLink, ...]
     implemented_by: tuple[PassageLink, ...]
     related: tuple[PassageLink, ...] = ()
+    implements: tuple[PassageLink, ...] = ()  # a local implementing article: the national ones
     unresolved: tuple[Unresolved, ...] = ()
     counts: dict | None = None  # list → total before MAX_LINKS
 
@@ -112,40 +111,21 @@ def _as_source(snap: Snapshot, link: m.Link) -> PassageLink | None:
     )
 
 
-def same_article(snap: Snapshot, p: Passage) -> list[str]:
-    """Ids of the passage and of the article with its number in the other versions of its work."""
-    if p.article is None or p.role not in ("article", "item"):
-        return [p.id]
-    rec = snap.docs.records[snap.docs.row[p.doc_id]]
-    rows = [
-        r
-        for r in snap.docs.work_rows({rec["work_key"]}).nonzero()[0]
-        if not snap.docs.duplicate[r] and snap.docs.ids[r] != p.doc_id
-    ]
-    ids = [p.id]
-    if rows:
-        key = Term("art", article_key(p.article, p.article_suffix))
-        for r in rows:
-            query = And([Term("doc", snap.docs.ids[r]), key])
-            for n in snap.searcher().docs_for_query(query):
-                if snap.alive[n]:
-                    ids.append(load_passage(snap, n).id)
-    return ids
-
-
 def passage_links(snap: Snapshot, table: LinkTable, passage_id: str) -> PassageLinks:
     """The links of one passage (NotFound for an unknown id)."""
     docnum = snap.docnum_of(passage_id) if isinstance(passage_id, str) else None
     if docnum is None:
         raise NotFound(f"no passage with id {passage_id!r}")
     p = load_passage(snap, docnum)
-    cites = [_as_target(snap, x) for x in table.by_source.get(p.id, ()) if x.relation == m.CITES]
-    incoming = [x for pid in same_article(snap, p) for x in table.by_target.get(pid, ())]
+    own = table.by_source.get(p.id, ())
+    cites = [_as_target(snap, x) for x in own if x.relation == m.CITES]
+    implements = [_as_target(snap, x) for x in own if x.relation == m.IMPLEMENTS]
+    incoming = [x for pid in same_article(snap, table, p) for x in table.by_target.get(pid, ())]
     cited_by = [_as_source(snap, x) for x in incoming if x.relation == m.CITES]
     local = {}
-    for x in incoming:
+    for x in incoming:  # current local measures: implementing matches and citations
         src = snap.docs.row.get(x.source_doc)
-        if src is not None and snap.docs.local[src] and (x.relation == m.IMPLEMENTS or x.text):
+        if src is not None and snap.docs.local[src] and snap.docs.current[src]:
             local.setdefault(x.source, x)
     implemented = [_as_source(snap, x) for x in local.values()]
     lists = {
@@ -163,8 +143,14 @@ def passage_links(snap: Snapshot, table: LinkTable, passage_id: str) -> PassageL
         tuple(lists["cited_by"][:MAX_LINKS]),
         tuple(lists["implemented_by"][:MAX_LINKS]),
         unresolved=unresolved,
+        implements=tuple(_current_first([x for x in implements if x])),
         counts={k: len(v) for k, v in lists.items()},
     )
+
+
+def _current_first(links: list[PassageLink]) -> list[PassageLink]:
+    """National articles matched in every version of the work: the current version first."""
+    return sorted(links, key=lambda x: (x.passage.document.status != "current", x.passage.label))
 
 
 def _order(links: list[PassageLink], own_doc: str) -> list[PassageLink]:

@@ -5,6 +5,9 @@ collection. Resolving a reference to passages (names → works, the version in f
 date, article → passage) is kb.links' job.
 
     find_references(text, names=None, *, abbreviations=None, passage=False) -> list[Reference]
+    abbreviations(text) -> dict[str, str]      short name → title defined in the text
+    title_spans(text) -> list[(start, end)]    every outermost 《…》 (nested brackets kept inside)
+    law_like(name) -> bool                     a specific law's name (not 法律, 有关规定 …)
 
     text           any text: an article's text, a bulletin paragraph, an LLM's answer.
     names          optional NameIndex (anything with find_suffix(text) -> (name, works) | None,
@@ -40,6 +43,22 @@ date, article → passage) is kb.links' job.
         version      a version written after the title, e.g. 2018年修正
 
 Numerals may be Chinese (第一百零五条), Arabic (第44条) or full-width (第４４条).
+
+Rules worth knowing (tests/test_references.py shows each):
+    - 第…款 / 第…项 written without an article belong to the article referred to just before
+      in the same sentence (违反本条例第十五条第一款或者第二款); a bare 第…项 also to an article
+      of the same document named earlier in the text (违反本条例第十八条规定…：（一）违反第六项);
+      otherwise to the citing article (with passage=True).
+    - 前款 / 前两款 / 前条 / 本条第二款 / 前条第二项 count from the citing article and 款.
+    - 第…条 with no work written inherits the work named earlier in the same sentence (刑法第
+      二百六十四条……第二百六十五条: scope inherited), else it is the citing document's (self).
+    - 同法 / 该法 is the work named last; 劳动合同法 is no 同法. 该条第二款 continues the article
+      referred to last.
+    - A line starting "第十条 " (an article label run into the text) is not a reference.
+    - Abbreviations: 《…》（以下简称代表法）; the title in 《》 may carry a version, an
+      abbreviation or a 文号 in brackets before 第…条.
+    - 分则第九章 / 第三章 between a name and 第…条 are skipped (刑法分则第九章第三百九十八条).
+    - Titles in 《》 may nest 《》 and 〈〉 (关于修改〈…〉的决定).
 """
 
 from kb.references.finder import find_references
@@ -55,7 +74,7 @@ from kb.references.model import (
     Position,
     Reference,
 )
-from kb.references.names import abbreviations, law_like
+from kb.references.names import abbreviations, law_like, title_spans
 
 __all__ = [
     "ARTICLE",
@@ -71,4 +90,5 @@ __all__ = [
     "abbreviations",
     "find_references",
     "law_like",
+    "title_spans",
 ]

@@ -20,11 +20,18 @@ _BEFORE |= {"前六款": 6, "前七款": 7, "前八款": 8, "前九款": 9}
 class Context:
     """The citing article (from its label) and where each of its 款 starts in the text."""
 
-    article: int | None = None
-    suffix: int = 0
+    label: tuple[str, str | None] | None = None  # the label's numerals, read when needed
     body_start: int = 0  # offset after the article's own label
     text: str = ""  # the article's text (empty: not an article)
     _starts: list[int] | None = None
+
+    @property
+    def article(self) -> int | None:
+        return cn_to_int(self.label[0]) if self.label else None
+
+    @property
+    def suffix(self) -> int:
+        return (cn_to_int(self.label[1]) or 0) if self.label and self.label[1] else 0
 
     def paragraph_at(self, offset: int) -> int | None:
         """The 款 (from 1) the offset is in, when the text is an article."""
@@ -46,7 +53,10 @@ class Context:
         if relative == "前条":
             if article is None or article < 2 and not suffix:
                 return (Position(None),) if article is None else ()
-            return (Position(article, suffix - 1) if suffix else Position(article - 1),)
+            before = (article, suffix - 1) if suffix else (article - 1, 0)
+            if positions:  # 前条第二项
+                return tuple(Position(*before, p.paragraph, p.item) for p in positions)
+            return (Position(*before),)
         count = _BEFORE.get(relative, 0)
         if count:
             if paragraph is None:
@@ -73,6 +83,4 @@ def passage_context(text: str) -> Context:
     m = _LABEL.match(text)
     if not m:
         return Context()
-    article = cn_to_int(m.group(1))
-    suffix = cn_to_int(m.group(2)) if m.group(2) else 0
-    return Context(article, suffix or 0, m.end(), text)
+    return Context((m.group(1), m.group(2)), m.end(), text)

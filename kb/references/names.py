@@ -42,10 +42,9 @@ _SELF = re.compile(  # not the 本 of 基本法 / 根本法
     r"(?<![基根])本(?:条例实施细则|实施条例|实施细则|实施办法|条例|办法|规定|决定|细则|解释|规则|章程|准则|通则|"
     r"安排|意见|规范|决议|法)$"
 )
-_SAME = re.compile(  # not the 同法 of 劳动合同法
-    r"(?:(?<!合)同法|该法|该条例|该办法|该规定|该决定|该解释|该细则|上述法律|该条|该款)$"
-)
-_RELATIVE = re.compile(r"(?:本条|本款|前款)$")
+_SAME = re.compile(r"(?:同法|该法|该条例|该办法|该规定|该决定|该解释|该细则|上述法律|该条|该款)$")
+_NOT_BEFORE_SAME = ("合", "共", "应")  # 劳动合同法, 共同法, 应该法 are no 同法 / 该法
+_RELATIVE = re.compile(r"(?:本条|本款|前款|前条)$")
 _TAIL = re.compile(
     r"[（(][^（）()《》]{1,30}[）)]$"
 )  # （2018年修正）, （以下简称…）, （法释〔…〕号）
@@ -76,6 +75,11 @@ def title_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """True when `offset` falls strictly inside one of the spans (a title's inside)."""
+    return any(s < offset < e for s, e in spans)
+
+
 def strip_tail(text: str, end: int) -> tuple[int, str]:
     """Step back over a bracket after a title (version, abbreviation, 文号); (end, version)."""
     m = _TAIL.search(text, max(0, end - 32), end)
@@ -92,13 +96,15 @@ def self_word(before: str) -> str:
 
 
 def same_word(before: str) -> str:
-    """同法 / 该法 … when `before` ends with one, else ""."""
+    """同法 / 该法 … when `before` ends with one (not the end of 合同法), else ""."""
     m = _SAME.search(before[-5:])
-    return m.group(0) if m else ""
+    if not m or before[: len(before) - len(m.group(0))].endswith(_NOT_BEFORE_SAME):
+        return ""
+    return m.group(0)
 
 
 def relative_word(before: str) -> str:
-    """本条 / 本款 / 前款 when `before` ends with one (本条例 excluded), else ""."""
+    """本条 / 本款 / 前款 / 前条 when `before` ends with one (本条例 excluded), else ""."""
     m = _RELATIVE.search(before[-2:])
     return m.group(0) if m else ""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb.numerals import NUM_CLASS, cn_to_int
 from kb.references.model import Position
@@ -17,6 +18,7 @@ MAX_RANGE = 60  # a range longer than this keeps its two ends only
 _TOKEN = re.compile(
     rf"第\s*[（(]?\s*({NUM_CLASS})\s*[）)]?\s*(条|款|项)(?:\s*之\s*({NUM_CLASS})(?![条款项]))?"
 )
+_number = lru_cache(maxsize=4096)(cn_to_int)  # the same few hundred numerals recur everywhere
 _LIST = frozenset(("、", "和", "及", "以及", "与", "或者", "或", "、以及", "，以及"))
 _RANGE = frozenset(("至", "到", "—", "-", "～", "~"))
 
@@ -43,12 +45,12 @@ class _Token:
 def _tokens(text: str, start: int = 0) -> list[_Token]:
     found = []
     for m in _TOKEN.finditer(text, start):
-        number = cn_to_int(m.group(1))
+        number = _number(m.group(1))
         if not number or number > 100000:
             continue
         if m.group(2) != "条" and m.group(3):  # 之一 only follows 条
             continue
-        suffix = cn_to_int(m.group(3)) if m.group(3) else 0
+        suffix = _number(m.group(3)) if m.group(3) else 0
         found.append(_Token(m.start(), m.end(), number, m.group(2), suffix or 0))
     return found
 

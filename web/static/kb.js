@@ -148,6 +148,64 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 
+  // An article's side panel: filled from /api/passages/<id>/links the first time it opens.
+  var LISTS = [["cites", "引用"], ["cited_by", "被引用"], ["implemented_by", "地方实施"],
+    ["implements", "实施的条文"], ["related", "相关规定"]];
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  function entry(link) {
+    var li = el("li");
+    var a = el("a", link.passage.citation.label);
+    a.href = link.passage.url;
+    li.appendChild(a);
+    if (link.text) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("q", link.text)); }
+    return li;
+  }
+
+  function drawLinks(body, data) {
+    body.textContent = "";
+    LISTS.forEach(function (pair) {
+      var items = data[pair[0]] || [];
+      if (!items.length && (pair[0] === "related" || pair[0] === "implements")) return;
+      var section = el("section", null, "links-list " + pair[0].replace("_", "-"));
+      section.appendChild(el("h4", pair[1] + " " + ((data.counts || {})[pair[0]] || items.length)));
+      if (!items.length) section.appendChild(el("p", "无", "none"));
+      var groups = {};
+      var order = [];
+      items.forEach(function (link) {
+        var key = pair[0] === "implemented_by" ? (link.passage.document.region || "全国") : "";
+        if (!groups[key]) { groups[key] = el("ul"); order.push(key); }
+        groups[key].appendChild(entry(link));
+      });
+      order.forEach(function (key) {
+        if (key) section.appendChild(el("h5", key));
+        section.appendChild(groups[key]);
+      });
+      body.appendChild(section);
+    });
+  }
+
+  function openLinks(details) {
+    if (!details.open || details.getAttribute("data-loaded")) return;
+    details.setAttribute("data-loaded", "1");
+    var body = details.querySelector(".links-body");
+    fetch(details.getAttribute("data-links"), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { if (data.ok) drawLinks(body, data); })
+      .catch(function () { details.removeAttribute("data-loaded"); });
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var target = event.target;
+    if (target.classList && target.classList.contains("links-panel")) openLinks(target);
+  }, true);
+
   document.addEventListener("keydown", focusSearch);
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button.copy");
