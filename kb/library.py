@@ -14,9 +14,11 @@ from whoosh.query import And, Term
 from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
+from kb.config import vectors_enabled
 from kb.engine.citations import resolve
 from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
+from kb.engine.semantic import SemanticLayer
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
 from kb.models import DocumentView, Hit, Passage, SearchResult, VersionInfo
@@ -49,8 +51,17 @@ def _reading(method):
 class Library:
     """Thread-safe entry point for searching; cheap to share across a server's threads."""
 
-    def __init__(self, index_dir: Path, policy: Policy = POLICY, recheck_seconds: float = 1.0):
+    def __init__(
+        self,
+        index_dir: Path,
+        policy: Policy = POLICY,
+        recheck_seconds: float = 1.0,
+        vectors: bool | None = None,
+    ):
         self.store = Store(Path(index_dir))
+        self.semantic = SemanticLayer(
+            Path(index_dir), _load_encoder, vectors_enabled() if vectors is None else vectors
+        )
         self.policy = policy
         self._recheck = recheck_seconds
         self._snap: Snapshot | None = None
@@ -102,7 +113,8 @@ class Library:
     @_reading
     def search(self, q: str, **params) -> SearchResult:
         """Ranked, cited passages; see SearchParams for the parameters."""
-        return search_mod.search(self.snapshot(), search_mod.SearchParams(q, **params), self.policy)
+        snap, params = self.snapshot(), search_mod.SearchParams(q, **params)
+        return search_mod.search(snap, params, self.policy, self.semantic)
 
     @_reading
     def passage(self, passage_id: str) -> Hit:
@@ -195,7 +207,25 @@ class Library:
             "created": _created(self.store, snap.path),
             "documents": len(snap.docs.ids),
             "passages": snap.live_count,
+            "vectors": self.semantic.status(snap.path),
         }
+
+    def warm_semantic(self) -> None:
+        """Load the encoder and the live build's vectors now rather than on the first question."""
+        if self.semantic.enabled:
+            snap = self.snapshot()
+            try:
+                self.semantic.index_for(snap.path, snap.size)
+                self.semantic.encoder().query("warm")
+            except KBError as exc:
+                log.warning("semantic search unavailable: %s", exc)
+
+
+def _load_encoder():
+    """The process's encoder (imported here: a Library without vectors never loads it)."""
+    from kb.encoder import shared_encoder
+
+    return shared_encoder()
 
 
 @functools.lru_cache(maxsize=8)

@@ -104,6 +104,26 @@ class VectorCache:
         return out, found
 
 
+def write_progress(index_dir: Path, tag: str, build: str, have: int, done: int, total: int) -> None:
+    """Record how far the vectors of `build` are (for /api/health while they are computed)."""
+    root = Path(index_dir) / "vectors" / slug(tag)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".progress.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"build": build, "have": have, "done": done, "total": total}))
+    os.replace(tmp, root / "progress.json")
+
+
+def progress_of(index_dir: Path, tag: str, build: str) -> float:
+    """Share of the passage texts of `build` that have vectors (0.0 when unknown)."""
+    try:
+        p = json.loads((Path(index_dir) / "vectors" / slug(tag) / "progress.json").read_text())
+        if p["build"] != build or not p["total"]:
+            return 0.0
+        return min(1.0, (p["have"] + p["done"]) / p["total"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
+
+
 def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric int8 per row: (codes, scale) with vectors ≈ codes × scale."""
     peak = np.abs(vectors).max(axis=1)

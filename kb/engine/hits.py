@@ -52,6 +52,7 @@ def make_hit(
     surfaces: list[str],
     matched: str,
     paragraph: int | None = None,
+    retrieval=None,
 ) -> Hit:
     """A Hit for `docnum`: text, citation (with 款 when cited), snippet, document, link."""
     p = load_passage(snap, docnum)
@@ -78,4 +79,5 @@ def make_hit(
         citation,
         passage_url(p),
         matched,
+        retrieval,
     )
