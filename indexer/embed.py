@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader
 
-from indexer import workers
+from indexer import faults, workers
 from indexer.lock import index_lock
 from kb.encoder import DIM, Encoder
 from kb.errors import IndexBusy, IndexMissing, KBError
@@ -85,23 +85,26 @@ def _embed_chunks(index_dir: Path, engine: str, chunks: list, counter, parent: i
         os.nice(nice)
     encoder = Encoder(engine)
     cache = VectorCache(index_dir, encoder.tag)
-    for name, keys, texts in chunks:
+    for i, (name, keys, texts) in enumerate(chunks):
         if os.getppid() != parent:
             raise SystemExit(1)  # the parent was killed: stop, what is stored stays
         cache.write(name, keys, encoder.passages(texts))
         with counter.get_lock():
             counter.value += len(keys)
+        if i == 1:
+            faults.point("embed-chunk", parent)
     return len(chunks)
 
 
 def _plan(missing: dict[bytes, str], procs: int) -> list[list]:
-    """Length-sorted chunks, dealt round-robin to `procs` workers."""
+    """Length-sorted chunks (at least 8 per worker for a small job), dealt round-robin."""
     items = sorted(missing.items(), key=lambda kv: len(kv[1]))
+    size = max(16, min(CHUNK, -(-len(items) // (procs * 8))))
     stamp = f"{int(time.time())}-{os.getpid()}"
     chunks = [
-        (f"{stamp}-{i // CHUNK:05d}", [k for k, _ in part], [t for _, t in part])
-        for i in range(0, len(items), CHUNK)
-        for part in [items[i : i + CHUNK]]
+        (f"{stamp}-{i // size:05d}", [k for k, _ in part], [t for _, t in part])
+        for i in range(0, len(items), size)
+        for part in [items[i : i + size]]
     ]
     return [chunks[w::procs] for w in range(procs) if chunks[w::procs]]
 

