@@ -109,6 +109,7 @@ class Library:
         snap.texts()
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
+        self.warm_semantic()
 
     @_reading
     def search(self, q: str, **params) -> SearchResult:
@@ -207,16 +208,21 @@ class Library:
             "created": _created(self.store, snap.path),
             "documents": len(snap.docs.ids),
             "passages": snap.live_count,
-            "vectors": self.semantic.status(snap.path),
+            "vectors": self._vector_status(snap),
         }
 
+    def _vector_status(self, snap: Snapshot) -> dict:
+        """The semantic layer's state for the live build (looking for its vectors first)."""
+        self.semantic.index_for(snap.path, snap.size)
+        return self.semantic.status(snap.path)
+
     def warm_semantic(self) -> None:
-        """Load the encoder and the live build's vectors now rather than on the first question."""
+        """Load the encoder (and the live build's vectors) now rather than on the first question."""
         if self.semantic.enabled:
             snap = self.snapshot()
             try:
                 self.semantic.index_for(snap.path, snap.size)
-                self.semantic.encoder().query("warm")
+                self.semantic.encoder().query("人大代表的权利")
             except KBError as exc:
                 log.warning("semantic search unavailable: %s", exc)
 

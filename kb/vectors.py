@@ -35,6 +35,10 @@ class VectorsUnusable(KBError):
     status = 503
 
 
+class VectorsPending(VectorsUnusable):
+    """A build's vectors are not complete yet (being computed, or never started)."""
+
+
 def embed_text(title: str, heading_path: list[str] | tuple[str, ...], text: str) -> str:
     """What the encoder reads for a passage: its document's title, its nearest heading, its text."""
     parts = [title, heading_path[-1] if heading_path else "", text]
@@ -178,7 +182,7 @@ def open_build_vectors(build: Path, tag: str, rows: int, check: bool = True) -> 
     """Memory-map a build's vectors; VectorsUnusable saying why when they cannot be used."""
     codes_path, scale_path, meta_path = _paths(build, tag)
     if not meta_path.is_file():
-        raise VectorsUnusable(f"build {build.name} has no vectors for {tag} yet")
+        raise VectorsPending(f"semantic search is being prepared (build {build.name}, {tag})")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("tag") != tag or meta.get("rows") != rows:

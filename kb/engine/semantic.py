@@ -17,7 +17,7 @@ import numpy as np
 import simsimd
 
 from kb.errors import KBError
-from kb.vectors import open_build_vectors, progress_of
+from kb.vectors import VectorsPending, open_build_vectors, progress_of
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0  # how often a build without (complete) vectors looks for them again
@@ -97,7 +97,8 @@ class SemanticLayer:
                 log.info("semantic search on for %s", build.name)
             except KBError as exc:
                 if str(exc) != self._error:
-                    log.warning("semantic search off: %s", exc)
+                    quiet = isinstance(exc, VectorsPending)
+                    log.log(logging.INFO if quiet else logging.WARNING, "lexical only: %s", exc)
                 self._error = str(exc)
         return self._index
 
