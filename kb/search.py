@@ -127,15 +127,17 @@ def rank_modes(
 ) -> tuple[Ranking, dict[int, Retrieval], dict]:
     """The ranking in the mode that runs (lexical unless a semantic layer with complete vectors
     is given and the mode asks for it), how each passage was found, and what ran."""
-    ranking = rank(snap, q, params, policy)
     index = semantic.index_for(snap.path, snap.size) if semantic else None
     ran = {"mode": choose_mode(params.mode, q, index is not None), "asked": params.mode}
     if semantic is not None:
         ran["vectors"] = semantic.status(snap.path)
-    if ran["mode"] == "lexical":
+    # the question is embedded on another thread while the lexical ranking is computed
+    pending = semantic.embed_later(q.text) if ran["mode"] != "lexical" else None
+    ranking = rank(snap, q, params, policy)
+    if pending is None:
         return ranking, {}, ran
     try:
-        vector = semantic.encoder().query(q.text)
+        vector = pending.result()
     except KBError as exc:  # the encoder failed to load: lexical, and say why
         ran["mode"], ran["vectors"]["note"] = "lexical", str(exc)
         return ranking, {}, ran
