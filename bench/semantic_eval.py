@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from learn_related import Corpus, Params, learn  # noqa: E402
@@ -36,7 +38,10 @@ from kb.query.parse import parse_query  # noqa: E402
 from kb.search import SearchParams, document_mask, rank  # noqa: E402
 from kb.vectors import VectorCache, open_build_vectors, quantize  # noqa: E402
 
-GRID = {"k": (10.0, 30.0, 60.0), "semantic_weight": (0.7, 1.0, 1.4, 2.0)}
+GRID = {
+    "rrf": {"k": (5.0, 10.0, 30.0, 60.0), "semantic_weight": (0.3, 0.5, 0.7, 1.0, 1.4)},
+    "scores": {"k": (60.0,), "semantic_weight": (0.1, 0.2, 0.3, 0.5, 0.8)},
+}
 PRIOR_WEIGHTS = (0.0, 0.02, 0.05)
 METRICS = ("R@10", "R@100", "MRR@10")
 
@@ -64,7 +69,16 @@ class Runs:
 
     def __init__(self, corpus: Corpus, index: SemanticIndex, encoder: Encoder):
         self.corpus, self.index, self.encoder = corpus, index, encoder
-        self.near: dict[tuple[str, float], object] = {}
+        self.near: dict[tuple, object] = {}
+        self.adapter: np.ndarray | None = None  # a query-side linear map, when one is tried
+        self.tag = ""
+
+    def vector(self, text: str) -> np.ndarray:
+        vec = self.encoder.query(text)
+        if self.adapter is None:
+            return vec
+        out = self.adapter @ vec
+        return (out / np.linalg.norm(out)).astype(np.float32)
 
     def lexical(self, j, table=None):
         snap = self.corpus.snap
@@ -78,10 +92,10 @@ class Runs:
         return q, params, rank(snap, q, params, POLICY)
 
     def neighbours(self, j, q, params, prior_weight: float):
-        key = (j.id, prior_weight)
+        key = (j.id, prior_weight, self.tag)
         if key not in self.near:
             fp = dataclasses.replace(FUSION, prior_weight=prior_weight)
-            vec = self.encoder.query(q.text)
+            vec = self.vector(q.text)
             mask = document_mask(self.corpus.snap, q, params)
             self.near[key] = neighbours(
                 self.corpus.snap, q, self.index, vec, mask, POLICY, fp, fp.depth
@@ -116,8 +130,13 @@ def objective(m: dict[str, float]) -> float:
 def tune(runs: Runs, judged, lex) -> FusionPolicy:
     """The fusion policy with the best objective on `judged` (their lexical rankings `lex`)."""
     best, best_fp = -1.0, FUSION
-    for pw, k, sw in itertools.product(PRIOR_WEIGHTS, GRID["k"], GRID["semantic_weight"]):
-        fp = dataclasses.replace(FUSION, prior_weight=pw, k=k, semantic_weight=sw)
+    points = [
+        (method, pw, k, sw)
+        for method, grid in GRID.items()
+        for pw, k, sw in itertools.product(PRIOR_WEIGHTS, grid["k"], grid["semantic_weight"])
+    ]
+    for method, pw, k, sw in points:
+        fp = dataclasses.replace(FUSION, method=method, prior_weight=pw, k=k, semantic_weight=sw)
         m = metrics(
             runs.corpus,
             judged,
@@ -126,6 +145,27 @@ def tune(runs: Runs, judged, lex) -> FusionPolicy:
         if objective(m) > best:
             best, best_fp = objective(m), fp
     return best_fp
+
+
+def learn_adapter(runs: Runs, judged, lam: float = 1.0) -> np.ndarray:
+    """W minimising Σ‖W q − p‖² + lam‖W − I‖² over (question, relevant passage) vector pairs."""
+    snap, idx = runs.corpus.snap, runs.index
+    where = {}
+    for n, item in enumerate(runs.corpus.table):
+        if item is not None and item.article is not None:
+            where.setdefault((item.source, item.article), n)
+    qs, ps = [], []
+    for j in judged:
+        q = runs.encoder.query(parse_query(j.query, snap.aliases(), snap.region_names()).text)
+        for e in j.relevant:
+            n = where.get((e.get("version_file"), e.get("article")))
+            if n is not None and idx.scale[n] > 0:
+                p = idx.codes[n].astype(np.float32) * idx.scale[n]
+                qs.append(q)
+                ps.append(p / np.linalg.norm(p))
+    q, p = np.array(qs), np.array(ps)
+    eye = np.eye(q.shape[1], dtype=np.float32)
+    return ((p.T @ q + lam * eye) @ np.linalg.inv(q.T @ q + lam * eye)).astype(np.float32)
 
 
 def cross_validate(runs: Runs, judged) -> dict[str, dict[str, float]]:
@@ -154,6 +194,15 @@ def cross_validate(runs: Runs, judged) -> dict[str, dict[str, float]]:
         for name, (mode, pol) in variants.items():
             orders = [runs.order(j, x, mode, pol) for j, x in zip(test, lex_test, strict=True)]
             results.setdefault(name, []).append(metrics(runs.corpus, test, orders))
+        runs.adapter, runs.tag = learn_adapter(runs, train), f"adapter{n}"
+        fpa = tune(runs, train, lex_train)
+        for name, mode in (
+            ("semantic + adapter", "semantic"),
+            ("hybrid + adapter, tuned", "hybrid"),
+        ):
+            orders = [runs.order(j, x, mode, fpa) for j, x in zip(test, lex_test, strict=True)]
+            results.setdefault(name, []).append(metrics(runs.corpus, test, orders))
+        runs.adapter, runs.tag = None, ""
     return {k: {m: statistics.fmean(r[m] for r in v) for m in METRICS} for k, v in results.items()}
 
 
@@ -189,6 +238,8 @@ def main() -> None:
     print(f"STARD train, 2-fold cross-validated ({len(stard)} questions):", flush=True)
     for name, m in cross_validate(runs, stard).items():
         print(f"  {name:22s} " + "  ".join(f"{k} {m[k]:.3f}" for k in METRICS), flush=True)
+    lex_all = [runs.lexical(j) for j in stard]  # the product's related.tsv: learned on all
+    print(f"tuned on all of STARD train (for kb/engine/fusion.py): {tune(runs, stard, lex_all)}")
     print("domain-dev (product data: related.tsv, FUSION):")
     domain(runs, load_judged([EVAL / "domain-dev.jsonl"]))
     print(f"({time.monotonic() - started:.0f}s; {encoder.tag}; fusion {FUSION})")

@@ -27,6 +27,7 @@ MODES = ("auto", "hybrid", "lexical", "semantic")
 class FusionPolicy:
     """The knobs of fusion (see bench/semantic_eval.py for how they were chosen)."""
 
+    method: str = "rrf"  # rrf: weighted reciprocal ranks; scores: min-max normalised scores
     k: float = 60.0  # reciprocal-rank constant: larger flattens the head of each list
     lexical_weight: float = 1.0
     semantic_weight: float = 1.0
@@ -91,6 +92,8 @@ def fuse(
     score: dict[int, float] = {}
     if mode == "semantic":
         score = {n: cos[n] for n in sem}
+    elif fp.method == "scores":
+        score = _score_sum(lex, lexical.scores, sem, near.cosines, fp)
     else:
         for n, r in lex_rank.items():
             score[n] = fp.lexical_weight / (fp.k + r)
@@ -111,3 +114,19 @@ def fuse(
     }
     ranking = Ranking(order, total, lexical.matched, scores, lexical.paragraphs)
     return ranking, retrieval
+
+
+def _score_sum(
+    lex: list[int], lex_scores: dict, sem: list[int], cosines: np.ndarray, fp: FusionPolicy
+) -> dict[int, float]:
+    """Lexical score over the best one, plus the weighted cosine min-max scaled over the list."""
+    score: dict[int, float] = {}
+    if lex:
+        top = max(lex_scores[lex[0]], 1e-9)
+        score = {n: fp.lexical_weight * lex_scores[n] / top for n in lex}
+    if sem:
+        lo, hi = float(cosines[-1]), float(cosines[0])
+        span = max(hi - lo, 1e-6)
+        for n, c in zip(sem, cosines.tolist(), strict=True):
+            score[n] = score.get(n, 0.0) + fp.semantic_weight * (c - lo) / span
+    return score
