@@ -186,7 +186,7 @@ def cross_validate(runs: Runs, judged) -> dict[str, dict[str, float]]:
             "hybrid, RRF k=60 1:1": (
                 "hybrid",
                 dataclasses.replace(
-                    FUSION, k=60.0, semantic_weight=1.0, prior_weight=fp.prior_weight
+                    FUSION, method="rrf", k=60.0, semantic_weight=1.0, prior_weight=fp.prior_weight
                 ),
             ),
             "hybrid, tuned": ("hybrid", fp),
