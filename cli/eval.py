@@ -11,8 +11,8 @@ import click
 
 from cli.common import fail_on_kb_error, progress_reporter
 from kb.config import load_settings
-from kb.evaluation import Judged, Ranked, Report, evaluate, load_judged
 from kb.engine.fusion import MODES
+from kb.evaluation import Judged, Ranked, Report, evaluate, load_judged
 from kb.library import Library
 from kb.query.lexicon import related_sources
 
