@@ -190,8 +190,11 @@ def embed_build(
         full[alive], got[alive] = vecs, found
         if store.current_name() != build.name:
             log.warning("a newer build went live while embedding; its vectors come next")
-        write_build_vectors(build, encoder.tag, full, got, encoder.info())
         stats.complete = bool(found.all())
+        if stats.complete:  # a build's vectors are written whole or not at all
+            write_build_vectors(build, encoder.tag, full, got, encoder.info())
+        else:
+            log.warning("%d passages still lack vectors: the next run embeds them", (~found).sum())
     stats.seconds = time.monotonic() - started
     return stats
 
