@@ -131,13 +131,11 @@ def rank_modes(
     ran = {"mode": choose_mode(params.mode, q, index is not None), "asked": params.mode}
     if semantic is not None:
         ran["vectors"] = semantic.status(snap.path)
-    # the question is embedded on another thread while the lexical ranking is computed
-    pending = semantic.embed_later(q.text) if ran["mode"] != "lexical" else None
     ranking = rank(snap, q, params, policy)
-    if pending is None:
+    if ran["mode"] == "lexical":
         return ranking, {}, ran
-    try:
-        vector = pending.result()
+    try:  # (embedding on a helper thread beside the lexical ranking was 2x slower: the GIL)
+        vector = semantic.encoder().query(q.text)
     except KBError as exc:  # the encoder failed to load: lexical, and say why
         ran["mode"], ran["vectors"]["note"] = "lexical", str(exc)
         return ranking, {}, ran

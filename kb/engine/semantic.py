@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from kb.vectors import VectorsPending, open_build_vectors, progress_of
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0  # how often a build without (complete) vectors looks for them again
-_EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kb-embed")
 
 
 @dataclass(frozen=True)
@@ -82,10 +80,6 @@ class SemanticLayer:
                 if self._encoder is None:
                     self._encoder = self._load_encoder()
         return self._encoder
-
-    def embed_later(self, question: str) -> Future:
-        """The question's vector, computed on a helper thread (numpy releases the GIL)."""
-        return _EMBEDDER.submit(lambda: self.encoder().query(question))
 
     def index_for(self, build: Path, rows: int) -> SemanticIndex | None:
         """The vectors of `build` when they are complete and sound, else None (looked for again
