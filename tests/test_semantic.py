@@ -208,3 +208,37 @@ def test_page_says_quietly_when_semantic_search_is_being_prepared(small_settings
     page = app.test_client().get("/", query_string={"q": QUESTION}).get_data(as_text=True)
     assert "语义检索正在准备中" in page
     assert lib.health()["vectors"]["complete"] is False
+
+
+def test_kb_serve_answers_at_once_and_turns_hybrid_by_itself(tmp_path, corpus_dir):
+    import http.client
+    import time
+
+    from conftest import start_kb_serve
+
+    corpus = copy_sources(corpus_dir, tmp_path / "corpus", SOURCES[2:])
+    write_synthetic(corpus)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KB_VECTORS", "on")  # inherited by `kb serve` and its filler
+        proc, port = start_kb_serve(tmp_path / "index", corpus, workers=1)
+
+    def get(path: str) -> dict:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", path)
+        body = json.loads(conn.getresponse().read())
+        conn.close()
+        return body
+
+    try:
+        first = get("/api/search?q=%E5%BF%AB%E9%80%92%E4%B8%A2%E4%BA%86")  # answered at once
+        assert first["ok"] and first["understood"]["mode"] in ("lexical", "hybrid")
+        deadline = time.monotonic() + 300
+        while not get("/api/health")["index"]["vectors"]["complete"]:
+            assert time.monotonic() < deadline, "vectors never completed"
+            time.sleep(1)
+        after = get("/api/search?q=%E5%BF%AB%E9%80%92%E4%B8%A2%E4%BA%86")
+        assert after["understood"]["mode"] == "hybrid"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()
