@@ -10,7 +10,7 @@ import click
 
 from cli.common import fail_on_kb_error, progress_reporter
 from indexer.build import build_index
-from indexer.embed import start_filler
+from indexer.filler import start_filler
 from kb.config import Settings, load_settings, vectors_enabled
 from kb.errors import IndexMissing
 from kb.store import Store

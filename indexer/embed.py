@@ -23,7 +23,6 @@ from whoosh.reading import MultiReader
 from indexer import faults, workers
 from indexer.lock import index_lock
 from kb.encoder import DIM, Encoder
-from kb.errors import IndexBusy, IndexMissing, KBError
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
 from kb.store import Store, read_meta
 from kb.vectors import (
@@ -197,40 +196,3 @@ def embed_build(
             log.warning("%d passages still lack vectors: the next run embeds them", (~found).sum())
     stats.seconds = time.monotonic() - started
     return stats
-
-
-def fill_forever(index_dir: Path, parent: int, interval: float = 10.0) -> None:
-    """Keep the live build's vectors complete (run by `kb serve` in a low-priority process):
-    embed what is missing, then look again every `interval` seconds for a newer build."""
-    workers.die_with_parent(parent)
-    os.nice(10)
-    try:
-        encoder = Encoder()
-    except KBError as exc:
-        log.warning("vectors are not computed: %s", exc)
-        return
-    while True:
-        try:
-            stats = embed_build(index_dir, encoder)
-            if stats.embedded:
-                log.warning(
-                    "vectors of %s complete: %d passages embedded in %.0fs",
-                    stats.build,
-                    stats.embedded,
-                    stats.seconds,
-                )
-        except IndexBusy:  # a `kb index` is embedding them
-            pass
-        except IndexMissing:  # no build yet, or a damaged one: `kb index` will say
-            pass
-        except KBError as exc:
-            log.warning("vectors not computed this round: %s", exc)
-        time.sleep(interval)
-
-
-def start_filler(index_dir: Path):
-    """Start fill_forever in its own process (it dies with this one)."""
-    ctx = multiprocessing.get_context("spawn")
-    proc = ctx.Process(target=fill_forever, args=(Path(index_dir), os.getpid()), name="kb-vectors")
-    proc.start()
-    return proc

@@ -60,7 +60,7 @@ class Library:
     ):
         self.store = Store(Path(index_dir))
         self.semantic = SemanticLayer(
-            Path(index_dir), _load_encoder, vectors_enabled() if vectors is None else vectors
+            Path(index_dir), enabled=vectors_enabled() if vectors is None else vectors
         )
         self.policy = policy
         self._recheck = recheck_seconds
@@ -109,7 +109,7 @@ class Library:
         snap.texts()
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
-        self.warm_semantic()
+        self.semantic.warm(snap.path, snap.size)
 
     @_reading
     def search(self, q: str, **params) -> SearchResult:
@@ -208,30 +208,8 @@ class Library:
             "created": _created(self.store, snap.path),
             "documents": len(snap.docs.ids),
             "passages": snap.live_count,
-            "vectors": self._vector_status(snap),
+            "vectors": self.semantic.status_of(snap.path, snap.size),
         }
-
-    def _vector_status(self, snap: Snapshot) -> dict:
-        """The semantic layer's state for the live build (looking for its vectors first)."""
-        self.semantic.index_for(snap.path, snap.size)
-        return self.semantic.status(snap.path)
-
-    def warm_semantic(self) -> None:
-        """Load the encoder (and the live build's vectors) now rather than on the first question."""
-        if self.semantic.enabled:
-            snap = self.snapshot()
-            try:
-                self.semantic.index_for(snap.path, snap.size)
-                self.semantic.encoder().query("人大代表的权利")
-            except KBError as exc:
-                log.warning("semantic search unavailable: %s", exc)
-
-
-def _load_encoder():
-    """The process's encoder (imported here: a Library without vectors never loads it)."""
-    from kb.encoder import shared_encoder
-
-    return shared_encoder()
 
 
 @functools.lru_cache(maxsize=8)

@@ -61,10 +61,10 @@ class SemanticLayer:
     """The semantic side of a Library for its live build: vectors once complete, the encoder
     loaded on first use; every failure is a status message and lexical search goes on."""
 
-    def __init__(self, index_dir: Path, encoder_loader, enabled: bool = True):
+    def __init__(self, index_dir: Path, encoder_loader=None, enabled: bool = True):
         self.index_dir = Path(index_dir)
         self.enabled = enabled
-        self._load_encoder = encoder_loader
+        self._load_encoder = encoder_loader or _shared_encoder
         self._encoder = None
         self._build: str | None = None
         self._index: SemanticIndex | None = None
@@ -115,3 +115,25 @@ class SemanticLayer:
         if not ready:
             out["note"] = self._error or "semantic search is being prepared"
         return out
+
+    def status_of(self, build: Path, rows: int) -> dict:
+        """The state for `build`, looking for its vectors first."""
+        self.index_for(build, rows)
+        return self.status(build)
+
+    def warm(self, build: Path, rows: int) -> None:
+        """Load the encoder (and the build's vectors) now rather than on the first question."""
+        if not self.enabled:
+            return
+        try:
+            self.index_for(build, rows)
+            self.encoder().query("人大代表的权利")
+        except KBError as exc:
+            log.warning("semantic search unavailable: %s", exc)
+
+
+def _shared_encoder():
+    """The process's encoder (imported here: a layer that is off never loads it)."""
+    from kb.encoder import shared_encoder
+
+    return shared_encoder()
