@@ -64,23 +64,30 @@ def embed_tokens(w: Weights, ids: np.ndarray) -> np.ndarray:
     return out.reshape(-1, w.hidden)
 
 
-def _attention(ly: Layer, x: np.ndarray, mask: np.ndarray, heads: int) -> np.ndarray:
-    """Multi-head self-attention of a (batch, length) block; returns the context rows."""
-    b, _one, _one2, length = mask.shape
+def _attention(ly: Layer, x: np.ndarray, lens: np.ndarray, heads: int) -> np.ndarray:
+    """Multi-head self-attention of a padded (batch, length) block; returns the context rows.
+
+    One sequence at a time over its own tokens only: its scores stay in cache and need no mask
+    (padding rows get a zero context; nothing reads them).
+    """
+    b, length = lens.size, x.shape[0] // lens.size
     hd = x.shape[1] // heads
     qkv = x @ ly.qkv_w
     qkv += ly.qkv_b
     qkv = qkv.reshape(b, length, 3, heads, hd)
-    q = np.ascontiguousarray(qkv[:, :, 0].transpose(0, 2, 1, 3))
-    k = np.ascontiguousarray(qkv[:, :, 1].transpose(0, 2, 3, 1))
-    v = np.ascontiguousarray(qkv[:, :, 2].transpose(0, 2, 1, 3))
-    s = np.matmul(q, k)
-    s *= np.float32(1.0 / np.sqrt(hd))
-    s += mask
-    s -= s.max(-1, keepdims=True)
-    np.exp(s, out=s)
-    s /= s.sum(-1, keepdims=True)
-    return np.matmul(s, v).transpose(0, 2, 1, 3).reshape(b * length, -1)
+    qkv[:, :, 0] *= np.float32(1.0 / np.sqrt(hd))
+    ctx = np.zeros((b, length, heads, hd), np.float32)
+    for i, n in enumerate(lens.tolist()):
+        q = qkv[i, :n, 0].transpose(1, 0, 2)  # (heads, n, hd)
+        k = qkv[i, :n, 1].transpose(1, 2, 0)  # (heads, hd, n)
+        v = qkv[i, :n, 2].transpose(1, 0, 2)
+        s = np.matmul(q, k)
+        s -= s.max(-1, keepdims=True)
+        np.exp(s, out=s)
+        c = np.matmul(s, v)
+        c /= s.sum(-1, keepdims=True)
+        ctx[i, :n] = c.transpose(1, 0, 2)
+    return ctx.reshape(b * length, -1)
 
 
 def _feed_forward(ly: Layer, x: np.ndarray) -> np.ndarray:
@@ -111,9 +118,8 @@ def encode_batch(w: Weights, batch: list[list[int]]) -> np.ndarray:
     x += w.pos[:length][None]
     x += w.type0
     x = layer_norm_(x.reshape(b * length, w.hidden), *w.emb_ln, w.eps)
-    mask = np.where(valid, 0.0, -np.inf).astype(np.float32)[:, None, None, :]
     for ly in w.layers:
-        a = _attention(ly, x, mask, w.heads) @ ly.ao_w
+        a = _attention(ly, x, lens, w.heads) @ ly.ao_w
         a += ly.ao_b
         a += x
         x = layer_norm_(a, *ly.aln, w.eps)
