@@ -7,8 +7,9 @@ related-words table of bench/learn_related.py and the fusion weights, chosen by 
 learned on the other half, and the two halves' scores are averaged. domain-dev is scored with the
 product's data (related.tsv, FUSION) in every mode, auto included, and its citation queries must
 put their grade-2 article first. Needs a full index (KB_INDEX_DIR) with complete vectors;
---partial uses whatever the vector cache holds (for development: unembedded passages are
-invisible to the semantic side).
+--partial scores a sub-corpus instead: the passages the vector cache holds so far plus every
+judged answer (embedded into the cache first), lexical and semantic alike (for development and
+tuning before the full vectors exist; like the issue's 20k-passage sample, not the acceptance).
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ PRIOR_WEIGHTS = (0.0, 0.02, 0.05)
 METRICS = ("R@10", "R@100", "MRR@10")
 
 
-def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool) -> SemanticIndex:
-    """The live build's vectors; with `partial`, whatever the cache has for its passages."""
+def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool, judged) -> SemanticIndex:
+    """The live build's vectors; with `partial`, whatever the cache has for its passages plus
+    the judged answers (embedded now, into the cache): a sub-corpus that holds every answer."""
     snap = corpus.snap
     if not partial:
         v = open_build_vectors(snap.path, encoder.tag, snap.size)
@@ -57,7 +59,26 @@ def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool) -> SemanticI
 
     texts = build_texts(snap.path)
     keys = [text_key(t) if t is not None else b"" for t in texts]
-    vecs, found = VectorCache(snap.path.parent.parent, encoder.tag).gather(keys, DIM)
+    cache = VectorCache(snap.path.parent.parent, encoder.tag)
+    where = {(x.source, x.article): n for n, x in enumerate(corpus.table) if x is not None}
+    wanted = set()
+    for e in (e for j in judged for e in j.relevant):
+        if e.get("article") is not None:
+            wanted |= {where[k]} if (k := (e["version_file"], e["article"])) in where else set()
+        else:  # a bulletin paragraph: the passage holding the snippet
+            wanted |= {
+                n
+                for n, x in enumerate(corpus.table)
+                if x is not None and x.source == e["version_file"] and e["snippet"] in x.text
+            }
+    have = cache.index()
+    todo = sorted({keys[n]: texts[n] for n in wanted if keys[n] not in have}.items())
+    for i in range(0, len(todo), 256):
+        part = todo[i : i + 256]
+        vecs = encoder.passages([t for _k, t in part])
+        cache.write(f"answers-{int(time.time())}-{i}", [k for k, _t in part], vecs)
+    print(f"embedded {len(todo)} judged answers", flush=True)
+    vecs, found = cache.gather(keys, DIM)
     codes, scale = quantize(vecs)
     scale[~found] = 0.0
     print(f"partial vectors: {found.sum()} of {len(keys)} passages", flush=True)
@@ -72,6 +93,7 @@ class Runs:
         self.near: dict[tuple, object] = {}
         self.adapter: np.ndarray | None = None  # a query-side linear map, when one is tried
         self.tag = ""
+        self.subset = index.scale > 0  # passages with vectors (all, unless --partial)
 
     def vector(self, text: str) -> np.ndarray:
         vec = self.encoder.query(text)
@@ -106,9 +128,10 @@ class Runs:
         q, params, ranking = lex
         mode = choose_mode(mode, q, True)
         if mode == "lexical":
-            return ranking.order
+            return [n for n in ranking.order if self.subset[n]]
         near = self.neighbours(j, q, params, fp.prior_weight)
-        return fuse(self.corpus.snap, ranking, near, mode, POLICY, fp)[0].order
+        order = fuse(self.corpus.snap, ranking, near, mode, POLICY, fp)[0].order
+        return [n for n in order if self.subset[n]]
 
 
 def metrics(corpus: Corpus, judged, orders) -> dict[str, float]:
@@ -231,8 +254,9 @@ def main() -> None:
     started = time.monotonic()
     corpus = Corpus()
     encoder = Encoder()
-    runs = Runs(corpus, semantic_index(corpus, encoder, args.partial), encoder)
     stard = load_judged([EVAL / "stard-train.jsonl"])
+    everything = stard + load_judged([EVAL / "domain-dev.jsonl"])
+    runs = Runs(corpus, semantic_index(corpus, encoder, args.partial, everything), encoder)
     if args.sample:
         stard = stard[:: args.sample]
     print(f"STARD train, 2-fold cross-validated ({len(stard)} questions):", flush=True)
