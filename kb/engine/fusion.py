@@ -83,8 +83,9 @@ def fuse(
     fp: FusionPolicy,
 ) -> tuple[Ranking, dict[int, Retrieval]]:
     """One ranking from the lexical one and the neighbours (citations stay pinned first)."""
+    depth = max(fp.depth, near.docnums.size)  # deeper when a later page is asked for
     pinned = [n for n in lexical.order if lexical.matched.get(n) == "citation"]
-    lex = [n for n in lexical.order[: fp.depth] if lexical.matched.get(n) != "citation"]
+    lex = [n for n in lexical.order[:depth] if lexical.matched.get(n) != "citation"]
     lex_rank = {n: i for i, n in enumerate(lex, 1)}
     sem = [int(n) for n in near.docnums]
     sem_rank = {n: i for i, n in enumerate(sem, 1)}
@@ -100,6 +101,8 @@ def fuse(
         for n, r in sem_rank.items():
             score[n] = score.get(n, 0.0) + fp.semantic_weight / (fp.k + r)
     fused = sorted(score, key=lambda n: -score[n])
+    if mode != "semantic":  # lexical matches past the fused depth still follow, for paging
+        fused += [n for n in lexical.order[depth:] if n not in score]
     order = pinned + group(fused, snap.passage_doc, policy.per_document, policy.page)
     scores = dict(lexical.scores) | score
     total = lexical.total + sum(1 for n in sem if n not in lexical.scores)
@@ -110,7 +113,7 @@ def fuse(
             sem_rank.get(n),
             round(cos[n], 4) if n in cos else None,
         )
-        for n in order[: fp.depth]
+        for n in order[:depth]
     }
     ranking = Ranking(order, total, lexical.matched, scores, lexical.paragraphs)
     return ranking, retrieval
