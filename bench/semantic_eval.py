@@ -33,7 +33,7 @@ from tune import EVAL  # noqa: E402
 from kb.encoder import DIM, Encoder  # noqa: E402
 from kb.engine.fusion import FUSION, FusionPolicy, choose_mode, fuse, neighbours  # noqa: E402
 from kb.engine.policy import POLICY  # noqa: E402
-from kb.engine.semantic import SemanticIndex  # noqa: E402
+from kb.engine.semantic import SemanticIndex, adapter_path, load_adapter  # noqa: E402
 from kb.evaluation import load_judged, score_ranking  # noqa: E402
 from kb.query.parse import parse_query  # noqa: E402
 from kb.search import SearchParams, document_mask, rank  # noqa: E402
@@ -229,10 +229,13 @@ def cross_validate(runs: Runs, judged) -> dict[str, dict[str, float]]:
     return {k: {m: statistics.fmean(r[m] for r in v) for m in METRICS} for k, v in results.items()}
 
 
-def domain(runs: Runs, judged) -> None:
+def domain(runs: Runs, judged, policies: dict[str, FusionPolicy]) -> None:
+    """domain-dev in every mode with related.tsv and the shipped adapter (if any)."""
     lex = [runs.lexical(j) for j in judged]
-    for mode in ("lexical", "semantic", "hybrid", "auto"):
-        orders = [runs.order(j, x, mode, FUSION) for j, x in zip(judged, lex, strict=True)]
+    modes = [("lexical", "lexical", FUSION), ("semantic", "semantic", FUSION)]
+    modes += [(f"{m}, {name}", m, fp) for name, fp in policies.items() for m in ("hybrid", "auto")]
+    for label, mode, fp in modes:
+        orders = [runs.order(j, x, mode, fp) for j, x in zip(judged, lex, strict=True)]
         m = metrics(runs.corpus, judged, orders)
         cites = [(j, o) for j, o in zip(judged, orders, strict=True) if j.kind == "citation"]
         first = sum(
@@ -240,7 +243,7 @@ def domain(runs: Runs, judged) -> None:
             for j, o in cites
         )
         print(
-            f"  {mode:9s} "
+            f"  {label:24s} "
             + "  ".join(f"{k} {m[k]:.3f}" for k in METRICS)
             + f"  citations at rank 1: {first}/{len(cites)}"
         )
@@ -250,6 +253,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--partial", action="store_true", help="use the vector cache as it is")
     ap.add_argument("--sample", type=int, default=0, help="every n-th STARD question only")
+    ap.add_argument(
+        "--write-adapter", action="store_true", help="learn the query adapter on all of STARD train"
+    )
     args = ap.parse_args()
     started = time.monotonic()
     corpus = Corpus()
@@ -259,13 +265,22 @@ def main() -> None:
     runs = Runs(corpus, semantic_index(corpus, encoder, args.partial, everything), encoder)
     if args.sample:
         stard = stard[:: args.sample]
+    if args.write_adapter:
+        path = adapter_path(encoder.tag)
+        np.save(
+            path, learn_adapter(runs, load_judged([EVAL / "stard-train.jsonl"])).astype(np.float16)
+        )
+        print(f"query adapter learned on all of STARD train written to {path}", flush=True)
     print(f"STARD train, 2-fold cross-validated ({len(stard)} questions):", flush=True)
     for name, m in cross_validate(runs, stard).items():
         print(f"  {name:22s} " + "  ".join(f"{k} {m[k]:.3f}" for k in METRICS), flush=True)
     lex_all = [runs.lexical(j) for j in stard]  # the product's related.tsv: learned on all
-    print(f"tuned on all of STARD train (for kb/engine/fusion.py): {tune(runs, stard, lex_all)}")
-    print("domain-dev (product data: related.tsv, FUSION):")
-    domain(runs, load_judged([EVAL / "domain-dev.jsonl"]))
+    runs.adapter, runs.tag = load_adapter(encoder.tag), "product"
+    tuned = tune(runs, stard, lex_all)
+    shipped = "with" if runs.adapter is not None else "without"
+    print(f"tuned on all of STARD train, {shipped} the shipped adapter: {tuned}")
+    print("domain-dev (product data: related.tsv, FUSION, the shipped query adapter):")
+    domain(runs, load_judged([EVAL / "domain-dev.jsonl"]), {"FUSION": FUSION, "tuned": tuned})
     print(f"({time.monotonic() - started:.0f}s; {encoder.tag}; fusion {FUSION})")
 
 

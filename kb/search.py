@@ -135,7 +135,7 @@ def rank_modes(
     if ran["mode"] == "lexical":
         return ranking, {}, ran
     try:  # (embedding on a helper thread beside the lexical ranking was 2x slower: the GIL)
-        vector = semantic.encoder().query(q.text)
+        vector = semantic.question_vector(q.text)
     except KBError as exc:  # the encoder failed to load: lexical, and say why
         ran["mode"], ran["vectors"]["note"] = "lexical", str(exc)
         return ranking, {}, ran

@@ -17,7 +17,7 @@ import numpy as np
 import simsimd
 
 from kb.errors import KBError
-from kb.vectors import VectorsPending, open_build_vectors, progress_of
+from kb.vectors import VectorsPending, open_build_vectors, progress_of, slug
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0  # how often a build without (complete) vectors looks for them again
@@ -66,6 +66,7 @@ class SemanticLayer:
         self.enabled = enabled
         self._load_encoder = encoder_loader or _shared_encoder
         self._encoder = None
+        self._adapter: np.ndarray | None = None
         self._build: str | None = None
         self._index: SemanticIndex | None = None
         self._error: str | None = None
@@ -78,8 +79,18 @@ class SemanticLayer:
         if self._encoder is None:
             with self._encoder_lock:
                 if self._encoder is None:
-                    self._encoder = self._load_encoder()
+                    encoder = self._load_encoder()
+                    self._adapter = load_adapter(encoder.tag)
+                    self._encoder = encoder
         return self._encoder
+
+    def question_vector(self, text: str) -> np.ndarray:
+        """A question's vector, through the learned query adapter when there is one."""
+        vec = self.encoder().query(text)
+        if self._adapter is None:
+            return vec
+        out = self._adapter @ vec
+        return out / max(float(np.linalg.norm(out)), 1e-12)
 
     def index_for(self, build: Path, rows: int) -> SemanticIndex | None:
         """The vectors of `build` when they are complete and sound, else None (looked for again
@@ -109,7 +120,7 @@ class SemanticLayer:
         ready = self._index is not None and build is not None and build.name == self._build
         out = {"enabled": True, "complete": ready, "coverage": 1.0 if ready else 0.0}
         if self._encoder is not None:
-            out["model"] = self._encoder.tag
+            out["model"], out["adapter"] = self._encoder.tag, self._adapter is not None
             if not ready and build is not None:
                 out["coverage"] = progress_of(self.index_dir, self._encoder.tag, build.name)
         if not ready:
@@ -137,3 +148,20 @@ def _shared_encoder():
     from kb.encoder import shared_encoder
 
     return shared_encoder()
+
+
+def adapter_path(tag: str) -> Path:
+    """Where the query adapter learned for an encoder tag lives (bench/semantic_eval.py)."""
+    return Path(__file__).resolve().parents[1] / "data" / f"adapter-{slug(tag)}.npy"
+
+
+def load_adapter(tag: str) -> np.ndarray | None:
+    """The (dim × dim) query-side linear map learned from judged questions, if shipped."""
+    path = adapter_path(tag)
+    if not path.is_file():
+        return None
+    try:
+        return np.load(path).astype(np.float32)
+    except (OSError, ValueError) as exc:
+        log.warning("query adapter %s unreadable (%s): questions go unadapted", path.name, exc)
+        return None
