@@ -242,3 +242,16 @@ def test_kb_serve_answers_at_once_and_turns_hybrid_by_itself(tmp_path, corpus_di
         proc.terminate()
         proc.wait(timeout=30)
         proc.stdout.close()
+
+
+def test_a_shipped_query_adapter_maps_question_vectors(lib, tmp_path, monkeypatch):
+    import kb.engine.semantic as semantic
+
+    rotate = np.eye(384, dtype=np.float16)[::-1]  # a permutation: easy to check
+    monkeypatch.setattr(semantic, "adapter_path", lambda tag: tmp_path / "adapter.npy")
+    np.save(tmp_path / "adapter.npy", rotate)
+    layer = semantic.SemanticLayer(lib.store.root)
+    raw = layer.encoder().query(QUESTION)
+    assert np.allclose(layer.question_vector(QUESTION), raw[::-1], atol=1e-6)
+    (tmp_path / "adapter.npy").write_bytes(b"garbage")
+    assert semantic.load_adapter("any") is None  # unreadable: questions go unadapted
