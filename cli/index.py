@@ -38,10 +38,10 @@ def command(rebuild: bool, wait: float, no_vectors: bool, quiet: bool) -> None:
     )
     sys.stdout.flush()
     if not no_vectors and vectors_enabled():
-        embed_vectors(settings.index_dir, quiet)
+        embed_vectors(settings.index_dir, quiet, wait)
 
 
-def embed_vectors(index_dir, quiet: bool) -> None:
+def embed_vectors(index_dir, quiet: bool, wait: float = 0.0) -> None:
     """Complete the live build's vectors; the lexical index is live whatever happens here."""
     from indexer.embed import embed_build
     from kb.encoder import Encoder
@@ -49,9 +49,9 @@ def embed_vectors(index_dir, quiet: bool) -> None:
     try:
         encoder = Encoder()
         with progress_reporter("embedding", quiet) as progress:
-            v = embed_build(index_dir, encoder, progress=progress)
-    except IndexBusy:
-        click.echo("vectors: another process (kb serve) is computing them", err=True)
+            v = embed_build(index_dir, encoder, progress=progress, wait=wait)
+    except IndexBusy as exc:  # `kb serve`'s filler or another `kb index`: it covers this build
+        click.echo(f"vectors: {exc}", err=True)
         return
     except KBError as exc:
         click.echo(f"vectors not computed: {exc} (lexical search works)", err=True)
