@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+
+# One BLAS thread per process (before numpy loads): server workers and embedding workers are
+# already one per core, and a question's small matrices gain nothing from a second thread.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import click
 

@@ -11,17 +11,18 @@ import click
 
 from cli.common import fail_on_kb_error, progress_reporter
 from kb.config import load_settings
+from kb.engine.fusion import MODES
 from kb.evaluation import Judged, Ranked, Report, evaluate, load_judged
 from kb.library import Library
 from kb.query.lexicon import related_sources
 
 
-def _ours(library: Library):
+def _ours(library: Library, mode: str = "auto"):
     def run(j: Judged) -> tuple[list[Ranked], float]:
         started = time.perf_counter()
-        library.search(j.query, limit=10, as_of=j.as_of)  # the request a user makes, timed
+        library.search(j.query, limit=10, as_of=j.as_of, mode=mode)  # a user's request, timed
         ms = (time.perf_counter() - started) * 1000
-        result = library.search(j.query, limit=100, as_of=j.as_of)
+        result = library.search(j.query, limit=100, as_of=j.as_of, mode=mode)
         return [
             Ranked(h.document.source, h.document.title, h.article, h.text) for h in result.hits
         ], ms
@@ -69,10 +70,11 @@ def _table(name: str, report: Report) -> list[str]:
     "--baseline", is_flag=True, help="Also run the tutorial stack over the same passages."
 )
 @click.option("--sample", type=int, help="Evaluate a random sample of N queries (seed 0).")
+@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @fail_on_kb_error
-def command(files, baseline, sample, as_json, quiet) -> None:
+def command(files, baseline, sample, mode, as_json, quiet) -> None:
     """Score the judged queries in FILES (JSONL, format of ../shared/eval)."""
     settings = load_settings()
     judged = load_judged(Path(f) for f in files)
@@ -87,7 +89,7 @@ def command(files, baseline, sample, as_json, quiet) -> None:
         judged = random.Random(0).sample(judged, sample)
     library = Library(settings.index_dir)
     library.warm()  # latency is measured as a running server sees it
-    reports = {"kb": evaluate(judged, _ours(library))}
+    reports = {"kb": evaluate(judged, _ours(library, mode))}
     if baseline:
         reports["baseline"] = evaluate(judged, _baseline(settings, quiet))
     if as_json:

@@ -8,6 +8,7 @@ import click
 
 from cli.common import fail_on_kb_error
 from kb.config import load_settings
+from kb.engine.fusion import MODES
 from kb.library import Library
 from kb.serialize import search_envelope
 
@@ -20,9 +21,16 @@ from kb.serialize import search_envelope
 @click.option("--region", "regions", multiple=True, help="Only this province (repeatable).")
 @click.option("--as-of", "as_of", help="Versions in force on this date (YYYY-MM-DD).")
 @click.option("--all-versions", is_flag=True, help="Include superseded versions.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="auto: a semantic pass for questions in words; lexical for citations and phrases.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON envelope.")
 @fail_on_kb_error
-def command(query, limit, offset, kinds, regions, as_of, all_versions, as_json) -> None:
+def command(query, limit, offset, kinds, regions, as_of, all_versions, mode, as_json) -> None:
     """Search the index for QUERY."""
     library = Library(load_settings().index_dir)
     result = library.search(
@@ -33,11 +41,13 @@ def command(query, limit, offset, kinds, regions, as_of, all_versions, as_json) 
         regions=tuple(regions),
         as_of=as_of,
         versions="all" if all_versions else "current",
+        mode=mode,
     )
     if as_json:
         click.echo(json.dumps(search_envelope(result), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{result.total} passages for 「{result.query}」 ({result.took_ms:.1f} ms)")
+    ran = result.understood.get("mode", "lexical")
+    click.echo(f"{result.total} passages for 「{result.query}」 ({ran}, {result.took_ms:.1f} ms)")
     for i, hit in enumerate(result.hits, result.offset + 1):
         status = "" if hit.document.status == "current" else f" [{hit.document.status}]"
         click.echo(f"\n{i}. {hit.citation.label}{status}  score {hit.score:.3f}")

@@ -10,7 +10,8 @@ import click
 
 from cli.common import fail_on_kb_error, progress_reporter
 from indexer.build import build_index
-from kb.config import Settings, load_settings
+from indexer.filler import start_filler
+from kb.config import Settings, load_settings, vectors_enabled
 from kb.errors import IndexMissing
 from kb.store import Store
 from web import create_app
@@ -59,6 +60,8 @@ def command(host, port, workers, threads, quiet) -> None:
         f"{settings.threads} threads (Ctrl-C to stop)"
     )
     sys.stdout.flush()
+    if vectors_enabled():  # lexical at once; hybrid by itself once the vectors are complete
+        start_filler(settings.index_dir)
     make_app = functools.partial(create_app, {"INDEX_DIR": str(settings.index_dir)})
     serve(make_app, socks, workers, settings.threads)
     click.echo("stopped")

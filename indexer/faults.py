@@ -12,6 +12,7 @@ next `kb index` completes. The points, in the order a run passes them:
     deleted                                  incremental: old passages deleted from the first shard
     documents-written, meta-written          documents index written / meta.json written
     publish-tmp, published                   new CURRENT written beside the old / swapped in
+    embed-chunk                              vectors: a worker has stored its second chunk
 
 A point reached in a shard-writer process kills the `kb index` process (its parent), not itself:
 that is what a `kill -9` of `kb index` looks like to the workers, which must then exit by

@@ -33,7 +33,7 @@ def _try_lock(fd: int) -> bool:
 
 
 @contextlib.contextmanager
-def index_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
+def index_lock(path: Path, wait: float = 0.0, what: str = "`kb index`") -> Iterator[None]:
     """Hold the index lock; wait up to `wait` seconds, then raise IndexBusy naming the holder."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +47,7 @@ def index_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
             if time.monotonic() >= deadline:
                 holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
                 raise IndexBusy(
-                    f"another `kb index` (pid {holder}) is updating {path.parent}; "
+                    f"another {what} (pid {holder}) is updating {path.parent}; "
                     "wait for it to finish or use --wait SECONDS"
                 )
             time.sleep(0.2)

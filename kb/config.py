@@ -45,3 +45,9 @@ def load_settings(env: dict[str, str] | None = None, **overrides) -> Settings:
     values["corpus_dirs"] = tuple(Path(p).expanduser().resolve() for p in dirs)
     values["index_dir"] = Path(values["index_dir"]).resolve()
     return Settings(**values)
+
+
+def vectors_enabled(env: dict[str, str] | None = None) -> bool:
+    """KB_VECTORS=off (or 0, no, false) turns the semantic layer off everywhere."""
+    env = os.environ if env is None else env
+    return env.get("KB_VECTORS", "on").strip().lower() not in ("off", "0", "no", "false")

@@ -17,10 +17,12 @@ from kb import search as search_mod
 from kb.compare import service as compare_service
 from kb.compare.lookup import find_version
 from kb.compare.model import ArticleHistory, Comparison
+from kb.config import vectors_enabled
 from kb.engine.citations import resolve
 from kb.engine.doc_questions import header_for_id
 from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
+from kb.engine.semantic import SemanticLayer
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
 from kb.links import library as links_mod
@@ -56,8 +58,17 @@ def _reading(method):
 class Library:
     """Thread-safe entry point for searching; cheap to share across a server's threads."""
 
-    def __init__(self, index_dir: Path, policy: Policy = POLICY, recheck_seconds: float = 1.0):
+    def __init__(
+        self,
+        index_dir: Path,
+        policy: Policy = POLICY,
+        recheck_seconds: float = 1.0,
+        vectors: bool | None = None,
+    ):
         self.store = Store(Path(index_dir))
+        self.semantic = SemanticLayer(
+            Path(index_dir), enabled=vectors_enabled() if vectors is None else vectors
+        )
         self.policy = policy
         self._recheck = recheck_seconds
         self._snap: Snapshot | None = None
@@ -109,11 +120,13 @@ class Library:
         snap.heading.warm(terms // 4)
         self.suggest("代表法第四")  # the article table and the names of the build
         self.verify("宪法第二条规定：“中华人民共和国的一切权力属于人民。”")
+        self.semantic.warm(snap.path, snap.size)
 
     @_reading
     def search(self, q: str, **params) -> SearchResult:
         """Ranked, cited passages; see SearchParams for the parameters."""
-        return search_mod.search(self.snapshot(), search_mod.SearchParams(q, **params), self.policy)
+        snap, params = self.snapshot(), search_mod.SearchParams(q, **params)
+        return search_mod.search(snap, params, self.policy, self.semantic)
 
     @_reading
     def explain(self, q: str, result: SearchResult, **params) -> list[dict]:
@@ -269,6 +282,7 @@ class Library:
             "created": _created(self.store, snap.path),
             "documents": len(snap.docs.ids),
             "passages": snap.live_count,
+            "vectors": self.semantic.status_of(snap.path, snap.size),
         }
 
 

@@ -157,6 +157,16 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True)
+class Retrieval:
+    """How a hit was found when a semantic pass ran: by which retrievers, at which ranks."""
+
+    found_by: tuple[str, ...]  # "lexical", "semantic" or both
+    lexical_rank: int | None
+    semantic_rank: int | None
+    semantic_score: float | None  # cosine of question and passage
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked, cited passage."""
 
@@ -171,6 +181,7 @@ class Hit:
     citation: Citation
     url: str
     matched: str = "text"  # text | citation | phrase
+    retrieval: Retrieval | None = None  # when a semantic pass ran
 
 
 @dataclass(frozen=True)

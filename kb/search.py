@@ -11,15 +11,16 @@ import numpy as np
 from kb.engine import citations as cite_lookup
 from kb.engine import doc_questions
 from kb.engine.citations import OFFERED, cited_works
+from kb.engine.fusion import FUSION, MODES, FusionPolicy, choose_mode, fuse, neighbours
 from kb.engine.hits import make_hit
 from kb.engine.phrases import Joined, favour, phrase_mask
 from kb.engine.policy import POLICY, Policy
 from kb.engine.ranking import Ranking, combine, group, top_counted
 from kb.engine.scorer import Scorer
 from kb.engine.snapshot import Snapshot
-from kb.errors import BadQuery
+from kb.errors import BadQuery, KBError
 from kb.links.ranking import region_set, with_local_articles
-from kb.models import KINDS, SearchResult
+from kb.models import KINDS, Retrieval, SearchResult
 from kb.query.parse import Concept, ParsedQuery, parse_query
 
 MAX_LIMIT = 100
@@ -39,6 +40,7 @@ class SearchParams:
     documents: tuple[str, ...] = ()
     versions: str = "current"
     as_of: str | None = None
+    mode: str = "auto"  # auto | hybrid | lexical | semantic (kb/engine/fusion.py)
 
     def __post_init__(self):
         if not isinstance(self.limit, int) or not 1 <= self.limit <= MAX_LIMIT:
@@ -48,6 +50,8 @@ class SearchParams:
         unknown = [k for k in self.kinds if k not in KINDS]
         if unknown:
             raise BadQuery(f"unknown kind {unknown[0]!r}; known kinds: {'、'.join(KINDS)}")
+        if self.mode not in MODES:
+            raise BadQuery(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
         if self.versions not in VERSIONS:
             raise BadQuery("versions must be 'current' or 'all'")
         if self.as_of is not None:
@@ -66,14 +70,16 @@ def _citation_concepts(q: ParsedQuery) -> tuple[Concept, ...]:
     return tuple(Concept(f"第{int_to_cn(c.article)}条") for c in q.citations if not c.works)
 
 
+def document_mask(snap: Snapshot, q: ParsedQuery, params: SearchParams) -> np.ndarray:
+    """The documents the request's filters (and a version comparison) let through."""
+    versions = "all" if q.compare_versions and not params.as_of else params.versions
+    return snap.docs.mask(params.kinds, params.regions, params.documents, versions, params.as_of)
+
+
 def rank(snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy) -> Ranking:
     """Order passages for a parsed query under the request's filters."""
     q = cite_lookup.with_cited_works(q)
-    versions = "all" if q.compare_versions and not params.as_of else params.versions
-    doc_mask = snap.docs.mask(
-        params.kinds, params.regions, params.documents, versions, params.as_of
-    )
-    doc_mask = doc_questions.scope(snap, q, doc_mask)
+    doc_mask = doc_questions.scope(snap, q, document_mask(snap, q, params))
     concepts = q.concepts + _citation_concepts(q)
     score = combine(snap, q, Scorer(snap, policy).score(concepts), doc_mask, policy)
     if q.phrases:
@@ -119,11 +125,42 @@ def _favoured(
     return [order[i] for i in ranked], [values[i] for i in ranked]
 
 
-def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> SearchResult:
-    """Run one search and materialise the requested page of cited hits."""
+def rank_modes(
+    snap: Snapshot,
+    q: ParsedQuery,
+    params: SearchParams,
+    policy: Policy,
+    semantic=None,
+    fp: FusionPolicy = FUSION,
+) -> tuple[Ranking, dict[int, Retrieval], dict]:
+    """The ranking in the mode that runs (lexical unless a semantic layer with complete vectors
+    is given and the mode asks for it), how each passage was found, and what ran."""
+    index = semantic.index_for(snap.path, snap.size) if semantic else None
+    ran = {"mode": choose_mode(params.mode, q, index is not None), "asked": params.mode}
+    if semantic is not None:
+        ran["vectors"] = semantic.status(snap.path)
+    ranking = rank(snap, q, params, policy)
+    if ran["mode"] == "lexical":
+        return ranking, {}, ran
+    try:  # (embedding on a helper thread beside the lexical ranking was 2x slower: the GIL)
+        vector = semantic.question_vector(q.text)
+    except KBError as exc:  # the encoder failed to load: lexical, and say why
+        ran["mode"], ran["vectors"]["note"] = "lexical", str(exc)
+        return ranking, {}, ran
+    depth = max(fp.depth, params.offset + params.limit)
+    near = neighbours(snap, q, index, vector, document_mask(snap, q, params), policy, fp, depth)
+    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp)
+    return ranking, retrieval, ran
+
+
+def search(
+    snap: Snapshot, params: SearchParams, policy: Policy = POLICY, semantic=None
+) -> SearchResult:
+    """Run one search and materialise the requested page of cited hits; `semantic` (a
+    kb.engine.semantic.SemanticLayer) adds the semantic and hybrid modes."""
     started = time.perf_counter()
     q = parse_query(params.q, snap.aliases(), snap.region_names())
-    ranking = rank(snap, q, params, policy)
+    ranking, retrieval, ran = rank_modes(snap, q, params, policy, semantic)
     surfaces = [c.text for c in q.concepts] + list(q.phrases) + list(q.marked)
     surfaces += [t for c in q.concepts for alt in c.alternatives for t in alt]
     # a question about a document itself (who issued it, when …): its header goes first
@@ -139,14 +176,14 @@ def search(snap: Snapshot, params: SearchParams, policy: Policy = POLICY) -> Sea
             ranking.matched.get(n, "text"),
             ranking.paragraphs.get(n),
             ranking.items.get(n),
+            retrieval.get(n),
         )
         for n in ranking.order[max(0, start) : max(0, end)]
     )
     took = (time.perf_counter() - started) * 1000
     total = ranking.total + len(headers)
-    return SearchResult(
-        q.text, total, params.limit, params.offset, round(took, 2), hits, understood(q)
-    )
+    meaning = understood(q) | ran
+    return SearchResult(q.text, total, params.limit, params.offset, round(took, 2), hits, meaning)
 
 
 def understood(q: ParsedQuery) -> dict:

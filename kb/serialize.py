@@ -9,6 +9,7 @@ from kb.models import (
     DocumentView,
     Hit,
     Passage,
+    Retrieval,
     SearchResult,
     VersionInfo,
 )
@@ -51,6 +52,19 @@ def hit_dict(hit: Hit) -> dict:
         "citation": citation_record(hit.citation),
         "url": hit.url,
         "matched": hit.matched,
+        "retrieval": retrieval_dict(hit.retrieval),
+    }
+
+
+def retrieval_dict(r: Retrieval | None) -> dict | None:
+    """How a hit was found when a semantic pass ran (None otherwise)."""
+    if r is None:
+        return None
+    return {
+        "found_by": list(r.found_by),
+        "lexical_rank": r.lexical_rank,
+        "semantic_rank": r.semantic_rank,
+        "semantic_score": r.semantic_score,
     }
 
 

@@ -4,9 +4,14 @@ tests build once per session.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The semantic layer embeds passages (minutes of CPU): off unless a test turns it on
+# (tests/test_semantic*.py do, with a small index of their own). Subprocesses inherit this.
+os.environ.setdefault("KB_VECTORS", "off")
 
 # The shared data sits beside the repository: <workspace>/shared next to <workspace>/main.
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"

@@ -87,6 +87,17 @@ def _hit() -> Schema:
                 "type": "string",
                 "description": "why it is listed: text, phrase, citation, document (a question about the document: its header) or id",
             },
+            "retrieval": {
+                "type": ["object", "null"],
+                "description": "when a semantic pass ran: which retrievers found the passage "
+                "(lexical, semantic), its rank in each and its cosine to the question",
+                "properties": {
+                    "found_by": STRS,
+                    "lexical_rank": OPT_INT,
+                    "semantic_rank": OPT_INT,
+                    "semantic_score": {"type": ["number", "null"]},
+                },
+            },
         },
         "One ranked, cited passage.",
     )

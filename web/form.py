@@ -28,6 +28,7 @@ class SearchForm:
     as_of: str = ""
     limit: str = ""
     offset: str = ""
+    mode: str = ""
 
     @classmethod
     def from_args(cls, args: MultiDict) -> SearchForm:
@@ -48,6 +49,7 @@ class SearchForm:
             one("as_of"),
             one("limit"),
             one("offset"),
+            one("mode"),
         )
 
     def search_kwargs(self) -> dict[str, Any]:
@@ -68,6 +70,7 @@ class SearchForm:
             "documents": self.documents,
             "versions": self.versions or "current",
             "as_of": self.as_of or None,
+            "mode": self.mode or "auto",
         }
 
     @property

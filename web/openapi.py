@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from kb.engine.fusion import MODES
 from kb.models import KINDS
 from kb.search import MAX_LIMIT, MAX_OFFSET
 from web import openapi_assist
@@ -81,6 +82,12 @@ def _search_params() -> list[dict]:
             **repeat,
         ),
         *_version_params(),
+        _param(
+            "mode",
+            {"type": "string", "enum": list(MODES), "default": "auto"},
+            "auto: a semantic pass for questions in words, lexical for citations, phrases and "
+            "titles; hybrid, lexical or semantic to choose (lexical while vectors are prepared)",
+        ),
     ]
 
 

@@ -57,6 +57,7 @@ def make_hit(
     matched: str,
     paragraph: int | None = None,
     item: int | None = None,
+    retrieval=None,
 ) -> Hit:
     """A Hit for `docnum`: text, citation (with 款 and 项 when cited), snippet, document, link."""
     p = load_passage(snap, docnum)
@@ -84,4 +85,5 @@ def make_hit(
         citation,
         passage_url(p),
         matched,
+        retrieval,
     )

@@ -1,0 +1,54 @@
+"""`kb serve`'s vector filler: a low-priority process that keeps the live build's vectors complete,
+so the server answers lexically at once and turns hybrid by itself when they are."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+from indexer import workers
+from indexer.embed import embed_build
+from kb.encoder import Encoder
+from kb.errors import IndexBusy, IndexMissing, KBError
+
+log = logging.getLogger(__name__)
+
+
+def fill_forever(index_dir: Path, parent: int, interval: float = 10.0) -> None:
+    """Keep the live build's vectors complete (run by `kb serve` in a low-priority process):
+    embed what is missing, then look again every `interval` seconds for a newer build."""
+    workers.die_with_parent(parent)
+    os.nice(10)
+    try:
+        encoder = Encoder()
+    except KBError as exc:
+        log.warning("vectors are not computed: %s", exc)
+        return
+    while True:
+        try:
+            stats = embed_build(index_dir, encoder)
+            if stats.embedded:
+                log.warning(
+                    "vectors of %s complete: %d passages embedded in %.0fs",
+                    stats.build,
+                    stats.embedded,
+                    stats.seconds,
+                )
+        except IndexBusy:  # a `kb index` is embedding them
+            pass
+        except IndexMissing:  # no build yet, or a damaged one: `kb index` will say
+            pass
+        except KBError as exc:
+            log.warning("vectors not computed this round: %s", exc)
+        time.sleep(interval)
+
+
+def start_filler(index_dir: Path):
+    """Start fill_forever in its own process (it dies with this one)."""
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=fill_forever, args=(Path(index_dir), os.getpid()), name="kb-vectors")
+    proc.start()
+    return proc
