@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from kb.engine import citations as cite_lookup
+from kb.engine.fusion import FUSION
 from kb.engine.policy import Policy
 from kb.engine.ranking import document_prior
 from kb.engine.scorer import Scorer, bm25_idf
@@ -72,8 +73,25 @@ def _explain(ctx: _Context, hit: Hit) -> dict:
             "paragraph": ref.paragraph,
             "item": ref.item,
         },
-        # The semantic layer (mode=hybrid|semantic) adds its share of the score here.
-        "semantic": None,
+        "semantic": semantic_share(hit),
+    }
+
+
+def semantic_share(hit: Hit) -> dict | None:
+    """The semantic retriever's part in a fused hit: ranks, cosine and its share of the fused
+    reciprocal-rank score (None when no semantic pass ran)."""
+    r = hit.retrieval
+    if r is None:
+        return None
+    fp = FUSION
+    lexical = fp.lexical_weight / (fp.k + r.lexical_rank) if r.lexical_rank else 0.0
+    semantic = fp.semantic_weight / (fp.k + r.semantic_rank) if r.semantic_rank else 0.0
+    return {
+        "found_by": list(r.found_by),
+        "lexical_rank": r.lexical_rank,
+        "semantic_rank": r.semantic_rank,
+        "cosine": r.semantic_score,
+        "share": round(semantic / (lexical + semantic), 3) if lexical + semantic else 0.0,
     }
 
 

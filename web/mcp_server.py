@@ -19,9 +19,9 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
+from kb.engine.fusion import MODES
 from kb.errors import KBError
 from kb.library import Library
-from kb.search import SearchParams
 from web.mcp_models import (
     Article,
     SearchOutput,
@@ -43,7 +43,6 @@ INSTRUCTIONS = (
     "verify_citations. Quote the returned `label` as the citation."
 )
 READ_ONLY = ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHint=False)
-MODES = ("auto", "hybrid", "lexical", "semantic")
 
 SEARCH = (
     "检索条文：问题、关键词或条文引用（如「补选代表怎么办」「选举法第三十条」），返回排好序的条文原文和引用标签。"
@@ -116,19 +115,14 @@ class Tools:
         offset: Annotated[int, Field(ge=0, le=1000)] = 0,
         mode: Annotated[
             Literal[MODES],
-            Field(description="auto, or hybrid/lexical/semantic where the semantic layer exists"),
+            Field(
+                description="auto: 引用和短语用关键词, 问题用混合检索 / auto: citations lexical, questions hybrid; hybrid, lexical or semantic to force one (semantic needs its vectors)"
+            ),
         ] = "auto",
     ) -> SearchOutput:
         params = {"kinds": tuple(kind or ()), "regions": tuple(region or ())}
         params |= {"as_of": as_of, "versions": versions, "limit": limit, "offset": offset}
-        if mode != "auto":
-            if "mode" not in SearchParams.__dataclass_fields__:
-                if mode != "lexical":
-                    raise ToolError(
-                        f"mode={mode} needs the semantic layer, which this kb does not have; use auto or lexical"
-                    )
-            else:
-                params["mode"] = mode
+        params["mode"] = mode
         result = self.library.search(query, **params)
         hits = [passage_model(h) for h in result.hits]
         return SearchOutput(

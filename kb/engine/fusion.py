@@ -9,7 +9,7 @@ of the log document prior, so the legal hierarchy and named works/regions count 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -116,8 +116,7 @@ def fuse(
         )
         for n in order[:depth]
     }
-    ranking = Ranking(order, total, lexical.matched, scores, lexical.paragraphs)
-    return ranking, retrieval
+    return replace(lexical, order=order, total=total, scores=scores), retrieval
 
 
 def _score_sum(
