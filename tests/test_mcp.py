@@ -50,7 +50,7 @@ def exchange(small_settings):
         # errors: each comes back as a tool error, and the next call still works
         ("get_article", {"citation": "选举法第九百条"}),
         ("search", {"query": "代表", "limit": 0}),
-        ("search", {"query": "代表", "mode": "semantic"}),
+        ("search", {"query": "代表", "mode": "fuzzy"}),
         ("search", {"query": "代表", "as_of": "yesterday"}),
         ("verify_citations", {"text": ""}),
         ("no_such_tool", {}),
@@ -98,7 +98,7 @@ def test_errors_come_back_as_tool_errors(exchange):
     texts = [r.content[0].text for r in errors]
     assert "选举法第九百条" in texts[0]
     assert "limit" in texts[1]
-    assert "semantic" in texts[2]
+    assert "mode" in texts[2]
     assert "as_of" in texts[3]
     assert "no_such_tool" in texts[5]
     assert not results[10].is_error  # the server is still answering
