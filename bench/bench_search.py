@@ -5,6 +5,7 @@
 
 Builds into a fresh temporary index (KB_CORPUS_DIR, default ../shared/corpus), so the numbers are
 cold-build numbers; query latency is measured on a warmed library, as a running server sees it.
+Lexical only (`--no-vectors`, KB_VECTORS=off): the semantic layer has bench/bench_semantic.py.
 """
 
 from __future__ import annotations
@@ -82,10 +83,11 @@ def main() -> None:
     args = ap.parse_args()
     queries = load_judged([EVAL / "stard-train.jsonl", EVAL / "domain-dev.jsonl"])
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
-    env = dict(os.environ, KB_INDEX_DIR=str(tmp / "index"))
+    env = dict(os.environ, KB_INDEX_DIR=str(tmp / "index"), KB_VECTORS="off")
     try:
-        build_s, peak = timed_child([sys.executable, "-m", "cli", "index", "--quiet"], env)
+        build_s, peak = timed_child([sys.executable, "-m", "cli", "index", "--quiet", "--no-vectors"], env)
         os.environ["KB_INDEX_DIR"] = env["KB_INDEX_DIR"]
+        os.environ["KB_VECTORS"] = "off"
         from kb.library import Library
 
         lib = Library(Path(env["KB_INDEX_DIR"]))
