@@ -85,7 +85,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     env = dict(os.environ, KB_INDEX_DIR=str(tmp / "index"), KB_VECTORS="off")
     try:
-        build_s, peak = timed_child([sys.executable, "-m", "cli", "index", "--quiet", "--no-vectors"], env)
+        build_s, peak = timed_child(
+            [sys.executable, "-m", "cli", "index", "--quiet", "--no-vectors"], env
+        )
         os.environ["KB_INDEX_DIR"] = env["KB_INDEX_DIR"]
         os.environ["KB_VECTORS"] = "off"
         from kb.library import Library

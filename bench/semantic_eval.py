@@ -30,13 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from learn_related import Corpus, Params, learn  # noqa: E402
 from tune import EVAL  # noqa: E402
 
+from kb.compare.earlier import with_earlier_articles  # noqa: E402
 from kb.encoder import DIM, Encoder  # noqa: E402
 from kb.engine.fusion import FUSION, FusionPolicy, choose_mode, fuse, neighbours  # noqa: E402
 from kb.engine.policy import POLICY  # noqa: E402
 from kb.engine.semantic import SemanticIndex, adapter_path, load_adapter  # noqa: E402
 from kb.evaluation import load_judged, score_ranking  # noqa: E402
 from kb.query.parse import parse_query  # noqa: E402
-from kb.search import SearchParams, document_mask, rank  # noqa: E402
+from kb.search import SearchParams, document_mask, rank, wants_earlier  # noqa: E402
 from kb.vectors import VectorCache, open_build_vectors, quantize  # noqa: E402
 
 GRID = {
@@ -127,11 +128,12 @@ class Runs:
     def order(self, j, lex, mode: str, fp: FusionPolicy) -> list[int]:
         q, params, ranking = lex
         mode = choose_mode(mode, q, True)
-        if mode == "lexical":
-            return [n for n in ranking.order if self.subset[n]]
-        near = self.neighbours(j, q, params, fp.prior_weight)
-        order = fuse(self.corpus.snap, ranking, near, mode, POLICY, fp)[0].order
-        return [n for n in order if self.subset[n]]
+        if mode != "lexical":
+            near = self.neighbours(j, q, params, fp.prior_weight)
+            ranking = fuse(self.corpus.snap, ranking, near, mode, POLICY, fp)[0]
+        if wants_earlier(q, params):  # as search does: the first hits' earlier wording
+            ranking = with_earlier_articles(self.corpus.snap, ranking)[0]
+        return [n for n in ranking.order if self.subset[n]]
 
 
 def metrics(corpus: Corpus, judged, orders) -> dict[str, float]:

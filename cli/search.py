@@ -50,5 +50,7 @@ def command(query, limit, offset, kinds, regions, as_of, all_versions, mode, as_
     click.echo(f"{result.total} passages for 「{result.query}」 ({ran}, {result.took_ms:.1f} ms)")
     for i, hit in enumerate(result.hits, result.offset + 1):
         status = "" if hit.document.status == "current" else f" [{hit.document.status}]"
+        if hit.earlier_version_of:
+            status += " (the hit above before the revision)"
         click.echo(f"\n{i}. {hit.citation.label}{status}  score {hit.score:.3f}")
         click.echo(f"   {hit.snippet.text}")

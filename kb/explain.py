@@ -74,6 +74,7 @@ def _explain(ctx: _Context, hit: Hit) -> dict:
             "item": ref.item,
         },
         "semantic": semantic_share(hit),
+        "earlier_version_of": hit.earlier_version_of,  # shown after that current article
     }
 
 
@@ -109,6 +110,7 @@ def _header(ctx: _Context, hit: Hit) -> dict:
         "boosts": empty,
         "citation": None,
         "semantic": None,
+        "earlier_version_of": None,
     }
 
 

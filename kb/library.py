@@ -14,6 +14,7 @@ from whoosh.query import And, Term
 from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
+from kb.compare import earlier
 from kb.compare import service as compare_service
 from kb.compare.lookup import find_version
 from kb.compare.model import ArticleHistory, Comparison
@@ -120,6 +121,7 @@ class Library:
         snap.heading.warm(terms // 4)
         self.suggest("代表法第四")  # the article table and the names of the build
         self.verify("宪法第二条规定：“中华人民共和国的一切权力属于人民。”")
+        earlier.warm(snap)  # current articles paired with their earlier wording
         self.semantic.warm(snap.path, snap.size)
 
     @_reading

@@ -182,6 +182,7 @@ class Hit:
     url: str
     matched: str = "text"  # text | citation | phrase
     retrieval: Retrieval | None = None  # when a semantic pass ran
+    earlier_version_of: str | None = None  # the current article this one is the earlier wording of
 
 
 @dataclass(frozen=True)

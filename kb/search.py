@@ -8,11 +8,12 @@ from datetime import date
 
 import numpy as np
 
+from kb.compare.earlier import with_earlier_articles
 from kb.engine import citations as cite_lookup
 from kb.engine import doc_questions
 from kb.engine.citations import OFFERED, cited_works
 from kb.engine.fusion import FUSION, MODES, FusionPolicy, choose_mode, fuse, neighbours
-from kb.engine.hits import make_hit
+from kb.engine.hits import load_passage, make_hit
 from kb.engine.phrases import Joined, favour, phrase_mask
 from kb.engine.policy import POLICY, Policy
 from kb.engine.ranking import Ranking, combine, group, top_counted
@@ -161,6 +162,9 @@ def search(
     started = time.perf_counter()
     q = parse_query(params.q, snap.aliases(), snap.region_names())
     ranking, retrieval, ran = rank_modes(snap, q, params, policy, semantic)
+    earlier: dict[int, int] = {}
+    if wants_earlier(q, params):
+        ranking, earlier = with_earlier_articles(snap, ranking)
     surfaces = [c.text for c in q.concepts] + list(q.phrases) + list(q.marked)
     surfaces += [t for c in q.concepts for alt in c.alternatives for t in alt]
     # a question about a document itself (who issued it, when …): its header goes first
@@ -177,6 +181,7 @@ def search(
             ranking.paragraphs.get(n),
             ranking.items.get(n),
             retrieval.get(n),
+            load_passage(snap, earlier[n]).id if n in earlier else None,
         )
         for n in ranking.order[max(0, start) : max(0, end)]
     )
@@ -184,6 +189,14 @@ def search(
     total = ranking.total + len(headers)
     meaning = understood(q) | ran
     return SearchResult(q.text, total, params.limit, params.offset, round(took, 2), hits, meaning)
+
+
+def wants_earlier(q: ParsedQuery, params: SearchParams) -> bool:
+    """Whether a question's first hits bring their earlier wording (kb/compare/earlier.py): a
+    question in words over current law, not a look-up, a date, one document or every version."""
+    if q.citations or q.phrases or q.compare_versions or not q.concepts:
+        return False
+    return params.versions == "current" and not params.as_of and not params.documents
 
 
 def understood(q: ParsedQuery) -> dict:

@@ -53,6 +53,7 @@ def hit_dict(hit: Hit) -> dict:
         "url": hit.url,
         "matched": hit.matched,
         "retrieval": retrieval_dict(hit.retrieval),
+        "earlier_version_of": hit.earlier_version_of,
     }
 
 

@@ -98,6 +98,11 @@ def _hit() -> Schema:
                     "semantic_score": {"type": ["number", "null"]},
                 },
             },
+            "earlier_version_of": {
+                "type": ["string", "null"],
+                "description": "set on the superseded version's counterpart listed right after "
+                "a current article (same or largely the same text): that article's passage id",
+            },
         },
         "One ranked, cited passage.",
     )

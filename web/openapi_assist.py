@@ -47,6 +47,11 @@ def _explain() -> Schema:
                 "type": ["object", "null"],
                 "description": "the semantic layer's share, where that layer exists",
             },
+            "earlier_version_of": {
+                "type": ["string", "null"],
+                "description": "the current article (passage id) this superseded one is the "
+                "earlier wording of",
+            },
         },
         "Why a hit matched (only with explain=1).",
     )

@@ -58,6 +58,7 @@ def make_hit(
     paragraph: int | None = None,
     item: int | None = None,
     retrieval=None,
+    earlier_version_of: str | None = None,
 ) -> Hit:
     """A Hit for `docnum`: text, citation (with 款 and 项 when cited), snippet, document, link."""
     p = load_passage(snap, docnum)
@@ -86,4 +87,5 @@ def make_hit(
         passage_url(p),
         matched,
         retrieval,
+        earlier_version_of,
     )
