@@ -60,6 +60,7 @@ def exchange(small_settings):
         ("compare_versions", {"old": "无此法2015"}),
         ("links", {"citation": "代表法第四十四条"}),
         ("links", {"citation": "代表法第一条"}),
+        ("search", {"query": "人大代表可以不经统一组织，拿着代表证自己去视察吗？", "limit": 5}),
     ]
     return run(server_params(small_settings.index_dir, small_settings.corpus_dirs[0]), calls)
 
@@ -161,3 +162,13 @@ def test_streamable_http(small_settings):
         proc.wait(timeout=30)
     assert {t.name for t in listed} == TOOLS
     assert result.structured_content["citations"][0]["verdict"] == "ok"
+
+
+def test_search_marks_the_earlier_wording_of_a_current_article(exchange):
+    hits = exchange[1][16].structured_content["hits"]
+    ids = [h["id"] for h in hits]
+    earlier = [h for h in hits if h["earlier_version_of"]]
+    assert earlier, ids
+    for h in earlier:
+        assert h["document"]["status"] == "superseded"
+        assert ids[ids.index(h["id"]) - 1] == h["earlier_version_of"]

@@ -36,6 +36,12 @@ class Passage(BaseModel):
     text: str = Field(description="the exact text (款 separated by line breaks)")
     url: str = Field(description="where the page shows it (path on the kb server)")
     document: Document
+    earlier_version_of: str | None = Field(
+        None,
+        description="修改前版本：本条是 id 为此值的现行条文在被修订前的对应条文（不是现行法） / "
+        "set when this superseded article is listed as the earlier wording of the current "
+        "article with this id: quote the current one as law",
+    )
 
 
 class SearchOutput(BaseModel):
@@ -123,7 +129,12 @@ def passage_model(hit: Hit) -> Passage:
         status=d.status,
     )
     return Passage(
-        id=hit.id, label=hit.citation.label, text=hit.text, url=hit.url, document=document
+        id=hit.id,
+        label=hit.citation.label,
+        text=hit.text,
+        url=hit.url,
+        document=document,
+        earlier_version_of=hit.earlier_version_of,
     )
 
 
