@@ -246,11 +246,12 @@ def cross_validate(runs: Runs, judged) -> dict[str, dict[str, float]]:
         print(f"fold {n}: adapter ridge weight {lam} (chosen inside the training half)", flush=True)
         runs.adapter, runs.tag = learn_adapter(runs, train, lam), f"adapter{n}"
         fpa = tune(runs, train, lex_train)
-        for name, mode in (
-            ("semantic + adapter", "semantic"),
-            ("hybrid + adapter, tuned", "hybrid"),
+        for name, mode, pol in (
+            ("semantic + adapter", "semantic", fpa),
+            ("hybrid + adapter, tuned", "hybrid", fpa),
+            ("auto + adapter, FUSION", "auto", FUSION),  # what the product runs
         ):
-            orders = [runs.order(j, x, mode, fpa) for j, x in zip(test, lex_test, strict=True)]
+            orders = [runs.order(j, x, mode, pol) for j, x in zip(test, lex_test, strict=True)]
             results.setdefault(name, []).append(metrics(runs.corpus, test, orders))
         runs.adapter, runs.tag = None, ""
     return {k: {m: statistics.fmean(r[m] for r in v) for m in METRICS} for k, v in results.items()}
