@@ -1,9 +1,9 @@
 """The same article in the other versions of its work, for links made to another version.
 
-A 2016 measure cites 代表法第四十四条 of the 2015 version; a reader of the 2025 version's
-第四十四条 should see it only if that is still the same article. Versions renumber (the 2025
-revision did), so an article counts as the same when it has the same number and nearly the
-same words (character pairs, Dice ≥ SAME_TEXT).
+A 2016 measure citing article 44 of 代表法 means the 2015 version; a reader of article 44 of
+the 2025 version should see that link only if it is still the same article. Versions renumber
+(the 2025 revision did), so an article counts as the same when it has the same number and
+nearly the same words (character pairs, Dice ≥ SAME_TEXT).
 """
 
 from __future__ import annotations
