@@ -81,13 +81,7 @@ class HistoryOutput(BaseModel):
 
 
 def _version(d) -> VersionRef:
-    return VersionRef(
-        id=d.id,
-        title=d.title,
-        version_label=d.version_label,
-        version_date=d.version_date,
-        status=d.status,
-    )
+    return VersionRef.model_validate(d, from_attributes=True)
 
 
 class CompareTools:

@@ -118,36 +118,19 @@ class VerifyOutput(BaseModel):
 
 def passage_model(hit: Hit) -> Passage:
     """A search hit or looked-up passage as the tools return it."""
-    d = hit.document
-    document = Document(
-        id=d.id,
-        title=d.title,
-        kind=d.kind,
-        region=d.region,
-        version_label=d.version_label,
-        version_date=d.version_date,
-        status=d.status,
-    )
     return Passage(
         id=hit.id,
         label=hit.citation.label,
         text=hit.text,
         url=hit.url,
-        document=document,
+        document=Document.model_validate(hit.document, from_attributes=True),
         earlier_version_of=hit.earlier_version_of,
     )
 
 
 def version_model(v: VersionInfo) -> Version:
     """One version of a work."""
-    return Version(
-        id=v.id,
-        version_label=v.version_label,
-        version_date=v.version_date,
-        status=v.status,
-        valid_from=v.valid_from,
-        valid_to=v.valid_to,
-    )
+    return Version.model_validate(v, from_attributes=True)
 
 
 def verify_model(result: VerifyResult) -> VerifyOutput:
