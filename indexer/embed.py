@@ -178,8 +178,10 @@ def embed_build(
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k and k not in have}
         stats.passages, stats.embedded = sum(k is not None for k in keys), len(missing)
         log.info("%s: %d passages, %d to embed", build.name, stats.passages, len(missing))
+        cached = len({k for k in keys if k and k in have})  # distinct texts embedded before
+        report = _recorder(store.root, encoder.tag, build.name, cached, progress)
         embed_missing(
-            store.root, encoder, missing, procs or min(2, os.cpu_count() or 1), progress, nice
+            store.root, encoder, missing, procs or min(2, os.cpu_count() or 1), report, nice
         )
         cache = VectorCache(store.root, encoder.tag)  # re-read: the workers wrote new chunks
         alive = [n for n, k in enumerate(keys) if k is not None]

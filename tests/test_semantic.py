@@ -21,6 +21,7 @@ from kb.config import load_settings, vectors_enabled
 from kb.encoder import Encoder, EncoderUnavailable
 from kb.library import Library
 from kb.store import Store
+from kb.vectors import progress_of, slug
 
 SOURCES = (
     "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).md",
@@ -83,6 +84,12 @@ def test_a_changed_file_embeds_only_its_changed_passages(built, tmp_path):
     run = run_kb(["index", "-q"], env, timeout=600)
     assert "full build" in run.stdout, run.stderr  # another corpus folder: a new build, and yet
     assert embedded(run)[1] == 1  # vectors are keyed by text, so only the changed article
+    # what /api/health reports while embedding: texts embedded before plus done, of the total
+    tag = Encoder().tag
+    record = json.loads((index_dir / "vectors" / slug(tag) / "progress.json").read_text())
+    build = Store(index_dir).current_name()
+    assert record["build"] == build and (record["done"], record["have"]) == (1, record["total"] - 1)
+    assert progress_of(index_dir, tag, build) == 1.0
 
 
 @pytest.fixture(scope="module")
