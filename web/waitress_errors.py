@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import time
 
 from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask
@@ -17,6 +19,8 @@ from kb.serialize import error_envelope
 from web.security import HEADERS
 
 log = logging.getLogger(__name__)
+LINGER_SECONDS = 2.0  # how long a refused client may go on sending before the socket closes
+LINGER_BYTES = 16 * 1024 * 1024  # … and how much of it is read and thrown away
 
 
 def refusal(code: int, reason: str, detail: str) -> tuple[str, list[tuple[str, str]], bytes]:
@@ -43,14 +47,64 @@ class EnvelopeErrorTask(ErrorTask):
         self.status = status
         self.response_headers.extend(headers)
         self.set_close_on_finish()
+        self.channel.linger_on_close = True
         self.content_length = len(body)
         self.write(body)
 
 
 class EnvelopeChannel(HTTPChannel):
-    """Waitress's HTTP channel with its error responses in the API's shape."""
+    """Waitress's HTTP channel with its error responses in the API's shape.
+
+    After a refusal the request was not read to its end. Closing the socket with unread bytes
+    makes the kernel send a reset, which can reach the client before it has read the refusal
+    (it is still sending its 2 MB body). So the channel closes gently ("lingering close", as
+    Apache and nginx do): it ends its own side after the answer, then reads and discards what
+    the client still sends, for a short while, before closing.
+    """
 
     error_task_class = EnvelopeErrorTask
+    linger_on_close = False
+    linger_until: float | None = None
+    drained = 0
+
+    def handle_close(self) -> None:
+        """Close now, or first half-close and drain after a refusal (see the class)."""
+        if not self.linger_on_close or self.linger_until is not None or self.total_outbufs_len:
+            super().handle_close()
+            return
+        try:
+            self.socket.shutdown(socket.SHUT_WR)
+        except OSError:
+            super().handle_close()
+            return
+        self.linger_until = time.monotonic() + LINGER_SECONDS
+        self.will_close = self.close_when_flushed = False
+
+    def readable(self) -> bool:
+        """While lingering: read until the client stops, or close once the time is up."""
+        if self.linger_until is None:
+            return super().readable()
+        if time.monotonic() > self.linger_until or self.drained > LINGER_BYTES:
+            super().handle_close()
+            return False
+        return True
+
+    def writable(self) -> bool:
+        """Nothing more is written once lingering."""
+        return self.linger_until is None and super().writable()
+
+    def handle_read(self) -> None:
+        """While lingering, discard what arrives; at its end (or an error) close the socket."""
+        if self.linger_until is None:
+            super().handle_read()
+            return
+        try:
+            data = self.socket.recv(self.adj.recv_bytes)
+        except OSError:
+            data = b""
+        self.drained += len(data)
+        if not data:
+            super().handle_close()
 
 
 def use_envelope_errors(server: object) -> None:
