@@ -57,7 +57,7 @@ class EnvelopeChannel(HTTPChannel):
 
     After a refusal the request was not read to its end. Closing the socket with unread bytes
     makes the kernel send a reset, which can reach the client before it has read the refusal
-    (it is still sending its 2 MB body). So the channel closes gently ("lingering close", as
+    (it is still sending its body). So the channel closes gently ("lingering close", as
     Apache and nginx do): it ends its own side after the answer, then reads and discards what
     the client still sends, for a short while, before closing.
     """

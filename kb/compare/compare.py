@@ -49,12 +49,15 @@ def heading_unit(h: Heading) -> Unit:
     return Unit(squash(name), f"{m[1]}{m[2]}" if m else None, h.level)
 
 
+def align_passages(old: VersionText, new: VersionText) -> list[Match]:
+    """The articles of two versions of one work paired by the aligner (no diffs)."""
+    return align([passage_unit(p) for p in old.passages], [passage_unit(p) for p in new.passages])
+
+
 def compare_texts(old: VersionText, new: VersionText) -> Comparison:
     """Align two versions of one work and describe every change."""
     started = time.perf_counter()
-    matches = align(
-        [passage_unit(p) for p in old.passages], [passage_unit(p) for p in new.passages]
-    )
+    matches = align_passages(old, new)
     pairs, row_old, row_new = _rows(old.passages, new.passages, matches)
     headings = _headings(old.headings, new.headings, row_old, row_new, len(pairs))
     counts = Counter(p.status for p in pairs)

@@ -16,8 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from kb.compare.align import align
-from kb.compare.compare import passage_unit
+from kb.compare.compare import align_passages
 from kb.compare.texts import load_version, versions_of
 from kb.engine.ranking import Ranking
 from kb.engine.snapshot import Snapshot
@@ -25,31 +24,29 @@ from kb.engine.snapshot import Snapshot
 MIN_SIMILARITY = 0.6  # the aligner's text similarity: the same rule, possibly reworded
 HEAD = 3  # the first hits of a question that bring their earlier wording
 
-# per build: document id of a current version → {its docnum → (earlier docnum, similarity)}
-_cache: weakref.WeakKeyDictionary[Snapshot, dict[str, dict[int, tuple[int, float]]]]
+# per build: document id of a current version → {its docnum → the earlier docnum}
+_cache: weakref.WeakKeyDictionary[Snapshot, dict[str, dict[int, int]]]
 _cache = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
-def earlier_pairs(snap: Snapshot, doc_id: str) -> dict[int, tuple[int, float]]:
-    """The articles of `doc_id` paired with the previous version's (empty for a first version)."""
+def earlier_pairs(snap: Snapshot, doc_id: str) -> dict[int, int]:
+    """The articles of `doc_id` paired with the previous version's largely unchanged ones
+    (empty for a first version)."""
     with _lock:
         found = _cache.setdefault(snap, {}).get(doc_id)
     if found is not None:
         return found
     ids = [r["id"] for r in versions_of(snap, doc_id)]
     at = ids.index(doc_id) if doc_id in ids else 0
-    pairs: dict[int, tuple[int, float]] = {}
+    pairs: dict[int, int] = {}
     if at > 0:
         old, new = load_version(snap, ids[at - 1]), load_version(snap, doc_id)
-        matches = align(
-            [passage_unit(p) for p in old.passages], [passage_unit(p) for p in new.passages]
-        )
-        for m in matches:
+        for m in align_passages(old, new):
             now = snap.docnum_of(new.passages[m.new].id)
             before = snap.docnum_of(old.passages[m.old].id)
-            if now is not None and before is not None:
-                pairs[now] = (before, m.similarity)
+            if now is not None and before is not None and m.similarity >= MIN_SIMILARITY:
+                pairs[now] = before
     with _lock:
         _cache.setdefault(snap, {})[doc_id] = pairs
     return pairs
@@ -72,8 +69,7 @@ def earlier_article(snap: Snapshot, docnum: int) -> int | None:
     rec = snap.docs.records[row]
     if rec.get("status") == "superseded" or not rec.get("version_date"):
         return None
-    before = earlier_pairs(snap, rec["id"]).get(docnum)
-    return before[0] if before and before[1] >= MIN_SIMILARITY else None
+    return earlier_pairs(snap, rec["id"]).get(docnum)
 
 
 def with_earlier_articles(snap: Snapshot, ranking: Ranking) -> tuple[Ranking, dict[int, int]]:
