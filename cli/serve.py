@@ -10,7 +10,7 @@ import click
 
 from cli.common import fail_on_kb_error, progress_reporter
 from indexer.build import build_index
-from indexer.filler import start_filler
+from indexer.filler import start_filler, stop_filler
 from kb.config import Settings, load_settings, vectors_enabled
 from kb.errors import IndexMissing
 from kb.store import Store
@@ -60,8 +60,12 @@ def command(host, port, workers, threads, quiet) -> None:
         f"{settings.threads} threads (Ctrl-C to stop)"
     )
     sys.stdout.flush()
-    if vectors_enabled():  # lexical at once; hybrid by itself once the vectors are complete
-        start_filler(settings.index_dir)
+    # lexical at once; hybrid by itself once the vectors are complete
+    filler = start_filler(settings.index_dir) if vectors_enabled() else None
     make_app = functools.partial(create_app, {"INDEX_DIR": str(settings.index_dir)})
-    serve(make_app, socks, workers, settings.threads)
+    try:
+        serve(make_app, socks, workers, settings.threads)
+    finally:  # else the exit would wait for the filler, which never ends by itself
+        if filler is not None:
+            stop_filler(filler)
     click.echo("stopped")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ def fill_forever(index_dir: Path, parent: int, interval: float = 10.0) -> None:
     """Keep the live build's vectors complete (run by `kb serve` in a low-priority process):
     embed what is missing, then look again every `interval` seconds for a newer build."""
     workers.die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: kb serve stops us
     os.nice(10)
     try:
         encoder = Encoder()
@@ -52,3 +54,12 @@ def start_filler(index_dir: Path):
     proc = ctx.Process(target=fill_forever, args=(Path(index_dir), os.getpid()), name="kb-vectors")
     proc.start()
     return proc
+
+
+def stop_filler(proc, timeout: float = 10.0) -> None:
+    """Stop the filler (its embedding workers die with it; finished chunks are kept)."""
+    proc.terminate()
+    proc.join(timeout)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()

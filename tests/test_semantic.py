@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -248,6 +249,69 @@ def test_kb_serve_answers_at_once_and_turns_hybrid_by_itself(tmp_path, corpus_di
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        proc.stdout.close()
+
+
+def _living() -> dict[int, int]:
+    """Every living (not zombie) process: pid → parent pid (Linux /proc)."""
+    parent_of = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parent_of[int(stat.parent.name)] = int(fields[1])
+    return parent_of
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every living process below `pid`."""
+    parent_of, found, todo = _living(), set(), [pid]
+    while todo:
+        up = todo.pop()
+        kids = {p for p, pp in parent_of.items() if pp == up}
+        found |= kids
+        todo += kids
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
+def test_kb_serve_stops_with_its_vector_filler(tmp_path, corpus_dir):
+    import http.client
+    import signal
+    import time
+
+    from conftest import start_kb_serve
+
+    corpus = copy_sources(corpus_dir, tmp_path / "corpus", SOURCES[2:])
+    write_synthetic(corpus)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KB_VECTORS", "on")
+        proc, port = start_kb_serve(tmp_path / "index", corpus, workers=2)
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # filling: the filler and its embedding workers run beside the server's
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/api/health")
+            vectors = json.loads(conn.getresponse().read())["index"]["vectors"]
+            conn.close()
+            if vectors["coverage"] or vectors["complete"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        below = _descendants(proc.pid)
+        assert len(below) >= 3  # two workers and the filler
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert "stopped" in proc.stdout.read()
+        deadline = time.monotonic() + 10
+        while below & _living().keys() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not below & _living().keys(), "a process of kb serve outlived it"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
         proc.stdout.close()
 
 
