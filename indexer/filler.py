@@ -7,13 +7,14 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
-from indexer import workers
 from indexer.embed import embed_build
 from kb.encoder import Encoder
 from kb.errors import IndexBusy, IndexMissing, KBError
+from kb.lifetime import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +22,11 @@ log = logging.getLogger(__name__)
 def fill_forever(index_dir: Path, parent: int, interval: float = 10.0) -> None:
     """Keep the live build's vectors complete (run by `kb serve` in a low-priority process):
     embed what is missing, then look again every `interval` seconds for a newer build."""
-    workers.die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: kb serve stops us
+    # … with SIGTERM: leave through SystemExit, so the workers are killed, the lock released and
+    # the shared progress counter unlinked (no "leaked semaphore" warning at the server's exit)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     os.nice(10)
     try:
         encoder = Encoder()

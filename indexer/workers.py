@@ -8,34 +8,19 @@ both the result pipe and the process: one that ends without answering fails the 
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
-import signal
-import sys
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait as wait_any
 
 from kb.errors import KBError
+from kb.lifetime import die_with_parent
 
 log = logging.getLogger(__name__)
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class WorkerDied(KBError):
     """A shard writer process ended without a result (killed, out of memory …)."""
-
-
-def die_with_parent(parent: int) -> None:
-    """Have Linux SIGKILL this process when its parent dies; exit now if it already has."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # pragma: no cover - no usable libc
-            log.debug("prctl(PR_SET_PDEATHSIG) unavailable", exc_info=True)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 def _child(target: Callable, args: tuple, conn, parent: int) -> None:

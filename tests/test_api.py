@@ -472,6 +472,30 @@ def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
         proc.stderr.close()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
+def test_kb_serve_workers_do_not_outlive_a_killed_server(tmp_path, small_settings):
+    proc, port = start_kb_serve(small_settings.index_dir, small_settings.corpus_dirs[0], workers=2)
+    try:
+        _until(lambda: _health(port) == 200)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        proc.kill()  # kill -9: the server runs no cleanup of its own
+        proc.wait()
+        _until(lambda: not any(_running(pid) for pid in workers))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 # Request limits over a real socket: the app's 413/414 and waitress's own refusals (headers or
 # body beyond its limits, a malformed request line) all carry the envelope and security headers.
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from flask import Flask
 from waitress.task import ThreadedTaskDispatcher
 
+from kb.lifetime import die_with_parent
 from web.waitress_errors import use_envelope_errors
 from web.warmup import warm, warm_thread
 
@@ -139,17 +140,19 @@ class Supervisor:
         # Hold SIGINT/SIGTERM until each side has its own handlers: a signal landing in the
         # child before it installs them would run the parent's handler there and be lost.
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
-            self._worker(slot)
+            self._worker(slot, parent)
         self.children[pid] = (slot, time.monotonic())
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         log.info("started worker %d", pid)
 
-    def _worker(self, slot: int) -> None:
+    def _worker(self, slot: int, parent: int) -> None:
         """The child: serve until SIGTERM, then leave without returning into the parent's code."""
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
         signal.signal(signal.SIGTERM, _exit_quietly)
+        die_with_parent(parent, signal.SIGTERM)  # no orphan serving the port after a kill -9
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         code = 0
         try:
