@@ -10,12 +10,12 @@ import subprocess
 import sys
 import time
 from dataclasses import fields
-from pathlib import Path
 
 import jsonschema
 import openapi_spec_validator
 import pytest
 from conftest import start_kb_serve
+from proctree import children, living
 
 from kb.models import DocumentInfo
 
@@ -409,17 +409,6 @@ def test_passage_and_document_match_the_schemas(client, spec):
 
 
 # `kb serve` itself: builds a missing index, forks workers, restarts one that dies, stops cleanly.
-def _children(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(stat.parent.name))
-        except (OSError, ValueError):
-            continue
-    return found
-
-
 def _health(port: int) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
@@ -445,7 +434,7 @@ def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
     )
     try:
         _until(lambda: _health(port) == 200)
-        workers = _children(proc.pid)
+        workers = children(proc.pid)
         assert len(workers) == 2
         for method, url, body, status in (
             ("GET", "/api/search?q=" + "a" * 100_000, None, 414),
@@ -458,7 +447,7 @@ def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
             assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy")
             conn.close()
         os.kill(min(workers), signal.SIGKILL)
-        _until(lambda: len(_children(proc.pid)) == 2 and _children(proc.pid) != workers)
+        _until(lambda: len(children(proc.pid)) == 2 and children(proc.pid) != workers)
         _until(lambda: _health(port) == 200)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
@@ -477,23 +466,16 @@ def test_kb_serve_workers_do_not_outlive_a_killed_server(tmp_path, small_setting
     proc, port = start_kb_serve(small_settings.index_dir, small_settings.corpus_dirs[0], workers=2)
     try:
         _until(lambda: _health(port) == 200)
-        workers = _children(proc.pid)
+        workers = children(proc.pid)
         assert len(workers) == 2
         proc.kill()  # kill -9: the server runs no cleanup of its own
         proc.wait()
-        _until(lambda: not any(_running(pid) for pid in workers))
+        _until(lambda: not workers & living().keys())
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
         proc.stdout.close()
-
-
-def _running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 # Request limits over a real socket: the app's 413/414 and waitress's own refusals (headers or

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from conftest import copy_sources
 from faultkit import env_for, run_kb
+from proctree import descendants, living
 
 from kb.config import load_settings, vectors_enabled
 from kb.encoder import Encoder, EncoderUnavailable
@@ -252,30 +253,6 @@ def test_kb_serve_answers_at_once_and_turns_hybrid_by_itself(tmp_path, corpus_di
         proc.stdout.close()
 
 
-def _living() -> dict[int, int]:
-    """Every living (not zombie) process: pid → parent pid (Linux /proc)."""
-    parent_of = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z":
-            parent_of[int(stat.parent.name)] = int(fields[1])
-    return parent_of
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every living process below `pid`."""
-    parent_of, found, todo = _living(), set(), [pid]
-    while todo:
-        up = todo.pop()
-        kids = {p for p, pp in parent_of.items() if pp == up}
-        found |= kids
-        todo += kids
-    return found
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
 def test_kb_serve_stops_with_its_vector_filler(tmp_path, corpus_dir):
     import http.client
@@ -299,15 +276,15 @@ def test_kb_serve_stops_with_its_vector_filler(tmp_path, corpus_dir):
             if vectors["coverage"] or vectors["complete"] or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-        below = _descendants(proc.pid)
+        below = descendants(proc.pid)
         assert len(below) >= 3  # two workers and the filler
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
         assert "stopped" in proc.stdout.read()
         deadline = time.monotonic() + 10
-        while below & _living().keys() and time.monotonic() < deadline:
+        while below & living().keys() and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not below & _living().keys(), "a process of kb serve outlived it"
+        assert not below & living().keys(), "a process of kb serve outlived it"
     finally:
         if proc.poll() is None:
             proc.kill()
