@@ -44,19 +44,19 @@ eval: install
 	$(BIN)/kb eval ../shared/eval/stard-train.jsonl ../shared/eval/domain-dev.jsonl
 
 bench: install
-	$(BIN)/python bench/bench_search.py
+	$(BIN)/python -m bench.bench_search
 
 load: install
-	$(BIN)/python bench/load.py
+	$(BIN)/python -m bench.load
 
 ## Bounded loopback soak of `kb serve` on the configured index: p95 per minute, RSS growth.
 SOAK_MINUTES ?= 10
 soak: install
-	$(BIN)/python bench/soak.py --minutes $(SOAK_MINUTES)
+	$(BIN)/python -m bench.soak --minutes $(SOAK_MINUTES)
 
 ## kill -9 `kb index` at every fault point and at random moments, on a larger corpus copy.
 faults: install
-	$(BIN)/python bench/faults.py
+	$(BIN)/python -m bench.faults
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,8 +18,8 @@ import time
 
 from kb.compare import service
 from kb.config import load_settings
-from kb.evaluation import percentile
 from kb.library import Library
+from kb.search.evaluation import percentile
 from web import compare_api, create_app
 
 CASES = (

@@ -21,9 +21,9 @@ import numpy as np
 
 from indexer.embed import build_texts, embed_missing
 from kb.config import load_settings
-from kb.encoder import Encoder
+from kb.semantic.encoder import Encoder
+from kb.semantic.vectors import VectorCache, text_key
 from kb.store import Store
-from kb.vectors import VectorCache, text_key
 
 
 def main() -> None:

@@ -17,8 +17,8 @@ import random
 import time
 
 from kb.config import load_settings
-from kb.evaluation import percentile
 from kb.library import Library
+from kb.search.evaluation import percentile
 from web import create_app
 
 

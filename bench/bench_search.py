@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kb.evaluation import load_judged, percentile
+from kb.search.evaluation import load_judged, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -105,11 +105,11 @@ def main() -> None:
 def bench_baseline(tmp: Path, env: dict, queries, sample: int) -> None:
     """Build and query the tutorial stack over the same passages."""
     code = (
-        "from kb.config import load_settings; from indexer.baseline import build_baseline; "
+        "from kb.config import load_settings; from bench.baseline import build_baseline; "
         "build_baseline(load_settings())"
     )
     build_s, peak = timed_child([sys.executable, "-c", code], env)
-    from indexer.baseline import BaselineSearcher, build_baseline
+    from bench.baseline import BaselineSearcher, build_baseline
     from kb.config import load_settings
 
     path, _ = build_baseline(load_settings())

@@ -20,13 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from tune import EVAL  # noqa: E402
-
+from bench.tune import EVAL
 from kb.config import load_settings  # noqa: E402
-from kb.evaluation import load_judged, percentile  # noqa: E402
 from kb.library import Library  # noqa: E402
+from kb.search.evaluation import load_judged, percentile  # noqa: E402
 
 PHRASES = ('"选民登记"', '"代表资格"', '"专题询问"', '"法律援助"', '"劳动合同"', '"宪法宣誓"')
 

@@ -1,4 +1,4 @@
-"""Suggestions while typing (kb/suggest.py): the time per keystroke on the configured index.
+"""Suggestions while typing (kb/search/suggest.py): the time per keystroke on the configured index.
 
     .venv/bin/python bench/bench_suggest.py [--names 300] [--seed 12]
 
@@ -17,7 +17,7 @@ import time
 from kb.config import load_settings
 from kb.library import Library
 from kb.numerals import int_to_cn
-from kb.suggest import suggester
+from kb.search.suggest import suggester
 
 
 def typed_strings(snap, count: int, seed: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""Citation checking on cases generated from the index (kb/verify_cases.py): precision and
+"""Citation checking on cases generated from the index (devkit/verify_cases.py): precision and
 recall per verdict, then the time to check a 20,000-character text.
 
     .venv/bin/python bench/bench_verify.py [--per-kind 60] [--seed 12] [--repeat 20] [--show-wrong]
@@ -12,10 +12,10 @@ import argparse
 import statistics
 import time
 
+from devkit.verify_cases import FILLER, CaseMaker, score, verdict_for
 from kb.config import load_settings
 from kb.library import Library
-from kb.verify import MAX_VERIFY_CHARS, verify_text
-from kb.verify_cases import FILLER, CaseMaker, score, verdict_for
+from kb.verify.checker import MAX_VERIFY_CHARS, verify_text
 
 
 def long_text(cases, limit: int = MAX_VERIFY_CHARS) -> str:

@@ -15,17 +15,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
+from bench.load import percentile_ms
+from devkit.form_cases import check, generate, tables
 from kb.config import load_settings
-from kb.form_cases import check, generate, tables
 from kb.library import Library
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import percentile_ms  # noqa: E402
 
 
 def main() -> None:

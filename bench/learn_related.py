@@ -23,23 +23,19 @@ import math
 import random
 import re
 import statistics
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from tune import EVAL, passage_table  # noqa: E402
-
+from bench.tune import EVAL, passage_table
 from kb.analysis import query_terms  # noqa: E402
 from kb.config import load_settings  # noqa: E402
 from kb.engine.policy import POLICY  # noqa: E402
-from kb.evaluation import Judged, load_judged, score_ranking  # noqa: E402
 from kb.library import Library  # noqa: E402
 from kb.query.lexicon import stopwords  # noqa: E402
 from kb.query.parse import parse_query  # noqa: E402
 from kb.schema import PASSAGE_TEXT  # noqa: E402
 from kb.search import SearchParams, rank  # noqa: E402
+from kb.search.evaluation import Judged, load_judged, score_ranking  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "kb" / "data" / "related.tsv"
 # article labels and numerals that jieba cuts out of the text (第九, 八百, 三条) say nothing

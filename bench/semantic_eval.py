@@ -19,26 +19,21 @@ import dataclasses
 import itertools
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from learn_related import Corpus, Params, learn  # noqa: E402
-from tune import EVAL  # noqa: E402
-
+from bench.learn_related import Corpus, Params, learn
+from bench.tune import EVAL
 from kb.compare.earlier import with_earlier_articles  # noqa: E402
-from kb.encoder import DIM, Encoder  # noqa: E402
-from kb.engine.fusion import FUSION, FusionPolicy, choose_mode, fuse, neighbours  # noqa: E402
 from kb.engine.policy import POLICY  # noqa: E402
-from kb.engine.semantic import SemanticIndex, adapter_path, load_adapter  # noqa: E402
-from kb.evaluation import load_judged, score_ranking  # noqa: E402
 from kb.query.parse import parse_query  # noqa: E402
 from kb.search import SearchParams, document_mask, rank, wants_earlier  # noqa: E402
-from kb.vectors import VectorCache, open_build_vectors, quantize  # noqa: E402
+from kb.search.evaluation import load_judged, score_ranking  # noqa: E402
+from kb.semantic.encoder import DIM, Encoder  # noqa: E402
+from kb.semantic.fusion import FUSION, FusionPolicy, choose_mode, fuse, neighbours  # noqa: E402
+from kb.semantic.retriever import SemanticIndex, adapter_path, load_adapter  # noqa: E402
+from kb.semantic.vectors import VectorCache, open_build_vectors, quantize  # noqa: E402
 
 GRID = {
     "rrf": {"k": (5.0, 10.0, 30.0, 60.0), "semantic_weight": (0.3, 0.5, 0.7, 1.0, 1.4)},
@@ -57,7 +52,7 @@ def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool, judged) -> S
         v = open_build_vectors(snap.path, encoder.tag, snap.size)
         return SemanticIndex(v.codes, v.scale)
     from indexer.embed import build_texts
-    from kb.vectors import text_key
+    from kb.semantic.vectors import text_key
 
     texts = build_texts(snap.path)
     keys = [text_key(t) if t is not None else b"" for t in texts]

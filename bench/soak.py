@@ -17,8 +17,7 @@ import sys
 import threading
 import time
 
-from load import HOST, Server, Tally, percentile_ms, query_mix, run, server_usage
-
+from bench.load import HOST, Server, Tally, percentile_ms, query_mix, run, server_usage
 from kb.config import load_settings
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from kb.config import load_settings
 from kb.engine.policy import POLICY
 from kb.engine.snapshot import Snapshot
-from kb.evaluation import Ranked, load_judged, score_ranking
 from kb.library import Library
 from kb.query.parse import parse_query
 from kb.search import SearchParams, rank
+from kb.search.evaluation import Ranked, load_judged, score_ranking
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 

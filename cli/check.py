@@ -14,7 +14,7 @@ from cli.check_references import echo_references, references_summary
 from cli.common import fail_on_kb_error, progress_reporter
 from corpus.collection import Collection, load_collection
 from kb.config import load_settings
-from kb.links.extract import document_references
+from kb.links.indexing.extract import document_references
 from kb.models import KINDS, Document
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from corpus.collection import Collection
-from kb.links.build import build_links
+from kb.links.indexing.build import build_links
 from kb.records import document_record
 
 KIND_NAMES = {
@@ -21,7 +21,7 @@ KIND_NAMES = {
 
 
 def references_summary(collection: Collection) -> dict:
-    """Resolve the references found while parsing; the summary of kb.links.build."""
+    """Resolve the references found while parsing; the summary of kb.links.indexing.build."""
     records = [document_record(d) for d in collection.documents]
     return build_links(records, collection.references)["summary"]
 

@@ -10,9 +10,9 @@ from cli.common import fail_on_kb_error
 from kb.compare.diff import Diff
 from kb.compare.lookup import compare_named
 from kb.compare.model import UNCHANGED
-from kb.compare.serialize import compare_envelope
 from kb.config import load_settings
 from kb.library import Library
+from kb.shapes.compare import compare_envelope
 
 TAGS = {"unchanged": "未变", "changed": "修改", "added": "新增", "deleted": "删除"}
 TAGS["renumbered"] = "条号变动"

@@ -1,4 +1,4 @@
-"""`kb eval`: score relevance-judged queries (R@10, R@100, MRR@10, nDCG@10), optionally vs the baseline."""
+"""`kb eval`: score relevance-judged queries (R@10, R@100, MRR@10, nDCG@10)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from cli.common import fail_on_kb_error, progress_reporter
+from cli.common import fail_on_kb_error
 from kb.config import load_settings
-from kb.engine.fusion import MODES
-from kb.evaluation import Judged, Ranked, Report, evaluate, load_judged
 from kb.library import Library
 from kb.query.lexicon import related_sources
+from kb.search.evaluation import Judged, Ranked, evaluate, load_judged, report_lines
+from kb.semantic.fusion import MODES
 
 
 def _ours(library: Library, mode: str = "auto"):
@@ -30,51 +30,14 @@ def _ours(library: Library, mode: str = "auto"):
     return run
 
 
-def _baseline(settings, quiet: bool):
-    from indexer.baseline import BaselineSearcher, build_baseline
-
-    with progress_reporter("building baseline", quiet) as progress:
-        path, seconds = build_baseline(settings, progress)
-    click.echo(f"baseline index: {path} (built in {seconds:.0f}s)", err=True)
-    searcher = BaselineSearcher(path)
-
-    def run(j: Judged) -> tuple[list[Ranked], float]:
-        started = time.perf_counter()
-        ranking = searcher.search(j.query, limit=100)
-        return ranking, (time.perf_counter() - started) * 1000
-
-    return run
-
-
-def _table(name: str, report: Report) -> list[str]:
-    lines = [f"== {name}"]
-    cols = ("queries", "R@10", "R@100", "MRR@10", "nDCG@10", "grade2@1", "R@10 g2")
-    lines.append(f"{'kind':<12}" + "".join(f"{c:>10}" for c in cols))
-    for kind, row in [("overall", report.overall), *report.by_kind.items()]:
-        lines.append(
-            f"{kind:<12}"
-            + "".join(f"{row[c]:>10.0f}" if c == "queries" else f"{row[c]:>10.3f}" for c in cols)
-        )
-    lat = report.latency_ms
-    lines.append(
-        f"latency ms: mean {lat['mean']:.1f}  p50 {lat['p50']:.1f}  p95 {lat['p95']:.1f}"
-        f"  p99 {lat['p99']:.1f}  max {lat['max']:.1f}"
-    )
-    lines += [f"  citation miss: {f}" for f in report.failures]
-    return lines
-
-
 @click.command("eval")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--baseline", is_flag=True, help="Also run the tutorial stack over the same passages."
-)
 @click.option("--sample", type=int, help="Evaluate a random sample of N queries (seed 0).")
 @click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @fail_on_kb_error
-def command(files, baseline, sample, mode, as_json, quiet) -> None:
+def command(files, sample, mode, as_json, quiet) -> None:
     """Score the judged queries in FILES (JSONL, format of ../shared/eval)."""
     settings = load_settings()
     judged = load_judged(Path(f) for f in files)
@@ -90,12 +53,10 @@ def command(files, baseline, sample, mode, as_json, quiet) -> None:
     library = Library(settings.index_dir)
     library.warm()  # latency is measured as a running server sees it
     reports = {"kb": evaluate(judged, _ours(library, mode))}
-    if baseline:
-        reports["baseline"] = evaluate(judged, _baseline(settings, quiet))
     if as_json:
         click.echo(
             json.dumps({k: r.__dict__ for k, r in reports.items()}, ensure_ascii=False, indent=1)
         )
         return
     for name, report in reports.items():
-        click.echo("\n".join(_table(name, report)))
+        click.echo("\n".join(report_lines(name, report)))

@@ -8,9 +8,9 @@ import click
 
 from cli.common import fail_on_kb_error
 from cli.compare import TAGS, marked
-from kb.compare.serialize import history_envelope
 from kb.config import load_settings
 from kb.library import Library
+from kb.shapes.compare import history_envelope
 
 HISTORY_TAGS = {**TAGS, "original": "收录的最早版本", "absent": "无此条"}
 

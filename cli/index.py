@@ -44,7 +44,7 @@ def command(rebuild: bool, wait: float, no_vectors: bool, quiet: bool) -> None:
 def embed_vectors(index_dir, quiet: bool, wait: float = 0.0) -> None:
     """Complete the live build's vectors; the lexical index is live whatever happens here."""
     from indexer.embed import embed_build
-    from kb.encoder import Encoder
+    from kb.semantic.encoder import Encoder
 
     try:
         encoder = Encoder()

@@ -10,8 +10,8 @@ import click
 from cli.common import fail_on_kb_error
 from kb.config import load_settings
 from kb.library import Library
-from kb.links.serialize import links_envelope
-from kb.links.view import PassageLink
+from kb.links.reading.view import PassageLink
+from kb.shapes.links import links_envelope
 
 _PASSAGE_ID = re.compile(r"^[0-9a-f]{12}-\d+$")
 

@@ -1,4 +1,4 @@
-"""`kb mcp`: the Model Context Protocol server for assistants (see web.mcp_server), over stdio,
+"""`kb mcp`: the Model Context Protocol server for assistants (see mcpserver.server), over stdio,
 or over streamable HTTP at http://HOST:PORT/mcp with --http."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from kb.library import Library
 @click.option("--port", default=8765, show_default=True, type=int, help="With --http: port.")
 def command(http: bool, host: str, port: int) -> None:
     """Serve search, get_article and verify_citations to MCP clients (stdio by default)."""
-    from web.mcp_server import build_server
+    from mcpserver.server import build_server
 
     logging.getLogger("mcp").setLevel(logging.WARNING)  # logs go to stderr, never stdout
     server = build_server(Library(load_settings().index_dir))

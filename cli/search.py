@@ -8,9 +8,9 @@ import click
 
 from cli.common import fail_on_kb_error
 from kb.config import load_settings
-from kb.engine.fusion import MODES
 from kb.library import Library
-from kb.serialize import search_envelope
+from kb.semantic.fusion import MODES
+from kb.shapes.search import search_envelope
 
 
 @click.command("search")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from kb.citations import render_label
+from kb.labels import render_label
 from kb.models import Document
 from kb.versions import resolve_versions
 

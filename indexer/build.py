@@ -12,6 +12,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from indexer import faults
+from indexer.builds import (
+    clone_build,
+    live_name,
+    new_build_name,
+    remove_stale_builds,
+    write_meta,
+)
 from indexer.links import (
     stored_records,
     updated_references,
@@ -21,13 +28,6 @@ from indexer.links import (
 from indexer.lock import index_lock
 from indexer.parsing import parse_or_skip
 from indexer.scan import SourceFile, scan
-from indexer.snapshot import (
-    clone_build,
-    live_name,
-    new_build_name,
-    remove_stale_builds,
-    write_meta,
-)
 from indexer.writing import (
     count_passages,
     doc_ids,

@@ -1,5 +1,5 @@
 """Vectors for a build: embed the passages whose exact text was never embedded, then write the
-build's aligned vector files (kb/vectors.py) from the cache.
+build's aligned vector files (kb/semantic/vectors.py) from the cache.
 
 Missing texts are sorted by length and cut into chunks (similar lengths pad little); worker
 processes (one per core, one BLAS thread each) embed chunk after chunk and store each whole, so
@@ -22,10 +22,9 @@ from whoosh.reading import MultiReader
 
 from indexer import faults, workers
 from indexer.lock import index_lock
-from kb.encoder import DIM, Encoder
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
-from kb.store import Store, read_meta
-from kb.vectors import (
+from kb.semantic.encoder import DIM, Encoder
+from kb.semantic.vectors import (
     VectorCache,
     embed_text,
     has_build_vectors,
@@ -33,6 +32,7 @@ from kb.vectors import (
     write_build_vectors,
     write_progress,
 )
+from kb.store import Store, read_meta
 
 log = logging.getLogger(__name__)
 CHUNK = 256  # passages per stored chunk

@@ -1,6 +1,6 @@
 """Fault injection for crash tests: `kb index` kills itself with SIGKILL at a named point.
 
-Inert unless the environment variable KB_FAULT_POINT names a point; tests/test_faults_*.py and
+Inert unless the environment variable KB_FAULT_POINT names a point; tests/faults/ and
 bench/faults.py set it to check that a build killed anywhere leaves the live index intact and the
 next `kb index` completes. The points, in the order a run passes them:
 

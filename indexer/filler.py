@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from indexer.embed import embed_build
-from kb.encoder import Encoder
+from indexer.lifetime import die_with_parent
 from kb.errors import IndexBusy, IndexMissing, KBError
-from kb.lifetime import die_with_parent
+from kb.semantic.encoder import Encoder
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 
 from indexer import workers
 from indexer.writing import process_context, write_document_index
-from kb.links.build import build_links
+from kb.links.indexing.build import build_links
 from kb.links.store import LINKS, REFERENCES, read_json, write_json
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
 

@@ -13,8 +13,8 @@ import os
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait as wait_any
 
+from indexer.lifetime import die_with_parent
 from kb.errors import KBError
-from kb.lifetime import die_with_parent
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from indexer.scan import SourceFile
 from indexer.segment import BulkSegmentWriter
 from kb import analysis
 from kb.errors import KBError
-from kb.links.extract import document_references
+from kb.links.indexing.extract import document_references
 from kb.models import Skipped
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
 

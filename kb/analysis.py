@@ -13,7 +13,8 @@ from functools import lru_cache
 import jieba
 from whoosh.analysis import Token, Tokenizer
 
-from kb import dictionary, wordcut
+from kb import wordcut
+from kb.data import user_words
 
 log = logging.getLogger(__name__)
 jieba.setLogLevel(logging.WARNING)  # jieba installs its own handler; keep it quiet
@@ -39,7 +40,7 @@ def segmenter() -> jieba.Tokenizer:
             if _instance is None:
                 tok = jieba.Tokenizer()
                 tok.initialize()
-                for word, freq in dictionary.user_words():
+                for word, freq in user_words():
                     tok.add_word(word, freq)
                 _instance = tok
     return _instance
@@ -48,7 +49,7 @@ def segmenter() -> jieba.Tokenizer:
 def fingerprint() -> str:
     """Identify the analysis: analyzer version, jieba version and the user dictionary contents."""
     h = hashlib.sha1(f"{ANALYZER_VERSION}|{jieba.__version__}|".encode())
-    for word, freq in dictionary.user_words():
+    for word, freq in user_words():
         h.update(f"{word}\t{freq}\n".encode())
     return h.hexdigest()[:16]
 

@@ -23,16 +23,16 @@ from kb.engine.citations import resolve
 from kb.engine.doc_questions import header_for_id
 from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
-from kb.engine.semantic import SemanticLayer
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
-from kb.links import library as links_mod
-from kb.links.document import DocumentLinks
-from kb.links.view import PassageLinks
+from kb.links.reading import passages as links_mod
+from kb.links.reading.document import DocumentLinks
+from kb.links.reading.view import PassageLinks
 from kb.models import DocumentInfo, DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
 from kb.records import document_from_record
 from kb.schema import article_key
+from kb.semantic.retriever import SemanticLayer
 from kb.store import Store, reason
 
 log = logging.getLogger(__name__)
@@ -132,23 +132,23 @@ class Library:
 
     @_reading
     def explain(self, q: str, result: SearchResult, **params) -> list[dict]:
-        """Why each hit of `result` (a page of `search(q, **params)`) matched; see kb.explain."""
-        from kb.explain import explain_hits
+        """Why each hit of `result` (a page of `search(q, **params)`) matched; see kb.search.explain."""
+        from kb.search.explain import explain_hits
 
         params = search_mod.SearchParams(q, **params)
         return explain_hits(self.snapshot(), params, result.hits, self.policy)
 
     @_reading
     def suggest(self, typed: str, limit: int = 8) -> list:
-        """Names and citations completing what is being typed; see kb.suggest."""
-        from kb.suggest import suggester
+        """Names and citations completing what is being typed; see kb.search.suggest."""
+        from kb.search.suggest import suggester
 
         return suggester(self.snapshot()).suggest(typed, limit)
 
     @_reading
     def verify(self, text: str):
-        """Every citation in `text` checked against the collection; see kb.verify."""
-        from kb.verify import verify_text
+        """Every citation in `text` checked against the collection; see kb.verify.checker."""
+        from kb.verify.checker import verify_text
 
         return verify_text(self.snapshot(), text)
 

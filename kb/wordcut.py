@@ -6,7 +6,7 @@ a log() per candidate), then walking the route. Building the index spends most o
 there. This computes the same route in one loop from the end of the run, scoring each
 dictionary word as it is found, with jieba's exact arithmetic and tie-breaking (on equal
 scores the longer word wins), and buffers single ASCII letters and digits the same way.
-tests/test_wordcut.py checks it word for word against jieba over real documents.
+tests/index/test_wordcut.py checks it word for word against jieba over real documents.
 """
 
 from __future__ import annotations

@@ -70,10 +70,3 @@ def _register(app: Flask) -> None:
     errors.register(app)
     security.register(app)
     filters.register(app)
-
-
-def get_library() -> Library:
-    """The app's shared, thread-safe Library."""
-    from flask import current_app
-
-    return current_app.extensions["kb.library"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, request
 
 from kb.errors import BadQuery
-from kb.links.serialize import links_envelope
 from kb.search import SearchParams
-from kb.serialize import document_envelope, health_envelope, hit_envelope, search_envelope
-from web import get_library
+from kb.shapes.links import links_envelope
+from kb.shapes.search import document_envelope, health_envelope, hit_envelope, search_envelope
 from web.assist_api import flag
+from web.context import get_library
 from web.form import MAX_QUERY_CHARS, SearchForm
 from web.openapi import openapi_document
 
@@ -25,7 +25,7 @@ def search() -> Response:
     explain = flag("explain")
     library, kwargs = get_library(), form.search_kwargs()
     envelope = search_envelope(result := library.search(**kwargs))
-    if explain:  # why each hit of this page matched (kb.explain): only when asked for
+    if explain:  # why each hit of this page matched (kb.search.explain): only when asked for
         for hit, why in zip(
             envelope["hits"], library.explain(result=result, **kwargs), strict=True
         ):

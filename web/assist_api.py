@@ -7,9 +7,9 @@ import time
 from flask import Blueprint, Response, jsonify, request
 
 from kb.errors import BadQuery
-from kb.suggest import MAX_SUGGEST_CHARS
-from kb.verify import MAX_VERIFY_CHARS, verify_envelope
-from web import get_library
+from kb.search.suggest import MAX_SUGGEST_CHARS
+from kb.verify.checker import MAX_VERIFY_CHARS, verify_envelope
+from web.context import get_library
 from web.form import whole
 
 bp = Blueprint("assist", __name__, url_prefix="/api")

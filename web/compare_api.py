@@ -9,10 +9,10 @@ from collections import OrderedDict
 from flask import Blueprint, Response, jsonify, request
 
 from kb.compare.model import Comparison
-from kb.compare.serialize import compare_envelope, history_envelope
 from kb.errors import BadQuery
-from web import get_library
+from kb.shapes.compare import compare_envelope, history_envelope
 from web.api import MAX_ID_CHARS, ref_args
+from web.context import get_library
 
 bp = Blueprint("compare_api", __name__, url_prefix="/api")
 

@@ -21,9 +21,9 @@ from kb.compare.model import (
 from kb.errors import BadQuery
 from kb.library import Library
 from kb.models import DocumentInfo, Passage, SearchResult
-from web import get_library
 from web.api import ref_args
 from web.compare_api import id_arg
+from web.context import get_library
 
 bp = Blueprint("compare", __name__)
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from kb.errors import NotFound
 from kb.models import Document, Heading, Passage
 from kb.numerals import int_to_cn
-from web import get_library
+from web.context import get_library
 from web.passage_text import passage_lines
 
 bp = Blueprint("documents", __name__)

@@ -8,7 +8,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kb.errors import KBError
-from kb.serialize import error_envelope
+from kb.shapes.search import error_envelope
 
 log = logging.getLogger(__name__)
 

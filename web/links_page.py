@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from web import get_library
+from web.context import get_library
 
 bp = Blueprint("links", __name__)
 

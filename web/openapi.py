@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from kb.engine.fusion import MODES
 from kb.models import KINDS
 from kb.search import MAX_LIMIT, MAX_OFFSET
+from kb.semantic.fusion import MODES
 from web import openapi_assist
 from web.api_schemas import components, ref
 from web.compare_schemas import compare_components

@@ -3,8 +3,8 @@ the `explain` option of /api/search (merged into web.openapi's document)."""
 
 from __future__ import annotations
 
-from kb.engine.verdicts import MAX_VERIFY_CHARS, VERDICTS
-from kb.suggest import MAX_SUGGEST_CHARS
+from kb.search.suggest import MAX_SUGGEST_CHARS
+from kb.verify.verdicts import MAX_VERIFY_CHARS, VERDICTS
 from web.api_schemas import INT, OPT_INT, OPT_STR, STR, TRUE, Schema, obj, ref
 
 NUMBER: Schema = {"type": "number"}

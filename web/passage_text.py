@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from kb.links.document import TextLink
+from kb.links.reading.document import TextLink
 from kb.models import Passage
 
 

@@ -10,8 +10,8 @@ from kb.errors import BadQuery
 from kb.library import Library
 from kb.models import KINDS, SearchResult, VersionInfo
 from kb.search import MAX_OFFSET
-from web import get_library
 from web.compare_page import hit_links
+from web.context import get_library
 from web.form import SearchForm
 
 bp = Blueprint("search", __name__)
@@ -137,7 +137,7 @@ def index() -> tuple[str, int]:
 
 
 def _why(library: Library, result: SearchResult, form: SearchForm) -> dict[str, dict]:
-    """Why each hit matched (kb.explain), by hit id, for the page's 为什么 disclosures."""
+    """Why each hit matched (kb.search.explain), by hit id, for the page's 为什么 disclosures."""
     if not result.hits:
         return {}
     explained = library.explain(result=result, **form.search_kwargs())

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from flask import Flask
 from waitress.task import ThreadedTaskDispatcher
 
-from kb.lifetime import die_with_parent
+from indexer.lifetime import die_with_parent
 from web.waitress_errors import use_envelope_errors
 from web.warmup import warm, warm_thread
 

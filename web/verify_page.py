@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from kb.errors import BadQuery
-from kb.verify import MAX_VERIFY_CHARS
-from web import get_library
+from kb.verify.checker import MAX_VERIFY_CHARS
 from web.assist_api import MAX_VERIFY_BODY
+from web.context import get_library
 
 bp = Blueprint("verify", __name__)
 

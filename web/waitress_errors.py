@@ -15,7 +15,7 @@ import time
 from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask
 
-from kb.serialize import error_envelope
+from kb.shapes.search import error_envelope
 from web.security import HEADERS
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from corpus.parsers.blocks import Block
 from corpus.parsers.paragraphs import split_paragraphs
-from kb.citations import render_label
+from kb.labels import render_label
 from kb.models import Citation, Paragraph, Passage
 
 _FILE_DATE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)$")

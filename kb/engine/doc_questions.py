@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.citations import render_label
 from kb.engine.citations import doc_order
 from kb.engine.hits import document_info
 from kb.engine.snapshot import Snapshot
 from kb.engine.snippets import make_snippet
+from kb.labels import render_label
 from kb.models import CURRENT, Citation, Hit
 from kb.query.parse import ParsedQuery
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kb.citations import render_label
 from kb.engine.snapshot import Snapshot
 from kb.engine.snippets import find_ranges, make_snippet
+from kb.labels import render_label
 from kb.models import DocumentInfo, Hit, Passage, Snippet
 from kb.records import passage_from_record
 

@@ -38,7 +38,7 @@ class Scorer:
         self.n = max(snap.live_count, 1)
 
     def groups(self, concept: Concept) -> list[tuple[float, tuple[str, ...], bool]]:
-        """The concept's phrasings as scored: (weight, terms, text only) (for kb.explain)."""
+        """The concept's phrasings as scored: (weight, terms, text only) (for kb.search.explain)."""
         return self._groups(concept)
 
     def _groups(self, concept: Concept) -> list[tuple[float, tuple[str, ...], bool]]:

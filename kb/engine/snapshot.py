@@ -16,7 +16,7 @@ from kb.engine.doctable import DocTable
 from kb.engine.policy import POLICY, Policy
 from kb.engine.postings import FieldPostings
 from kb.errors import IndexCorrupt, KBError
-from kb.links.table import LinkTable
+from kb.links.reading.table import LinkTable
 from kb.query.aliases import AliasTable
 from kb.schema import (
     DOCUMENT_TITLE,

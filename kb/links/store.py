@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
-REFERENCES = "references.json"  # doc id → kb.links.extract.document_references output
-LINKS = "links.json"  # kb.links.build.build_links output
+REFERENCES = "references.json"  # doc id → kb.links.indexing.extract.document_references output
+LINKS = "links.json"  # kb.links.indexing.build.build_links output
 
 
 def write_json(path: Path, data: dict) -> None:

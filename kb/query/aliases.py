@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kb.dictionary import data_lines
+from kb.data import data_lines
 from kb.models import CURRENT, KINDS
 from kb.query.titles import BRACKETLESS, DERIVED, FULL, KNOWN, Canonical, former_names, title_names
 

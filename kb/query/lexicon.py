@@ -6,7 +6,7 @@ from functools import lru_cache
 from importlib import resources
 
 from kb.analysis import query_terms
-from kb.dictionary import data_lines
+from kb.data import data_lines
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from kb.analysis import segment
-from kb.dictionary import data_lines
+from kb.data import data_lines
 from kb.query.lexicon import stopwords
 
 ASPECTS = ("issuer", "adopted", "amended", "effective", "status", "issue")

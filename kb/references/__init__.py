@@ -44,7 +44,7 @@ date, article → passage) is kb.links' job.
 
 Numerals may be Chinese (第一百零五条), Arabic (第44条) or full-width (第４４条).
 
-Rules worth knowing (tests/test_references.py shows each):
+Rules worth knowing (tests/links/test_references.py shows each):
     - 第…款 / 第…项 written without an article belong to the article referred to just before
       in the same sentence (违反本条例第十五条第一款或者第二款); a bare 第…项 also to an article
       of the same document named earlier in the text (违反本条例第十八条规定…：（一）违反第六项);

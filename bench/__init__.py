@@ -1,0 +1,1 @@
+"""Benchmarks and tuning scripts; run them as modules from the checkout: python -m bench.NAME."""

@@ -1,0 +1,1 @@
+"""Index-time links: references found per document, resolved to passages, relations between works."""

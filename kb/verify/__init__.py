@@ -1,0 +1,1 @@
+"""Citation checking: every citation and quotation in a text checked against the collection."""

