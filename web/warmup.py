@@ -7,6 +7,7 @@ import time
 
 from flask import Flask
 
+from kb.analysis import segmenter
 from kb.errors import KBError
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,12 @@ def warm(app: Flask) -> float:
     seconds = time.monotonic() - started
     log.info("worker warmed in %.2fs", seconds)
     return seconds
+
+
+def warm_shared() -> None:
+    """Load what every worker needs alike and that holds no open file (the word dictionary):
+    done in the server's master before it forks, its memory is shared by the workers."""
+    segmenter()
 
 
 def warm_thread(app: Flask) -> None:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.support.browser import ARGS, CHROMIUM, shot, wait_healthy
-from tests.support.serve import start_kb_serve
+from tests.support.browser import ARGS, CHROMIUM, shot
+from tests.support.serve import start_kb_serve, stop_kb_serve, wait_healthy
 
 EVIL = "<script>alert(1)</script>"
 
@@ -28,9 +28,7 @@ def base_url(small_settings):
         wait_healthy(port, proc)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        stop_kb_serve(proc)
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from kb.library import Library
-from tests.support.browser import ARGS, CHROMIUM, shot, wait_healthy
-from tests.support.serve import start_kb_serve
+from tests.support.browser import ARGS, CHROMIUM, shot
+from tests.support.serve import start_kb_serve, stop_kb_serve, wait_healthy
 
 DAIBIAO_2015 = "b0294960f2e5"
 
@@ -28,9 +28,7 @@ def served(links_settings):
         wait_healthy(port, proc)
         yield f"http://127.0.0.1:{port}", Library(links_settings.index_dir)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        stop_kb_serve(proc)
 
 
 @pytest.fixture(scope="module")
