@@ -1,11 +1,14 @@
 """Load test: start `kb serve` on a free loopback port and drive /api/search at rising concurrency.
 
-    .venv/bin/python bench/load.py [--levels 1,4,16] [--seconds 20] [--workers 2] [--threads 8]
+    .venv/bin/python -m bench.load [--levels 1,4,16] [--seconds 20] [--workers 2] [--threads 8]
+                                   [--repo PATH]
 
 Uses the configured index (KB_INDEX_DIR, else kb.config's default) and a mix of the queries in
 ../shared/eval: long questions, short words, citations, and filtered searches (kind, as_of,
-versions=all). Prints requests/s, latency percentiles, errors, server CPU and total RSS per level,
-and the CPU this client and everything else on the machine used meanwhile (100% = one core).
+versions=all). Prints requests/s, latency percentiles, errors, server CPU, total RSS and PSS
+(resident memory with pages shared between the server's processes counted once) per level, and
+the CPU this client and everything else on the machine used meanwhile (100% = one core).
+--repo drives the `kb serve` of another checkout (two versions measured by the same client).
 """
 
 from __future__ import annotations
@@ -126,8 +129,9 @@ class Server:
         workers: int | None = None,
         threads: int | None = None,
         timeout: float = 900.0,
+        repo: Path = REPO,
     ):
-        self.index_dir, self.timeout = index_dir, timeout
+        self.index_dir, self.timeout, self.repo = index_dir, timeout, repo
         self.cmd = [
             sys.executable,
             "-c",
@@ -153,8 +157,10 @@ class Server:
 
     def __enter__(self) -> Server:
         began = time.monotonic()
-        env = {**os.environ, "KB_INDEX_DIR": str(self.index_dir)}
-        self.proc = subprocess.Popen(self.cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+        env = {**os.environ, "KB_INDEX_DIR": str(self.index_dir), "PYTHONPATH": str(self.repo)}
+        self.proc = subprocess.Popen(
+            self.cmd, cwd=self.repo, env=env, stdout=subprocess.PIPE, text=True
+        )
         line = self.proc.stdout.readline()  # "serving http://127.0.0.1:PORT/ …" (after any build)
         match = re.search(r"http://[^:]+:(\d+)/", line)
         if not match:
@@ -204,19 +210,21 @@ def _children(pid: int) -> list[int]:
 
 
 def server_usage(pid: int) -> dict:
-    """CPU seconds and RSS (MB) summed over the server process and its workers."""
-    cpu, rss, procs = 0.0, 0, 0
+    """CPU seconds, RSS and PSS (MB) summed over the server process and its children."""
+    cpu, rss, pss, procs = 0.0, 0, 0, 0
     tick = os.sysconf("SC_CLK_TCK")
     for p in [pid, *_children(pid)]:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             status = Path(f"/proc/{p}/status").read_text()
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
         except OSError:
             continue
         cpu += (int(fields[11]) + int(fields[12])) / tick
         rss += int(re.search(r"VmRSS:\s+(\d+)", status)[1])
+        pss += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M)[1])
         procs += 1
-    return {"cpu": cpu, "rss_mb": rss / 1024, "processes": procs}
+    return {"cpu": cpu, "rss_mb": rss / 1024, "pss_mb": pss / 1024, "processes": procs}
 
 
 def run_level(
@@ -247,6 +255,7 @@ def run_level(
         "client": mine / elapsed * 100,
         "others": max(0.0, busy - server_cpu - mine) / elapsed * 100,
         "rss_mb": usage["rss_mb"],
+        "pss_mb": usage["pss_mb"],
         "processes": usage["processes"],
     }
 
@@ -272,25 +281,29 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first")
     ap.add_argument("--workers", type=int)
     ap.add_argument("--threads", type=int)
+    ap.add_argument("--repo", type=Path, default=REPO, help="checkout whose kb serve to drive")
     args = ap.parse_args()
     index_dir = load_settings().index_dir
     paths = query_mix()
     print(f"index {index_dir}; {len(paths)} distinct requests in the mix")
     levels = [int(x) for x in args.levels.split(",")]
-    with Server(index_dir, workers=args.workers, threads=args.threads) as server:
-        print(f"kb serve pid {server.pid} on {HOST}:{server.port} (ready in {server.ready_s:.1f}s)")
+    server = Server(index_dir, workers=args.workers, threads=args.threads, repo=args.repo)
+    with server:
+        where = f"{HOST}:{server.port} (ready in {server.ready_s:.1f}s)"
+        print(f"kb serve of {args.repo}: pid {server.pid} on {where}")
         if args.warmup > 0:
             run_level(server, paths, max(levels), args.warmup, args.max_requests)
         print(
             f"{'conc':>4} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-            f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} procs {'client%':>7} {'other%':>6}"
+            f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} {'PSS MB':>7} procs {'client%':>7} "
+            f"{'other%':>6}"
         )
         for level in levels:
             r = run_level(server, paths, level, args.seconds, args.max_requests)
             print(
                 f"{r['concurrency']:>4} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
                 f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} "
-                f"{r['rss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
+                f"{r['rss_mb']:>7.0f} {r['pss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
                 f"{r['others']:>6.0f}",
                 flush=True,
             )
