@@ -3,10 +3,10 @@
 gunicorn's master forks `workers` processes of `threads` threads (its `gthread` worker), restarts
 a worker that dies, stops them all on SIGTERM (gracefully) or SIGINT, and a worker whose master
 was killed outright notices within a second and leaves. The Flask app is built once in the
-master before the fork (preload), with the word dictionary, so the workers share that memory;
-each worker opens its own index (Whoosh file handles must not be shared across processes) and
-warms it before it takes requests. Where gunicorn cannot run (no fork), waitress serves the app
-in this one process.
+master before the fork (preload), with the word dictionary and the question encoder, so the
+workers share that memory; each worker opens its own index (Whoosh file handles must not be
+shared across processes) and warms it before it takes requests. Where gunicorn cannot run (no
+fork), waitress serves the app in this one process.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
     family, _kind, _proto, _name, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
     )[0]
-    return socket.create_server(address[:2], family=family, backlog=backlog)
+    return socket.create_server(address, family=family, backlog=backlog)
 
 
 def serve(make_app: AppFactory, sock: socket.socket, workers: int, threads: int) -> None:
@@ -107,7 +107,7 @@ class KbGunicorn(BaseApplication):
     def load(self) -> Flask:
         """Build the app in the master (preload) with what workers share: no index opened yet."""
         app = self.make_app()
-        warm_shared()
+        warm_shared(app)
         gc.freeze()  # what is loaded so far stays shared: the collector won't touch its pages
         return app
 

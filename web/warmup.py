@@ -47,10 +47,16 @@ def warm(app: Flask) -> float:
     return seconds
 
 
-def warm_shared() -> None:
-    """Load what every worker needs alike and that holds no open file (the word dictionary):
-    done in the server's master before it forks, its memory is shared by the workers."""
+def warm_shared(app: Flask) -> None:
+    """Load what every worker needs alike and that holds no open file (the word dictionary, the
+    question encoder): done in the server's master before it forks, the workers share it."""
     segmenter()
+    semantic = app.extensions["kb.library"].semantic
+    if semantic.enabled:
+        try:
+            semantic.encoder()
+        except KBError as exc:  # the workers say so again when they warm
+            log.debug("encoder not loaded: %s", exc)
 
 
 def warm_thread(app: Flask) -> None:
