@@ -49,11 +49,24 @@ class _Pending:
             await self._changed.wait()
 
 
-class _HoldEnd:
-    """The stdin message stream, whose end is held back until every request is answered."""
+class _Relay:
+    """A message stream passed through, with the pending requests at hand."""
 
     def __init__(self, inner: Any, pending: _Pending) -> None:
         self._inner, self._pending = inner, pending
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> _Relay:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class _HoldEnd(_Relay):
+    """The stdin message stream, whose end is held back until every request is answered."""
 
     @property
     def last_context(self) -> Any:  # the sender's contextvars (see mcp.shared._context_streams)
@@ -77,34 +90,13 @@ class _HoldEnd:
         except anyio.EndOfStream:
             raise StopAsyncIteration from None
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
-    async def __aenter__(self) -> _HoldEnd:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-
-class _NoteAnswers:
+class _NoteAnswers(_Relay):
     """The stdout message stream, noting each answer written."""
-
-    def __init__(self, inner: Any, pending: _Pending) -> None:
-        self._inner, self._pending = inner, pending
 
     async def send(self, item: SessionMessage) -> None:
         await self._inner.send(item)
         self._pending.written(item)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def __aenter__(self) -> _NoteAnswers:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
 
 
 async def serve_stdio(server: MCPServer) -> None:

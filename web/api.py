@@ -27,9 +27,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/search")
-@operation("Search passages", SearchEnvelope, query=SearchQuery, errors=(400,))
+@operation(SearchEnvelope, query=SearchQuery, errors=(400,))
 def search() -> Response:
-    """Ranked, cited passages for q under the filters."""
+    """Search passages: ranked, cited passages for q under the filters."""
     form = SearchForm.from_args(request.args)
     explain = flag("explain")
     library, kwargs = get_library(), form.search_kwargs()
@@ -43,38 +43,28 @@ def search() -> Response:
 
 
 @bp.get("/passages/<id>")
-@operation("One passage by id", HitEnvelope, path=PassageId, errors=(404,))
+@operation(HitEnvelope, path=PassageId, errors=(404,))
 def passage(id: str) -> Response:
     """One passage by id, as a hit."""
     return jsonify(hit_envelope(get_library().passage(_checked_id(id))))
 
 
 @bp.get("/passages/<id>/links")
-@operation(
-    "What a passage cites, what cites it, and the local articles implementing it",
-    LinksEnvelope,
-    path=PassageId,
-    errors=(404,),
-)
+@operation(LinksEnvelope, path=PassageId, errors=(404,))
 def passage_links(id: str) -> Response:
     """What a passage cites, what cites it, and the local articles implementing it."""
     return jsonify(links_envelope(get_library().links(_checked_id(id))))
 
 
 @bp.get("/documents/<id>")
-@operation(
-    "A document with versions, contents and passages",
-    DocumentEnvelope,
-    path=DocumentId,
-    errors=(404,),
-)
+@operation(DocumentEnvelope, path=DocumentId, errors=(404,))
 def document(id: str) -> Response:
     """A document: metadata, history, contents, versions, parts and every passage."""
     return jsonify(document_envelope(get_library().document(_checked_id(id))))
 
 
 @bp.get("/cite")
-@operation("Resolve a citation to its passage", HitEnvelope, query=CitationQuery, errors=(400, 404))
+@operation(HitEnvelope, query=CitationQuery, errors=(400, 404))
 def cite() -> Response:
     """Resolve a citation such as 选举法第三十条第二款 to its passage."""
     ref, versions, as_of = ref_args()
@@ -95,14 +85,14 @@ def ref_args() -> tuple[str, str, str | None]:
 
 
 @bp.get("/health")
-@operation("Live index build and counts", HealthEnvelope)
+@operation(HealthEnvelope)
 def health() -> Response:
     """Which index build is live and how big it is (503 when there is none)."""
     return jsonify(health_envelope(get_library().health()))
 
 
 @bp.get("/openapi.json")
-@operation("This document", None)
+@operation(None)
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API."""
     return jsonify(openapi_document(current_app))

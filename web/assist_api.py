@@ -24,14 +24,9 @@ FLAGS = {"": False, "0": False, "false": False, "1": True, "true": True}
 
 
 @bp.get("/suggest")
-@operation(
-    "Names and citations completing what is typed (选举 → 选举法; 代表法第四 → 第四条 …)",
-    SuggestEnvelope,
-    query=SuggestQuery,
-    errors=(400,),
-)
+@operation(SuggestEnvelope, query=SuggestQuery, errors=(400,))
 def suggest() -> Response:
-    """Names of works and articles completing what is being typed in the search box."""
+    """Names of works and articles completing what is typed (选举 → 选举法; 代表法第四 → 第四条)."""
     started = time.perf_counter()
     typed = request.args.get("q") or ""
     if not typed.strip():
@@ -57,12 +52,7 @@ def flag(name: str) -> bool:
 
 
 @bp.post("/verify")
-@operation(
-    "Check every citation (and quotation attached to one) in a text",
-    VerifyEnvelope,
-    body=VerifyBody,
-    errors=(400,),
-)
+@operation(VerifyEnvelope, body=VerifyBody, errors=(400,))
 def verify() -> Response:
     """Every citation and attached quotation in a text, checked against the collection."""
     body = request.get_json(silent=True)

@@ -28,14 +28,9 @@ BODIES_KEPT = 8
 
 
 @bp.get("/compare")
-@operation(
-    "Two versions of one work aligned article by article (新旧对照)",
-    CompareEnvelope,
-    query=CompareQuery,
-    errors=(400, 404),
-)
+@operation(CompareEnvelope, query=CompareQuery, errors=(400, 404))
 def compare() -> Response:
-    """Two versions of one work aligned article by article, with every change."""
+    """Two versions of one work aligned article by article, with every change (新旧对照)."""
     key = id_arg("from"), id_arg("to")
     comparison = get_library().compare(*key)
     with _bodies_lock:
@@ -52,14 +47,9 @@ def compare() -> Response:
 
 
 @bp.get("/history")
-@operation(
-    "The cited article in every version of its work, oldest first (历次修改)",
-    HistoryEnvelope,
-    query=CitationQuery,
-    errors=(400, 404),
-)
+@operation(HistoryEnvelope, query=CitationQuery, errors=(400, 404))
 def history() -> Response:
-    """The article a citation names, in every version of its work, oldest first."""
+    """The article a citation names, in every version of its work, oldest first (历次修改)."""
     ref, versions, as_of = ref_args()
     return jsonify(history_envelope(get_library().history(ref, versions=versions, as_of=as_of)))
 

@@ -5,11 +5,12 @@ To add an endpoint, declare what it takes and answers where it is routed, with m
 kb.shapes (answers subclass Shape, so no undeclared key passes; parameters subclass Request):
 
     @bp.get("/things/<id>")
-    @operation("One thing", ThingEnvelope, path=ThingId, query=ThingQuery, errors=(404,))
+    @operation(ThingEnvelope, path=ThingId, query=ThingQuery, errors=(404,))
     def thing(id: str) -> Response: ...
 
-Path variables are named as the fields of `path`; `body` describes a JSON request body. Every
-/api route must have an operation (the document refuses to build without one).
+The first line of the view's docstring is the operation's summary; path variables are named as
+the fields of `path`; `body` describes a JSON request body. Every /api route must have an
+operation (the document refuses to build without one).
 """
 
 from __future__ import annotations
@@ -56,12 +57,13 @@ class Operation:
     errors: tuple[int, ...] = ()
 
 
-def operation(summary: str, response: type[BaseModel] | None, **parts) -> Callable:
-    """Declare a view's Operation (see the module's docstring)."""
-    declared = Operation(summary, response, **parts)
+def operation(response: type[BaseModel] | None, **parts) -> Callable:
+    """Declare what a view takes and answers (see the module's docstring); the summary is the
+    first line of the view's docstring."""
 
     def mark(view: Callable) -> Callable:
-        view.operation = declared  # type: ignore[attr-defined]
+        summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
+        view.operation = Operation(summary, response, **parts)  # type: ignore[attr-defined]
         return view
 
     return mark
