@@ -23,7 +23,17 @@ from kb.config import DEFAULT_LIMIT
 from kb.errors import KBError
 from kb.library import Library
 from kb.shapes.assist import VerifyOutput
-from kb.shapes.params import MODE_HELP, Limit, Mode, Offset, QueryText, VerifyText, Versions
+from kb.shapes.params import (
+    MODE_HELP,
+    Kinds,
+    Limit,
+    Mode,
+    Offset,
+    QueryText,
+    Values,
+    VerifyText,
+    Versions,
+)
 from kb.shapes.tools import Article, SearchOutput, article_output, search_output, verify_output
 from mcpserver.lookup import find_passage
 
@@ -88,14 +98,9 @@ class Tools:
         query: Annotated[
             QueryText, Field(description="问题、关键词或条文 / a question, words or a citation")
         ],
-        kind: Annotated[
-            list[str] | None,
-            Field(
-                description="只要这些类别 / only these kinds: 法律, 行政法规, 司法解释, 地方性法规 …"
-            ),
-        ] = None,
+        kind: Annotated[Kinds | None, Field(description="只要这些类别 / only these kinds")] = None,
         region: Annotated[
-            list[str] | None, Field(description="只要这些省份 / only these provinces: 上海, 浙江 …")
+            Values | None, Field(description="只要这些省份 / only these provinces: 上海, 浙江 …")
         ] = None,
         as_of: Annotated[
             str | None, Field(description="在该日有效的版本 / versions in force on YYYY-MM-DD")

@@ -7,7 +7,7 @@ MCP tools' arguments, so both publish and accept the same bounds.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -30,6 +30,8 @@ QueryText = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS)]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 VerifyText = Annotated[str, Field(min_length=1, max_length=MAX_VERIFY_CHARS)]
+Kinds = Annotated[list[Literal[KINDS]], Field(max_length=MAX_VALUES)]
+Values = Annotated[list[str], Field(max_length=MAX_VALUES)]  # regions, document ids
 Versions = Literal["current", "all"]
 Mode = Literal[MODES]
 MODE_HELP = (
@@ -50,10 +52,6 @@ CitationParam = Annotated[
 ]
 
 
-def _values(what: str) -> Any:
-    return Field([], max_length=MAX_VALUES, description=f"Only {what} (repeatable)")
-
-
 class SearchQuery(Request):
     """GET /api/search."""
 
@@ -63,9 +61,9 @@ class SearchQuery(Request):
     )
     limit: Limit = Field(DEFAULT_LIMIT, description="Hits per page")
     offset: Offset = Field(0, description="Hits to skip")
-    kind: list[Literal[KINDS]] = _values("documents of this kind")
-    region: list[str] = _values("documents of this province")
-    document: list[str] = _values("these document ids")
+    kind: Kinds = Field([], description="Only documents of this kind (repeatable)")
+    region: Values = Field([], description="Only documents of this province (repeatable)")
+    document: Values = Field([], description="Only these document ids (repeatable)")
     versions: VersionsParam = "current"
     as_of: AsOfParam = None
     mode: Mode = Field("auto", description=MODE_HELP)
