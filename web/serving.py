@@ -35,7 +35,7 @@ CAN_FORK = BaseApplication is not object  # else one process serves
 AppFactory = Callable[[], Flask]
 
 # gunicorn answers these limits itself, before the app, in plain text/html. They sit above what
-# any valid request needs: the longest valid search (web.form.MAX_QUERY_CHARS, up to 6 KB
+# any valid request needs: the longest valid search (kb.config.MAX_QUERY_CHARS, up to 6 KB
 # percent-encoded) fits in the request line, so the app's own checks (web.security) still answer
 # a too-long q (400) or body (413) in the JSON envelope. 8190 bytes is gunicorn's largest finite
 # request line (0 would mean unlimited), below web.MAX_QUERY_STRING: a longer URL gets

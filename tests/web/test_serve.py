@@ -146,7 +146,7 @@ def test_real_server_refuses_quickly(served, name, request_bytes, status, by):
 
 
 def test_real_server_serves_the_longest_valid_query(served):
-    from web.form import MAX_QUERY_CHARS
+    from kb.config import MAX_QUERY_CHARS
 
     for char in ("代", "\U00020000"):  # 3 and 4 bytes in UTF-8, 9 and 12 percent-encoded
         ok, headers, body, _ = _raw(served, _get("/api/search?q=" + quote(char * MAX_QUERY_CHARS)))
