@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from kb.errors import BadQuery
 from kb.search import SearchParams
@@ -79,7 +79,11 @@ def health() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    """The OpenAPI 3.1 description of this API."""
+    """The OpenAPI 3.1 description of this API (with the staff endpoints where they exist)."""
+    if "kb.shelves" in current_app.extensions:
+        from web.openapi_keep import with_staff
+
+        return jsonify(with_staff(openapi_document()))
     return jsonify(openapi_document())
 
 

@@ -65,6 +65,7 @@ def install(app: Flask, where: Places) -> None:
     manager.user_loader(_load_person)
     manager.unauthorized_handler(_unauthorized)
     app.before_request(_refuse_tokens_in_urls)
+    app.before_request(_check_token)
     app.after_request(_private)
 
 
@@ -132,6 +133,13 @@ def client_address() -> str:
     """The client's address as the server saw it (behind KB_PROXIES trusted proxies, the one
     they report); never a header the client wrote itself."""
     return request.remote_addr or "unknown"
+
+
+def _check_token() -> None:
+    """A request that sends a token is refused at once when it is not valid (before any
+    parameter is looked at): a revoked token gets 401 everywhere, never an answer."""
+    if "Authorization" in request.headers:
+        current_caller()
 
 
 def _refuse_tokens_in_urls() -> None:

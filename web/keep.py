@@ -23,9 +23,15 @@ def register(app: Flask) -> None:
 
 
 def _caller():
+    """For the pages' header: who is signed in (an error page for a bad token shows nobody)."""
+    from kb.access import ANONYMOUS
+    from kb.errors import KBError
     from web.auth import current_caller
 
-    return current_caller()
+    try:
+        return current_caller()
+    except KBError:
+        return ANONYMOUS
 
 
 def internal_ids() -> frozenset[str]:
