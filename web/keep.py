@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Request, Response, current_app, g
 
 from collection import jobs
 from collection.keeper import ensure_running
@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     """Blueprints and hooks of the staff features (web.create_app calls this with accounts)."""
     from web import keep_api, keep_pages
 
+    app.request_class = UploadRequest
     app.register_blueprint(keep_api.bp)
     app.register_blueprint(keep_pages.bp)
     app.jinja_env.globals["is_internal"] = is_internal
@@ -20,6 +21,21 @@ def register(app: Flask) -> None:
     with app.app_context():
         if jobs.pending(app.extensions["kb.places"].database):  # left by a killed keeper
             ensure_running(app.extensions["kb.settings"])
+
+
+class UploadRequest(Request):
+    """A request that closes every temporary file its form parser made, even those of a body
+    cut off mid-way (Werkzeug drops them unclosed when the client goes away)."""
+
+    def _get_file_stream(self, *args, **kwargs):
+        stream = super()._get_file_stream(*args, **kwargs)
+        self.__dict__.setdefault("_kb_streams", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        for stream in self.__dict__.pop("_kb_streams", ()):
+            stream.close()
+        super().close()
 
 
 def _caller():

@@ -79,6 +79,23 @@ def sign_in(client, name: str, password: str = PASSWORD):
     return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
 
 
+def multipart(fields: dict) -> tuple[bytes, str]:
+    """A multipart/form-data body and its content type; a (bytes, name) value is a file.
+    (Werkzeug's test client spools big bodies to a temporary file it never closes.)"""
+    boundary = "kb-test-boundary-7f3a"
+    out = bytearray()
+    for key, value in fields.items():
+        out += f"--{boundary}\r\n".encode()
+        if isinstance(value, tuple):
+            data, name = value
+            out += f'Content-Disposition: form-data; name="{key}"; filename="{name}"\r\n'.encode()
+            out += b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n"
+        else:
+            out += f'Content-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
+
+
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
