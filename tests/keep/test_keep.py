@@ -297,7 +297,7 @@ def test_a_cookie_session_must_send_its_csrf_token(kept):
 
 def test_wrong_passwords_are_refused_and_throttled_by_the_real_address(kept):
     client = kept.app.test_client()
-    for i in range(5):
+    for _ in range(5):
         answer = sign_in(client, "reader", "wrong password")
         assert answer.status_code == 401
     spoofed = {"X-Forwarded-For": "10.9.9.9"}  # not trusted: no proxy is configured
