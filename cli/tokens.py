@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from cli.common import fail_on_kb_error
+from cli.common import fail_on_kb_error, name_and_role
 from collection import audit, tokens
 from collection.places import Places
-from kb.access import ROLES
 from kb.config import load_settings
 
 
@@ -17,8 +16,7 @@ def command() -> None:
 
 
 @command.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@name_and_role
 @fail_on_kb_error
 def add(name: str, role: str) -> None:
     """Create a token for NAME with ROLE; the token is the last line printed."""

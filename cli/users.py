@@ -6,10 +6,9 @@ import sys
 
 import click
 
-from cli.common import fail_on_kb_error
+from cli.common import fail_on_kb_error, name_and_role
 from collection import accounts, audit
 from collection.places import Places
-from kb.access import ROLES
 from kb.config import load_settings
 
 
@@ -28,8 +27,7 @@ def read_password() -> str:
 
 
 @command.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@name_and_role
 @fail_on_kb_error
 def add(name: str, role: str) -> None:
     """Create the account NAME with ROLE (restart kb serve after the first account)."""

@@ -115,23 +115,31 @@ def _replacing_source(held: Held, doc_id: str, suffix: str) -> str | None:
     return source if source.endswith(suffix) else None
 
 
-def publish(places: Places, held: Held, batch: list[dict]) -> None:
-    """Write every upload of the batch into the managed folder, then update the indexes once."""
-    done, placed = [], {}
+def _apply(places: Places, batch: list[dict], step) -> tuple[list, object]:
+    """Run `step(job)` on every job (a failure fails that job alone), then update both indexes
+    once for the batch; returns [(job, result)] and the index stats (nothing left: [])."""
+    done = []
     for job in batch:
         try:
-            done.append((job, _place(places, held, job, placed)))
+            done.append((job, step(job)))
         except KBError as exc:
             finish(places, job, error=exc)
     if not done:
-        return
+        return [], None
     try:
         stats = build_index(places.settings, wait=600)
     except KBError as exc:
         for job, _ in done:
             finish(places, job, error=exc)
-        return
+        return [], None
     time.sleep(RECHECK)
+    return done, stats
+
+
+def publish(places: Places, held: Held, batch: list[dict]) -> None:
+    """Write every upload of the batch into the managed folder, then update the indexes once."""
+    placed: dict[str, str] = {}
+    done, stats = _apply(places, batch, lambda job: _place(places, held, job, placed))
     for job, doc in done:
         doc["build"] = stats.build
         _update_upload(
@@ -200,21 +208,7 @@ def _archive_replaced(places: Places, held: Held, doc_id: str, source: str, who:
 
 def change(places: Places, held: Held, batch: list[dict]) -> None:
     """Mark internal, withdraw or restore every document of the batch, then update the indexes."""
-    done = []
-    for job in batch:
-        try:
-            done.append((job, _change(places, held, job)))
-        except KBError as exc:
-            finish(places, job, error=exc)
-    if not done:
-        return
-    try:
-        build_index(places.settings, wait=600)
-    except KBError as exc:
-        for job, _ in done:
-            finish(places, job, error=exc)
-        return
-    time.sleep(RECHECK)
+    done, _stats = _apply(places, batch, lambda job: _change(places, held, job))
     for job, result in done:
         finish(
             places,
