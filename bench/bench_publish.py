@@ -86,7 +86,7 @@ def main() -> None:
         print(f"document: {args.pages} pages, {len(data) / 1024:.0f} KB .docx")
         started = time.monotonic()
         answer = client.post(
-            "/api/uploads",
+            "/api/uploads?wait=600",
             data={"file": (io.BytesIO(data), "bench.docx")},
             headers=auth,
             content_type="multipart/form-data",
@@ -98,7 +98,9 @@ def main() -> None:
         )
         started = time.monotonic()
         done = client.post(
-            f"/api/uploads/{shown['id']}/publish", json={"internal": args.internal}, headers=auth
+            f"/api/uploads/{shown['id']}/publish?wait=600",
+            json={"internal": args.internal},
+            headers=auth,
         )
         published = time.monotonic() - started
         assert done.status_code == 200, done.get_json()

@@ -150,7 +150,7 @@ def document_action(doc_id: str, action: str) -> Response:
         client_address(),
         **options,
     )
-    row = wait_for(job, WAIT_SECONDS)
+    row = wait_for(job, 3 * WAIT_SECONDS)  # the page that follows must show the change
     if row is not None:
         jobs.raise_failure(row)
     if action == "withdraw":

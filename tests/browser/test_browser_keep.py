@@ -51,6 +51,7 @@ def browser():
 def page(browser, server):
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.set_default_timeout(120_000)  # publishing waits for the index update (a busy machine)
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
     yield page
@@ -82,8 +83,10 @@ def upload(page, name: str, mime: str, data: bytes) -> None:
 def publish(page, internal: bool = False) -> None:
     if internal:
         page.check("form.publish-form input[name=internal]")
-    with page.expect_navigation(timeout=120_000):
+    with page.expect_navigation():
         page.click("form.publish-form button[type=submit]")
+    # the page answers once published, or shows the progress and reloads until it is
+    page.wait_for_selector(".notice.published", timeout=300_000)
     assert "已发布" in page.inner_text(".notice.published")
 
 
