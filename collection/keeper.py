@@ -77,10 +77,14 @@ def _do(places: Places, held: actions.Held, batch: list[dict]) -> None:
 
 
 def _clear_parts(places: Places) -> None:
-    """Remove staged .part files left by uploads cut off or killed mid-way."""
+    """Remove what uploads and publishes killed mid-way left: staged .part files, and hidden
+    temporaries in the managed folder (the indexer never reads them; this one holds the lock,
+    so no publish is writing one now)."""
     for part in places.staged.glob("*.part") if places.staged.is_dir() else ():
         if time.time() - part.stat().st_mtime > 3600:
             part.unlink(missing_ok=True)
+    for tmp in places.managed.rglob(".*.tmp") if places.managed.is_dir() else ():
+        tmp.unlink(missing_ok=True)
 
 
 def ensure_running(settings: Settings) -> None:
