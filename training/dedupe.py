@@ -18,6 +18,7 @@ N = 3
 JACCARD = 0.5
 CONTAINMENT = 0.8
 MIN_GRAMS = 6
+MIN_PART = 8  # characters of a normalised A/B part to count as a question of its own
 
 
 def grams(text: str) -> frozenset[str]:
@@ -28,10 +29,12 @@ def grams(text: str) -> frozenset[str]:
 
 
 def variants(question: str) -> list[str]:
-    """The normalised question and, when it is written as A/B, each part."""
-    parts = [question, *question.split("/")] if "/" in question else [question]
-    out = [question_text(p) for p in parts]
-    return list(dict.fromkeys(p for p in out if p))
+    """The normalised question and, when it is written as A/B, each part long enough to be a
+    question (供电/供热/供气 lists words, not questions)."""
+    whole = question_text(question)
+    parts = [question_text(p) for p in question.split("/")] if "/" in question else []
+    found = [whole, *(p for p in parts if len(p) >= MIN_PART)]
+    return [v for v in dict.fromkeys(found) if v]
 
 
 @dataclass(frozen=True)

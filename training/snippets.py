@@ -31,6 +31,9 @@ def windows(article: Article) -> list[str]:
             out.append(text[:SHORTEST])
         for start in range(0, max(len(text) - WIDTH + 1, 0), STEP):
             out.append(text[start : start + WIDTH])
+    if not out:  # an article of short paragraphs only: its longest paragraph, whole
+        longest = max((p.strip() for p in article.paragraphs), key=len, default="")
+        out = [longest] if longest else []
     return list(dict.fromkeys(w for w in out if w.strip() == w))
 
 
@@ -46,12 +49,19 @@ def occurrences(
     for a in corpus:  # copies and versions with one text are scanned once
         for para in a.paragraphs:
             seen_texts[para].append((title_key(a.title), a.article, a.suffix))
+    scanned = {WIDTH, SHORTEST}  # the usual widths: a look-up at every position of every text
     for text, keys in seen_texts.items():
-        for length, pool in by_length.items():
+        for length in scanned & by_length.keys():
+            pool = by_length[length]
             for i in range(len(text) - length + 1):
                 piece = text[i : i + length]
                 if piece in pool:
                     found[piece].update(keys)
+    for length in by_length.keys() - scanned:  # the few whole short paragraphs: searched for
+        for w in by_length[length]:
+            for text, keys in seen_texts.items():
+                if w in text:
+                    found[w].update(keys)
     return found
 
 

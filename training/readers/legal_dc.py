@@ -26,8 +26,9 @@ def questions_from(rows: list[dict]) -> list[Question]:
         title = row["title"].strip()
         for clause in row.get("document") or []:
             number, text = split_label(clause)
+            label = clause.lstrip()[: clause.lstrip().index("条") + 1] if number else ""
             ref = Reference(
-                f"《{title}》{clause[:12]}…",
+                f"《{title}》{label or text[:12] + '…'}",
                 title,
                 number[0] if number else None,
                 number[1] if number else 0,
