@@ -2,8 +2,11 @@
 
 Two questions are near duplicates when their character trigram sets overlap by Jaccard at least
 JACCARD, or when nearly all trigrams of the shorter one are in the longer one (CONTAINMENT; the
-shorter must have MIN_GRAMS trigrams, so that two short generic questions do not count). A
-question written as several variants (STARD writes `A？/B？`) is compared by each part too.
+shorter must have MIN_GRAMS trigrams, so that two short generic questions do not count), or when
+their texts are alike character by character (difflib ratio at least RATIO: a short question
+with a word or two changed loses many trigrams but few characters; computed only for pairs
+sharing RATIO_GATE of their trigrams). A question written as several variants (STARD writes
+`A？/B？`) is compared by each part too.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from training.normalise import question_text
 
@@ -18,6 +22,8 @@ N = 3
 JACCARD = 0.5
 CONTAINMENT = 0.8
 MIN_GRAMS = 6
+RATIO = 0.8
+RATIO_GATE = 0.2
 MIN_PART = 8  # characters of a normalised A/B part to count as a question of its own
 
 
@@ -44,25 +50,34 @@ class Overlap:
     jaccard: float
     containment: float  # share of the shorter question's n-grams found in the other
     exact: bool
+    ratio: float = 0.0  # difflib ratio of the texts (0 when not computed)
 
     @property
     def near(self) -> bool:
-        return self.exact or self.jaccard >= JACCARD or self.containment >= CONTAINMENT
+        return (
+            self.exact
+            or self.jaccard >= JACCARD
+            or self.containment >= CONTAINMENT
+            or self.ratio >= RATIO
+        )
 
 
 def overlap(a: str, b: str) -> Overlap:
     """Compare two normalised questions."""
     ga, gb = grams(a), grams(b)
-    return _measure(len(ga & gb), len(ga), len(gb), a == b)
+    return _measure(a, b, len(ga & gb), len(ga), len(gb))
 
 
-def _measure(shared: int, size_a: int, size_b: int, exact: bool) -> Overlap:
+def _measure(a: str, b: str, shared: int, size_a: int, size_b: int) -> Overlap:
     union = size_a + size_b - shared
     small = min(size_a, size_b)
+    jaccard = shared / union if union else 0.0
+    near_enough = jaccard >= RATIO_GATE and jaccard < JACCARD
     return Overlap(
-        jaccard=shared / union if union else 0.0,
+        jaccard=jaccard,
         containment=shared / small if small >= MIN_GRAMS else 0.0,
-        exact=exact,
+        exact=a == b,
+        ratio=SequenceMatcher(None, a, b, autojunk=False).ratio() if near_enough else 0.0,
     )
 
 
@@ -104,7 +119,7 @@ class QuestionIndex:
                 shared.update(self._postings.get(g, ()))
             for n in set(shared) | set(self._exact.get(v, ())):
                 qid, known, kv, size = self._items[n]
-                o = _measure(shared[n], len(mine), size, kv == v)
+                o = _measure(v, kv, shared[n], len(mine), size)
                 if o.near and (qid not in best or _closer(o, best[qid].overlap)):
                     best[qid] = Duplicate(qid, known, o)
         return sorted(best.values(), key=lambda d: _order(d.overlap), reverse=True)
