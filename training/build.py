@@ -65,8 +65,9 @@ def _entry(ref: Reference, m: Match, table: ArticleTable) -> dict:
         "passage_ids": table.same_text(a),
         "source_name": ref.name,
     }
-    if m.partial:
-        e["note"] = "partial_quote"
+    notes = [n for n, on in (("partial_quote", m.partial), ("renumbered", m.renumbered)) if on]
+    if notes:
+        e["note"] = ",".join(notes)
     return e
 
 

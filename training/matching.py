@@ -5,12 +5,14 @@ Rules as for ../shared/eval/stard-train.jsonl: the title normalised, among every
 (difflib ratio of whitespace-free NFKC texts, at least MIN_SIMILARITY), the version in force
 first and then the newest when texts tie. A quote of part of an article (one paragraph, or a text
 cut short) is accepted when nearly all of it is found in the article (MIN_COVERAGE). Without a
-number (a clause quoted by its text alone) every article of the title is a candidate.
+number (a clause quoted by its text alone) every article of the title is a candidate; with a
+number whose article does not match, the text is looked for under the title's other numbers (a
+version renumbered since the dataset quoted it) and the match is marked `renumbered`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from training.articles import Article, ArticleTable
@@ -19,6 +21,7 @@ from training.normalise import article_number, article_text
 MIN_SIMILARITY = 0.8
 MIN_COVERAGE = 0.9  # share of a partial quote's characters found in order in the article
 MIN_PARTIAL = 15  # a partial quote shorter than this proves nothing
+MIN_BLOCK = 4  # coverage counts runs of this many characters: scattered single ones prove nothing
 SHORTLIST = 5  # unnumbered quotes: articles compared closely after the bigram pre-filter
 
 
@@ -40,6 +43,7 @@ class Match:
     article: Article
     similarity: float  # difflib ratio of the two texts
     coverage: float  # share of the quote found in the article
+    renumbered: bool = False  # found by its text under another number than the dataset's
 
     @property
     def partial(self) -> bool:
@@ -55,12 +59,14 @@ class Miss:
 
 
 def compare(quote: str, body: str) -> tuple[float, float]:
-    """(difflib ratio, share of the quote found in order in the body) of two normalised texts."""
+    """(difflib ratio, share of the quote found in order in the body, in runs of MIN_BLOCK or
+    more characters) of two normalised texts."""
     if not quote or not body:
         return 0.0, 0.0
-    sm = SequenceMatcher(None, quote, body, autojunk=False)
-    found = sum(b.size for b in sm.get_matching_blocks())
-    return 2.0 * found / (len(quote) + len(body)), found / len(quote)
+    blocks = SequenceMatcher(None, quote, body, autojunk=False).get_matching_blocks()
+    found = sum(b.size for b in blocks)
+    runs = sum(b.size for b in blocks if b.size >= MIN_BLOCK)
+    return 2.0 * found / (len(quote) + len(body)), runs / len(quote)
 
 
 def accepted(m: Match, quote_len: int) -> bool:
@@ -70,14 +76,23 @@ def accepted(m: Match, quote_len: int) -> bool:
     return quote_len >= MIN_PARTIAL and m.coverage >= MIN_COVERAGE
 
 
-def _rank(m: Match) -> tuple:
+def _rank(m: Match, quote_len: int) -> tuple:
+    # a whole-article match before a partial quote (the paragraph of a long article is not
+    # outranked by a short article that is merely alike), then by the measure that accepted it;
     # texts that tie: the version in force first, then the newest
-    return (round(m.similarity, 4), round(m.coverage, 4), m.article.current, m.article.version_date)
+    sim, cov = round(m.similarity, 4), round(m.coverage, 4)
+    if sim >= MIN_SIMILARITY:
+        key = (2, sim, cov)
+    elif accepted(m, quote_len):
+        key = (1, cov, sim)
+    else:
+        key = (0, sim, cov)
+    return (*key, m.article.current, m.article.version_date)
 
 
 def _best(quote: str, candidates: list[Article]) -> Match | None:
     scored = [Match(a, *compare(quote, a.body)) for a in candidates]
-    return max(scored, key=_rank, default=None)
+    return max(scored, key=lambda m: _rank(m, len(quote)), default=None)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -123,15 +138,18 @@ def match_reference(table: ArticleTable, ref: Reference) -> Match | Miss:
     versions = table.of_title(ref.title)
     if not versions:
         return Miss("title not in corpus")
-    if ref.article is not None:
-        candidates = [a for a in versions if a.article == ref.article and a.suffix == 0]
-        if not candidates:
-            return Miss("article number not in corpus")
-    else:
-        candidates = _shortlist(quote, versions)
-    best = _best(quote, candidates)
-    if best is None:
-        return Miss("no article text")
-    if not accepted(best, len(quote)):
-        return Miss("text differs", best)
-    return best
+    if ref.article is None:
+        best = _best(quote, _shortlist(quote, versions))
+        if best is None:
+            return Miss("no article text")
+        return best if accepted(best, len(quote)) else Miss("text differs", best)
+    numbered = _best(quote, [a for a in versions if a.article == ref.article and a.suffix == 0])
+    if numbered is not None and accepted(numbered, len(quote)):
+        return numbered
+    # the text may sit under another number (a version renumbered since the dataset's)
+    moved = _best(quote, _shortlist(quote, versions))
+    if moved is not None and accepted(moved, len(quote)) and moved.article.article is not None:
+        return replace(moved, renumbered=True)
+    if numbered is None:
+        return Miss("article number not in corpus", moved)
+    return Miss("text differs", numbered)

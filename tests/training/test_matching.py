@@ -62,9 +62,11 @@ def test_misses_say_why(table):
         == "title not in corpus"
     )
     assert (
-        match_reference(table, ref(NOTICE_2023, article=99)).reason
+        match_reference(table, ref("示范活动结束后，组织者应当公布活动结果。", article=99)).reason
         == "article number not in corpus"
     )
+    # a known text under an unknown number is found by its text (see renumbered below)
+    assert isinstance(match_reference(table, ref(NOTICE_2023, article=99)), Match)
     assert match_reference(table, ref(NOTICE_2023, suffix=1)).reason.startswith("inserted article")
     assert match_reference(table, ref("   ")).reason == "no quoted text"
     differs = match_reference(table, ref("国家鼓励公民参加示范活动，提高全社会的示范意识和水平。"))
@@ -90,3 +92,31 @@ def test_a_snippet_found_in_another_title_only_is_marked_not_unique(table):
 def test_an_article_of_short_paragraphs_gets_its_longest_paragraph(table):
     short = next(a for a in table.articles if a.source == NEW and a.article == 3)
     assert snippets.windows(short) == ["本法自公布之日起施行。"]
+
+
+def test_a_text_under_another_number_is_found_and_marked_renumbered(table):
+    m = match_reference(table, ref(NOTICE_2023 + WITHDRAW, article=1))
+    assert isinstance(m, Match) and m.renumbered and m.article.article == 2
+
+
+def test_the_paragraph_of_a_long_article_beats_a_merely_alike_short_one():
+    from training.articles import Article, ArticleTable
+
+    def article(n: int, *paragraphs: str) -> Article:
+        return Article(
+            f"x-{n}", "合成规定", "规章/合成规定.md", n, 0, paragraphs, True, "2020-01-01"
+        )
+
+    quote = "登记机关应当在受理申请之日起十日内作出决定。"
+    long = article(
+        1, "申请人应当提交申请书和身份证明。" * 4, quote, "逾期未作决定的，视为准予登记。" * 3
+    )
+    alike = article(2, "登记机关收到材料后，一般在三十个工作日内书面答复。")
+    m = match_reference(ArticleTable([alike, long]), ref(quote, article=None, title="合成规定"))
+    assert isinstance(m, Match) and m.article.article == 1 and m.partial
+
+
+def test_scattered_characters_do_not_make_a_partial_quote(table):
+    # every third character of article 2: all found in order, none in a run
+    m = match_reference(table, ref((NOTICE_2023 + WITHDRAW)[::3], article=None))
+    assert isinstance(m, Miss)

@@ -115,3 +115,9 @@ def test_stard_questions_outside_the_train_split_are_held_out(tmp_path):
     )
     assert stard.held_out(tmp_path) == [("stard-1", "问题1"), ("stard-3", "问题3")]
     assert len(stard.all_questions(tmp_path)) == 4
+
+
+def test_legal_dc_written_out_line_breaks_are_line_breaks():
+    rows = [{"query": "条件？", "title": "示范条例", "document": ["应当具备下列条件:\\n(一)场所;"]}]
+    (q,) = legal_dc.questions_from(rows)
+    assert q.references[0].text == "应当具备下列条件:\n(一)场所;"

@@ -2,7 +2,8 @@
 
 Each question names one document (`title`) and quotes one or more clauses (`document`) without
 their article numbers: every clause is a reference to be found by its text in that document.
-Questions repeated word for word are one question with their clauses pooled.
+Questions repeated word for word are one question with their clauses pooled. Some clauses
+carry line breaks written out as the two characters `\n`: they are read as line breaks.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def questions_from(rows: list[dict]) -> list[Question]:
         query = row["query"].strip()
         q = out.setdefault(query, Question(f"legal-dc-{n}", query, "faq", []))
         title = row["title"].strip()
-        for clause in row.get("document") or []:
+        for raw in row.get("document") or []:
+            clause = raw.replace("\\n", "\n")  # some clauses carry a written-out \n
             number, text = split_label(clause)
             label = clause.lstrip()[: clause.lstrip().index("条") + 1] if number else ""
             ref = Reference(
