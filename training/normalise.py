@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kb.numerals import NUM_CLASS, cn_to_int
+from kb.numerals import NUM_CLASS, parse_article_label
 
 _PRC = "中华人民共和国"
 # Characters a title may carry in one dataset and not in another: spaces, list commas, quotes,
@@ -44,23 +44,16 @@ def question_text(text: str) -> str:
 
 
 def article_number(label: str) -> tuple[int, int] | None:
-    """第三十条 → (30, 0), 第三十条之一 → (30, 1), 第30条 → (30, 0); None when not an article."""
-    m = _ARTICLE_REF.search(label)
-    if not m:
-        return None
-    number = cn_to_int(m.group(1))
-    suffix = cn_to_int(m.group(2)) if m.group(2) else 0
-    if number is None or suffix is None:
-        return None
-    return number, suffix
+    """The first 第X条(之N) in `label`: 第三十条之一 → (30, 1), 第30条 → (30, 0); None if none."""
+    refs = article_refs(label)
+    return refs[0][:2] if refs else None
 
 
 def article_refs(text: str) -> list[tuple[int, int, int, int]]:
     """Every 第X条(之N) in `text` as (number, suffix, start, end)."""
     found = []
     for m in _ARTICLE_REF.finditer(text):
-        number = cn_to_int(m.group(1))
-        suffix = cn_to_int(m.group(2)) if m.group(2) else 0
-        if number is not None and suffix is not None:
-            found.append((number, suffix, m.start(), m.end()))
+        parsed = parse_article_label(m.group(0))
+        if parsed is not None:
+            found.append((*parsed, m.start(), m.end()))
     return found
