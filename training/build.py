@@ -7,8 +7,9 @@ the references that mapped, and dropped when none did. STARD train is taken from
 stard-train.jsonl as it is, each entry checked against the corpus (its snippet inside its
 article of its version_file), less the questions that duplicate a held-out STARD question.
 Snippets are chosen for the new entries (training.snippets), passage ids added everywhere, and
-folds assigned over all sources at once (training.folds). Output: <out>/<source>.jsonl and
-<out>/<source>.log.json.
+folds assigned over all sources at once (training.folds). Output: <out>/<source>.jsonl,
+<out>/<source>.log.json and <out>/<source>.folds.json (every question's fold, the ones dropped as
+held-out duplicates included and listed under never_train).
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class Built:
     records: list[dict] = field(default_factory=list)
     log: DropLog | None = None
     pending: list[tuple[dict, Article]] = field(default_factory=list)
+    # questions of the source never to be trained on (STARD train questions that duplicate a
+    # held-out one): they still get a fold, so that a benchmark over the whole source can test
+    # them in one half and never train on them
+    never_train: list[tuple[str, str]] = field(default_factory=list)
+    folds: dict[str, int] = field(default_factory=dict)  # every question's fold, id → fold
 
 
 def _dup_example(qid: str, query: str, dup) -> dict:
@@ -137,6 +143,7 @@ def stard_source(path: Path, table: ArticleTable, held_out: QuestionIndex) -> Bu
         if dups:
             kind = "exact" if dups[0].overlap.exact else "near"
             ex = _dup_example(r["id"], r["query"], dups[0])
+            built.never_train.append((r["id"], r["query"]))
             log.drop_question(f"duplicate of a held-out STARD question ({kind})", ex)
             continue
         log.counts.update(references_read=len(r["relevant"]))
@@ -183,10 +190,12 @@ def _ordered(entry: dict) -> dict:
 def add_folds(built: list[Built]) -> None:
     """Folds over every source at once, so a question and its duplicates share one."""
     questions = [(r["id"], r["query"]) for b in built for r in b.records]
-    keys = folds.groups(questions)
+    keys = folds.groups(questions + [q for b in built for q in b.never_train])
     for b in built:
         for r in b.records:
             r["fold"], r["group"] = folds.fold_of(keys[r["id"]]), folds.group_id(keys[r["id"]])
+        every = [r["id"] for r in b.records] + [qid for qid, _ in b.never_train]
+        b.folds = {qid: folds.fold_of(keys[qid]) for qid in every}
         b.log.counts.update(
             questions_kept=len(b.records),
             pairs_kept=sum(len(r["relevant"]) for r in b.records),
@@ -203,6 +212,10 @@ def write(built: Built, out: Path) -> Path:
     lines = [json.dumps(_head(r), ensure_ascii=False) for r in built.records]
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     log = json.dumps(built.log.as_dict(), ensure_ascii=False, indent=1)
+    split = {"folds": built.folds, "never_train": [qid for qid, _ in built.never_train]}
+    (out / f"{built.source}.folds.json").write_text(
+        json.dumps(split, indent=0) + "\n", encoding="utf-8"
+    )
     (out / f"{built.source}.log.json").write_text(log + "\n", encoding="utf-8")
     return path
 

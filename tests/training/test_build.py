@@ -173,6 +173,8 @@ def test_build_maps_dedupes_and_logs(sources, stard_train, training_corpus, tmp_
         "duplicate of a held-out STARD question (near)": 1,
         "an entry failed verification": 1,
     }
+    split = json.loads((out / "stard.folds.json").read_text(encoding="utf-8"))
+    assert split["never_train"] == ["stard-7"] and set(split["folds"]) == {"stard-0", "stard-7"}
     # the files load as judged queries, as stard-train.jsonl does
     assert (
         len(load_judged([out / "lawyer-llama.jsonl", out / "legal-dc.jsonl", out / "stard.jsonl"]))
