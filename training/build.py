@@ -105,30 +105,38 @@ def map_source(
                 f"duplicate of a STARD question ({kind})", _dup_example(q.id, q.query, dups[0])
             )
             continue
-        log.counts.update(references_read=len(q.references) + len(q.set_aside))
-        for reason, ref_name in q.set_aside:
-            log.drop_reference(reason, {"id": q.id, "query": q.query[:80], "reference": ref_name})
-        entries, seen = [], set()
-        for ref in q.references:
-            found = match_reference(table, ref)
-            if isinstance(found, Miss):
-                log.drop_reference(found.reason, _miss_example(q, ref, found))
-                continue
-            log.counts.update(references_mapped=1)
-            if found.article.key in seen:
-                continue
-            seen.add(found.article.key)
-            entries.append((_entry(ref, found, table), found.article))
+        entries, misses = _map_question(q, table, log)
         if not entries:
             reason = "no reference mapped onto the corpus" if q.references else "no cited article"
             log.drop_question(reason, {"id": q.id, "query": q.query[:80]})
             continue
-        unmapped = len(q.references) - len(entries)
-        record = {"id": q.id, "query": q.query, "kind": q.kind, "relevant": [e for e, _ in entries]}
-        record["unmapped"] = max(unmapped, 0)
-        built.records.append(record)
+        relevant = [e for e, _ in entries]
+        built.records.append(
+            {"id": q.id, "query": q.query, "kind": q.kind, "relevant": relevant, "unmapped": misses}
+        )
         built.pending.extend(entries)
     return built
+
+
+def _map_question(
+    q: Question, table: ArticleTable, log: DropLog
+) -> tuple[list[tuple[dict, Article]], int]:
+    """The entries of one question (one per article) and how many references did not map."""
+    log.counts.update(references_read=len(q.references) + len(q.set_aside))
+    for reason, ref_name in q.set_aside:
+        log.drop_reference(reason, {"id": q.id, "query": q.query[:80], "reference": ref_name})
+    entries, seen, misses = [], set(), 0
+    for ref in q.references:
+        found = match_reference(table, ref)
+        if isinstance(found, Miss):
+            log.drop_reference(found.reason, _miss_example(q, ref, found))
+            misses += 1
+            continue
+        log.counts.update(references_mapped=1)
+        if found.article.key not in seen:  # two clauses of one article are one entry
+            seen.add(found.article.key)
+            entries.append((_entry(ref, found, table), found.article))
+    return entries, misses
 
 
 def stard_source(path: Path, table: ArticleTable, held_out: QuestionIndex) -> Built:

@@ -62,7 +62,12 @@ def sources(tmp_path: Path) -> Path:
             {
                 "query": "报名后还能退出示范活动吗？",
                 "title": "中华人民共和国示范法",
-                "document": [WITHDRAW],
+                "document": [WITHDRAW, NOTICE],  # two clauses of one article: one entry
+            },
+            {
+                "query": "报名后还能退出示范活动吗？",
+                "title": "示范活动办法",
+                "document": ["可以退出。"],
             },
             {
                 "query": "谁监督管理示范活动？",
@@ -156,10 +161,11 @@ def test_build_maps_dedupes_and_logs(sources, stard_train, training_corpus, tmp_
     assert log["dropped_references"]["title not in corpus"] == 1
 
     dc = {r["id"]: r for r in _records(out, "legal-dc")}
-    assert sorted(dc) == ["legal-dc-0", "legal-dc-1"]
+    assert sorted(dc) == ["legal-dc-0", "legal-dc-2"]  # ids are row numbers
     assert dc["legal-dc-0"]["relevant"][0]["note"] == "partial_quote"
+    assert len(dc["legal-dc-0"]["relevant"]) == 1 and dc["legal-dc-0"]["unmapped"] == 1
     assert (
-        dc["legal-dc-1"]["relevant"][0]["version_file"]
+        dc["legal-dc-2"]["relevant"][0]["version_file"]
         == "行政法规/示范活动管理条例(2020-01-01).md"
     )
 
