@@ -9,10 +9,26 @@ from flask import Blueprint, Response, jsonify, request
 from collection import audit, files, jobs, uploads
 from corpus.loaders import MAX_FILE_BYTES
 from kb.errors import BadQuery, KBError, NotFound
+from kb.shapes.keep import (
+    ArchiveEnvelope,
+    AuditEnvelope,
+    AuditQuery,
+    DocumentChangeEnvelope,
+    InternalBody,
+    MeEnvelope,
+    UploadEnvelope,
+    UploadForm,
+    UploadId,
+    UploadListEnvelope,
+    WaitQuery,
+)
+from kb.shapes.params import DocumentId
 from web.auth import changes, client_address, current_caller, places, require
 from web.context import get_library
 from web.keep import wait_for
+from web.openapi import operation
 
+STAFF = (401, 403)
 bp = Blueprint("keep_api", __name__, url_prefix="/api")
 
 WAIT_SECONDS = 60.0  # how long a request waits for the keeper before answering 202
@@ -27,6 +43,7 @@ def upload_body(view):
 
 @bp.post("/uploads")
 @upload_body
+@operation(UploadEnvelope, form=UploadForm, query=WaitQuery, errors=(400, *STAFF, 404, 415, 422))
 @changes("editor")
 def upload() -> tuple[Response, int]:
     """Stage one file (multipart field `file`, optional `replaces`: a document id) and answer
@@ -50,25 +67,34 @@ def upload() -> tuple[Response, int]:
 
 
 @bp.get("/uploads")
+@operation(UploadListEnvelope, errors=STAFF)
 def upload_list() -> Response:
     """The newest uploads (editors)."""
     require("editor")
     return jsonify({"ok": True, "uploads": uploads.recent(places())})
 
 
-@bp.get("/uploads/<upload_id>")
-def upload_state(upload_id: str) -> Response:
+@bp.get("/uploads/<id>")
+@operation(UploadEnvelope, path=UploadId, errors=(*STAFF, 404))
+def upload_state(id: str) -> Response:  # noqa: A002 - the path variable's published name
     """One upload: its state (reading, ready, refused, publishing, published) and preview."""
     require("editor")
-    return jsonify({"ok": True, "upload": uploads.get(places(), _checked(upload_id))})
+    return jsonify({"ok": True, "upload": uploads.get(places(), _checked(id))})
 
 
-@bp.post("/uploads/<upload_id>/publish")
+@bp.post("/uploads/<id>/publish")
+@operation(
+    DocumentChangeEnvelope,
+    path=UploadId,
+    query=WaitQuery,
+    body=InternalBody,
+    errors=(400, *STAFF, 404, 409, 422),
+)
 @changes("editor")
-def publish(upload_id: str) -> tuple[Response, int]:
+def publish(id: str) -> tuple[Response, int]:
     """Put a read upload into the collection (optionally internal from the start) and update
     the index; answers once it is searchable, or 202 while it is still being indexed."""
-    upload_id = _checked(upload_id)
+    upload_id = _checked(id)
     shown = uploads.get(places(), upload_id)
     if shown["state"] == "refused":
         raise KBError(f"upload {upload_id} was refused: {shown['error']}")
@@ -90,32 +116,38 @@ def publish(upload_id: str) -> tuple[Response, int]:
     return jsonify({"ok": True, "document": document | {"state": "published"}}), 200
 
 
-@bp.post("/documents/<doc_id>/internal")
+@bp.post("/documents/<id>/internal")
+@operation(
+    DocumentChangeEnvelope, path=DocumentId, body=InternalBody, errors=(400, *STAFF, 404, 409)
+)
 @changes("editor")
-def mark_internal(doc_id: str) -> Response:
+def mark_internal(id: str) -> Response:
     """Mark a document internal (`{"internal": true}`) or public again (`false`)."""
     internal = _flag("internal")
-    return _change("internal", doc_id, internal=internal)
+    return _change("internal", id, internal=internal)
 
 
-@bp.post("/documents/<doc_id>/withdraw")
+@bp.post("/documents/<id>/withdraw")
+@operation(DocumentChangeEnvelope, path=DocumentId, errors=(400, *STAFF, 404))
 @changes("editor")
-def withdraw(doc_id: str) -> Response:
+def withdraw(id: str) -> Response:
     """Take a document out of search; its file goes to the archive (restorable)."""
-    return _change("withdraw", doc_id)
+    return _change("withdraw", id)
 
 
-@bp.post("/documents/<doc_id>/restore")
+@bp.post("/documents/<id>/restore")
+@operation(DocumentChangeEnvelope, path=DocumentId, errors=(400, *STAFF, 404, 409))
 @changes("editor")
-def restore(doc_id: str) -> Response:
+def restore(id: str) -> Response:
     """Bring a withdrawn document back from the archive."""
-    doc_id = _checked(doc_id)
+    doc_id = _checked(id)
     if not any(o["id"] == doc_id and o["reason"] == "withdrawn" for o in files.archived(places())):
         raise NotFound(f"no withdrawn document with id {doc_id!r}")
     return _change("restore", doc_id)
 
 
 @bp.get("/archive")
+@operation(ArchiveEnvelope, errors=STAFF)
 def archive() -> Response:
     """Withdrawn and replaced files, newest first (editors)."""
     require("editor")
@@ -123,6 +155,7 @@ def archive() -> Response:
 
 
 @bp.get("/audit")
+@operation(AuditEnvelope, query=AuditQuery, errors=(400, *STAFF))
 def audit_log() -> Response:
     """The audit log, newest first (admins): who did what, when, from which address."""
     require("admin")
@@ -132,6 +165,7 @@ def audit_log() -> Response:
 
 
 @bp.get("/me")
+@operation(MeEnvelope, errors=(401,))
 def me() -> Response:
     """Who the server takes the caller to be."""
     caller = current_caller()
