@@ -93,11 +93,3 @@ def _walk(value, ids: frozenset[str]) -> bool:
         for item in value:
             found = _walk(item, ids) or found
     return found
-
-
-def wait_for(job: int, seconds: float) -> dict | None:
-    """The finished job (restarting the keeper while waiting if it died), or None."""
-    settings = current_app.extensions["kb.settings"]
-    ensure_running(settings)
-    database = current_app.extensions["kb.places"].database
-    return jobs.wait(database, job, seconds, poke=lambda: ensure_running(settings))

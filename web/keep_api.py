@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from collection import audit, files, jobs, uploads
 from corpus.loaders import MAX_FILE_BYTES
+from kb.config import MAX_ID_CHARS
 from kb.errors import BadQuery, KBError, NotFound
 from kb.shapes.keep import (
     ArchiveEnvelope,
@@ -25,14 +26,13 @@ from kb.shapes.keep import (
 from kb.shapes.params import DocumentId
 from web.auth import changes, client_address, current_caller, places, require
 from web.context import get_library
-from web.keep import wait_for
 from web.openapi import operation
+from web.waiting import wait_for
 
 STAFF = (401, 403)
 bp = Blueprint("keep_api", __name__, url_prefix="/api")
 
 WAIT_SECONDS = 60.0  # how long a request waits for the keeper before answering 202
-MAX_ID_CHARS = 100
 
 
 def upload_body(view):

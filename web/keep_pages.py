@@ -21,8 +21,8 @@ from web.auth import (
     sign_in_session,
 )
 from web.context import get_library
-from web.keep import wait_for
 from web.keep_api import WAIT_SECONDS, upload_body
+from web.waiting import wait_for
 
 bp = Blueprint("keep", __name__)
 
