@@ -9,9 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.support.browser import ARGS, CHROMIUM, shot, wait_healthy
+from tests.support.browser import CHROMIUM, chromium, served, shot
 from tests.support.keep import PASSWORD, docx_bytes, make_collection, pdf_bytes, regulation
-from tests.support.serve import start_kb_serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,38 +25,26 @@ DOCX_WORD, PDF_WORD = "丹顶鹤", "东方白鹳"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, corpus_dir):
     kept = make_collection(tmp_path_factory.mktemp("browser-keep"), corpus_dir)
-    proc, port = start_kb_serve(
-        kept.settings.index_dir, kept.settings.corpus_dirs[0], workers=1, threads=4
-    )
-    try:
-        wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
+    with served(kept.settings.index_dir, kept.settings.corpus_dirs[0]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(120_000)  # publishing waits for the index update (a busy machine)
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    yield page
-    problems = page.problems
+    staff = context.new_page()
+    staff.set_default_timeout(120_000)  # publishing waits for the index update (a busy machine)
+    errors: list[str] = []
+    staff.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    yield staff
     context.close()
-    assert not problems
+    assert not errors
 
 
 def sign_in(page, name: str) -> None:
