@@ -3,6 +3,10 @@ keeper: upload → preview, publish → searchable, on an index of the default c
 files with --small).
 
     .venv/bin/python -m bench.bench_publish [--small] [--pages 50] [--internal]
+
+Default corpus (3,423 documents, 150,437 passages) on a busy machine (load ~10 on 2 cores; the
+cold build took 484 s against 46 s quiet): upload → preview 6.6 s (starting the keeper
+included), publish → answered 14.6 s, → first hit 18.4 s (that request opens the new build).
 """
 
 from __future__ import annotations
