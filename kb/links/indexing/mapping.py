@@ -14,9 +14,10 @@ import re
 import numpy as np
 
 from kb.compare.similarity import tfidf_similarities
+from kb.numerals import NUM_CLASS
 
 MIN_SIMILARITY = 0.4
-_LABEL = re.compile(r"^\s*第[^条\n]{1,12}条(?:之[一二三四五六七八九十]+)?\s*")
+_LABEL = re.compile(rf"^\s*第[^条\n]{{1,12}}条(?:之{NUM_CLASS})?\s*")
 _IN_FORCE = re.compile(r"自.{0,20}(?:施行|生效)|同时废止")
 Article = tuple[object, str]  # (any key, text)
 
