@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from kb.analysis import segment
+from kb.config import MAX_QUERY_CHARS
 from kb.errors import BadQuery
 from kb.numerals import int_to_cn
 from kb.query.aliases import AliasTable
@@ -14,7 +15,6 @@ from kb.query.lexicon import expansions, local_cues, related, stopwords, version
 from kb.query.questions import document_aspects
 from kb.references.positions import Chain, find_chains
 
-MAX_QUERY_CHARS = 500
 MAX_POSITIONS = 100  # positions read from one query (the rest are searched as words)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 # "…" and 「…」 are search operators: the phrase must occur. Chinese “…” in a question usually
