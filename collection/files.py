@@ -13,25 +13,16 @@ from pathlib import Path
 from collection.places import Places
 from kb.access import marks_path, read_marks
 from kb.errors import Conflict, NotFound
+from kb.store import write_atomic
 
 ORIGIN = "origin.json"
 
 
 def write_whole(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a hidden temporary beside it (the indexer skips hidden
-    files), fsynced, then renamed: readers see no file or the whole file."""
+    """Write `data` to `path` whole or not at all (kb.store.write_atomic: a hidden temporary
+    beside it, which the indexer skips, fsynced, renamed, the folder fsynced)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    sync_folder(path.parent)
+    write_atomic(path, data)
 
 
 def sync_folder(folder: Path) -> None:
