@@ -2,11 +2,11 @@
 
 gunicorn's master forks `workers` processes of `threads` threads (its `gthread` worker), restarts
 a worker that dies, stops them all on SIGTERM (gracefully) or SIGINT, and a worker whose master
-was killed outright notices within a second and leaves. The Flask app is built once in the
-master before the fork (preload), with the word dictionary and the question encoder, so the
-workers share that memory; each worker opens its own index (Whoosh file handles must not be
-shared across processes) and warms it before it takes requests. Where gunicorn cannot run (no
-fork), waitress serves the app in this one process.
+was killed outright notices within a second and leaves. The master loads the word dictionary
+and the question encoder before it forks, so the workers share that memory; each worker builds
+its own app (its own Library: Whoosh file handles must not be shared across processes, and
+what the app starts, such as the keeper, belongs to the worker) and warms it before it takes
+requests. Where gunicorn cannot run (no fork), waitress serves the app in this one process.
 """
 
 from __future__ import annotations
@@ -91,13 +91,16 @@ class KbGunicorn(BaseApplication):
             "worker_connections": 500,
             "keepalive": 5,
             "graceful_timeout": STOP_SECONDS,
-            "preload_app": True,
+            "preload_app": False,  # the app per worker; what they share is loaded in __init__
             "control_socket_disable": True,  # no ~/.gunicorn/gunicorn.ctl, no thread in the master
+            "forwarded_allow_ips": "",  # no X-Forwarded-* from anyone: the app decides (KB_PROXIES)
             "loglevel": "info" if logging.getLogger().isEnabledFor(logging.INFO) else "warning",
             "post_worker_init": self.warm_worker,
             **LIMITS,
         }
         super().__init__()
+        warm_shared()
+        gc.freeze()  # what is loaded so far stays shared: the collector won't touch its pages
 
     def load_config(self) -> None:
         """Apply self.settings (gunicorn's hook for programmatic configuration)."""
@@ -105,11 +108,8 @@ class KbGunicorn(BaseApplication):
             self.cfg.set(name, value)
 
     def load(self) -> Flask:
-        """Build the app in the master (preload) with what workers share: no index opened yet."""
-        app = self.make_app()
-        warm_shared(app)
-        gc.freeze()  # what is loaded so far stays shared: the collector won't touch its pages
-        return app
+        """Build the app (in each worker, before warm_worker)."""
+        return self.make_app()
 
     def warm_worker(self, worker) -> None:
         """In each new worker, before it accepts: open and warm the index, then its threads."""

@@ -8,6 +8,7 @@ import time
 from flask import Flask
 
 from kb.analysis import segmenter
+from kb.config import vectors_enabled
 from kb.errors import KBError
 
 log = logging.getLogger(__name__)
@@ -47,14 +48,16 @@ def warm(app: Flask) -> float:
     return seconds
 
 
-def warm_shared(app: Flask) -> None:
-    """Load what every worker needs alike and that holds no open file (the word dictionary, the
-    question encoder): done in the server's master before it forks, the workers share it."""
+def warm_shared() -> None:
+    """Load what every worker needs alike and that holds no open file: the word dictionary and
+    (with KB_VECTORS on) the question encoder. Done in the server's master before it forks, its
+    memory is shared by the workers, whose own apps find both loaded."""
     segmenter()
-    semantic = app.extensions["kb.library"].semantic
-    if semantic.enabled:
+    if vectors_enabled():
+        from kb.semantic.encoder import shared_encoder  # a layer that is off never loads it
+
         try:
-            semantic.encoder()
+            shared_encoder()
         except KBError as exc:  # the workers say so again when they warm
             log.debug("encoder not loaded: %s", exc)
 

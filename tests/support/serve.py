@@ -41,7 +41,7 @@ def start_kb_serve(
 
     `env` adds variables; `gunicorn=False` serves as where gunicorn cannot run. The caller stops
     it with stop_kb_serve (or uses kb_serve)."""
-    env = {k: v for k, v in os.environ.items() if k != "KB_FAULT_POINT"} | {
+    env = os.environ | {
         "KB_INDEX_DIR": str(index_dir),
         "KB_CORPUS_DIR": str(corpus_dir),
         **(env or {}),
