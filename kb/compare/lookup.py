@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kb.compare.texts import versions_of
+from kb.compare.texts import version_records
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, NotFound
 
@@ -31,7 +31,7 @@ def find_version(snap: Snapshot, text: str) -> str:
         found = "several works" if works else "no document or work"
         raise NotFound(f"{found} named {name or text!r}: give a document id or a law's name")
     rows = [r for r in snap.docs.records if r["work_key"] in works and not r.get("duplicate_of")]
-    versions = versions_of(snap, min(rows, key=lambda r: r["source"])["id"])
+    versions = version_records(snap, min(rows, key=lambda r: r["source"])["id"])
     if not date:
         return versions[-1]["id"]
     dated = [r for r in versions if (r.get("version_date") or "").startswith(date)]

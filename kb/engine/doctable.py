@@ -48,7 +48,6 @@ class DocTable:
     valid_from: np.ndarray
     valid_to: np.ndarray
     local: np.ndarray  # has a region (a local document)
-    cache: dict  # per-policy arrays derived from the columns (see ranking._base_prior)
 
     @classmethod
     def build(cls, records: list[dict]) -> DocTable:
@@ -76,7 +75,6 @@ class DocTable:
             valid_from=np.array([day_number(r["valid_from"], _ALWAYS) for r in records], np.int32),
             valid_to=np.array([day_number(r["valid_to"], _NEVER) for r in records], np.int32),
             local=np.array([bool(r.get("region")) for r in records], dtype=bool),
-            cache={},
         )
 
     def mask(
