@@ -15,7 +15,9 @@ from kb.library import Library
 from kb.links.reading.table import link_table
 from tests.support.sources import LINK_SOURCES, copy_sources
 
-CHONGQING = "地方性法规/重庆/重庆市实施《全国人民代表大会和地方各级人民代表大会代表法》办法(2016-03-31).md"
+CHONGQING = (
+    "地方性法规/重庆/重庆市实施《全国人民代表大会和地方各级人民代表大会代表法》办法(2016-03-31).md"
+)
 SOURCES = (*LINK_SOURCES[:2], LINK_SOURCES[6], CHONGQING)  # 代表法 2015, 2025; Beijing
 
 
