@@ -207,10 +207,6 @@ class Snapshot:
         count = int(self.docs.records[row].get("passage_count") or 0)
         return range(first, min(first + count, self.size)) if first >= 0 else range(0)
 
-    def ordinal_of(self, docnum: int) -> int:
-        """The ordinal of a live passage in its document."""
-        return docnum - int(self.first_docnum()[self.passage_doc[docnum]])
-
     def passage_ids(self, row: int) -> list[str]:
         """The ids of a document row's passages, ordinal 0 first."""
         doc_id = self.docs.ids[row]
@@ -220,7 +216,8 @@ class Snapshot:
 
     def passage_id(self, docnum: int) -> str:
         """The id of a live passage, "<doc_id>-<ordinal>", without reading it."""
-        return f"{self.docs.ids[self.passage_doc[docnum]]}-{self.ordinal_of(docnum)}"
+        row = self.passage_doc[docnum]
+        return f"{self.docs.ids[row]}-{docnum - int(self.first_docnum()[row])}"
 
     def first_docnum(self) -> np.ndarray:
         """First live docnum of every document row (-1 for documents without passages)."""
