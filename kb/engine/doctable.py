@@ -105,7 +105,7 @@ class DocTable:
             keep &= self.current
         return keep
 
-    def work_rows(self, work_keys: set[str]) -> np.ndarray:
+    def work_mask(self, work_keys: set[str]) -> np.ndarray:
         """Boolean row mask of the documents belonging to these works."""
         codes = [i for i, w in enumerate(self.works) if w in work_keys]
         return np.isin(self.work, codes)

@@ -55,7 +55,7 @@ def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
         )
         prior = np.where(named, p.region_boost, prior)
     if q.works:
-        prior = np.where(docs.work_rows(set(q.works)), prior * p.work_boost, prior)
+        prior = np.where(docs.work_mask(set(q.works)), prior * p.work_boost, prior)
     return prior.astype(np.float32)
 
 

@@ -111,7 +111,7 @@ def _relations(snap, table, doc_id) -> tuple[tuple[str, LinkedPassage], ...]:
 
 def _implemented_by(snap, table, work: str) -> dict[str, tuple[LinkedPassage, ...]]:
     """Local measures implementing any version of the work, current versions, by region."""
-    rows = snap.docs.work_rows({work}).nonzero()[0]
+    rows = snap.docs.work_mask({work}).nonzero()[0]
     found: dict[str, dict[str, LinkedPassage]] = {}
     for r in rows:
         for rel in table.relations_to.get(snap.docs.ids[r], ()):
