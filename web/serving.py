@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - Windows: waitress below
 
 log = logging.getLogger(__name__)
 CAN_FORK = BaseApplication is not object  # else one process serves
+SERVERS = ("gunicorn", "waitress")
 
 AppFactory = Callable[[], Flask]
 
@@ -56,12 +57,25 @@ def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
     return socket.create_server(address, family=family, backlog=backlog)
 
 
-def serve(make_app: AppFactory, sock: socket.socket, workers: int, threads: int) -> None:
-    """Serve on `sock` until told to stop: gunicorn's workers on POSIX, else one waitress process.
+def choose_server(asked: str | None) -> str:
+    """The server to run: the one asked for, else gunicorn where it can run, else waitress."""
+    if asked is None:
+        return SERVERS[0] if CAN_FORK else SERVERS[1]
+    if asked not in SERVERS:
+        raise ValueError(f"unknown server {asked!r}; known: {', '.join(SERVERS)}")
+    if asked == "gunicorn" and not CAN_FORK:
+        raise ValueError("gunicorn cannot run here (it needs fork): use waitress")
+    return asked
+
+
+def serve(
+    make_app: AppFactory, sock: socket.socket, workers: int, threads: int, server: str
+) -> None:
+    """Serve on `sock` until told to stop: gunicorn's workers, or one waitress process.
 
     Returns in the process that called it only; a forked worker never returns here (see
     KbGunicorn.run)."""
-    if CAN_FORK:
+    if server == "gunicorn":
         KbGunicorn(make_app, sock, workers, threads).run()
     else:
         serve_single(make_app(), sock, threads)

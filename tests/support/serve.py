@@ -24,8 +24,6 @@ from tests.support.proctree import wait_group_gone
 REPO = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 KB = "import sys; from cli import main; sys.exit(main())"
-# gunicorn made unimportable: kb serve takes its non-POSIX path (waitress, one process)
-KB_WITHOUT_GUNICORN = "import sys; sys.modules['gunicorn'] = None; " + KB
 
 
 def start_kb_serve(
@@ -35,20 +33,20 @@ def start_kb_serve(
     threads: int = 2,
     stderr=None,
     env: dict[str, str] | None = None,
-    gunicorn: bool = True,
+    server: str | None = None,
 ) -> tuple[subprocess.Popen, int]:
     """`kb serve` on a free loopback port: (process, port) once it printed its address.
 
-    `env` adds variables; `gunicorn=False` serves as where gunicorn cannot run. The caller stops
-    it with stop_kb_serve (or uses kb_serve)."""
+    `env` adds variables; `server` is its --server (gunicorn, or waitress: one process, as where
+    gunicorn cannot run). The caller stops it with stop_kb_serve (or uses kb_serve)."""
     env = os.environ | {
         "KB_INDEX_DIR": str(index_dir),
         "KB_CORPUS_DIR": str(corpus_dir),
         **(env or {}),
     }
-    cmd = [sys.executable, "-c", KB if gunicorn else KB_WITHOUT_GUNICORN, "serve"]
-    cmd += ["--host", HOST, "--port", "0", "--workers", str(workers)]
-    cmd += ["--threads", str(threads), "--quiet"]
+    cmd = [sys.executable, "-c", KB, "serve", "--host", HOST, "--port", "0"]
+    cmd += ["--workers", str(workers), "--threads", str(threads), "--quiet"]
+    cmd += ["--server", server] if server else []
     proc = subprocess.Popen(
         cmd,
         cwd=REPO,
@@ -86,12 +84,14 @@ def wait_healthy(port: int, proc: subprocess.Popen, seconds: float = 60) -> None
 @dataclass
 class Stopped:
     """How a `kb serve` ended: its exit status, the rest of its stdout (and stderr, if piped),
-    and the processes of its group still alive some seconds after it exited (killed since)."""
+    the processes of its group still alive some seconds after it exited (killed since), and the
+    seconds from the signal until its whole group was gone."""
 
     status: int
     out: str
     err: str
     left: list[int]
+    seconds: float
 
 
 def stop_kb_serve(
@@ -104,6 +104,7 @@ def stop_kb_serve(
     """Send `sig` to kb serve (to its whole group with `group`, as a terminal's Ctrl-C does) and
     wait for it; then wait up to `linger` seconds for the rest of its group to leave, kill what
     is left and close the pipes. Safe to call again on a server already stopped."""
+    started = time.monotonic()
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig) if group else proc.send_signal(sig)
@@ -113,13 +114,14 @@ def stop_kb_serve(
             proc.kill()
             proc.wait()
     left = wait_group_gone(proc.pid, linger)
+    seconds = time.monotonic() - started
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)  # nothing of the server outlives the test
     out, err = (s.read() if s and not s.closed else "" for s in (proc.stdout, proc.stderr))
     for stream in (proc.stdout, proc.stderr):
         if stream:
             stream.close()
-    return Stopped(proc.returncode, out, err, left)
+    return Stopped(proc.returncode, out, err, left, seconds)
 
 
 @contextlib.contextmanager

@@ -1,11 +1,13 @@
 """`kb serve` itself, a real server on a loopback port: it builds a missing index, gunicorn
-supervises its workers, SIGTERM or a terminal's Ctrl-C stops everything, killing it leaves no
-worker behind; request limits over a real socket, answered by the app in its envelope or by
-gunicorn in plain HTML; and the one-process waitress server where gunicorn cannot run.
+supervises its workers, SIGTERM or a terminal's Ctrl-C stops everything within seconds (the
+keeper a worker started too), killing it leaves no worker behind; request limits over a real
+socket, answered by the app in its envelope or by gunicorn in plain HTML; and the one-process
+waitress server where gunicorn cannot run.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -17,11 +19,13 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.support.proctree import children, descendants
-from tests.support.serve import HOST, kb_serve, start_kb_serve, stop_kb_serve, wait_healthy
+from tests.support.keep import bearer, docx_bytes, make_collection, multipart, regulation
+from tests.support.proctree import children, descendants, living
+from tests.support.serve import HOST, REPO, kb_serve, start_kb_serve, stop_kb_serve, wait_healthy
 from tests.web.test_api import assert_error, assert_secured
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks, /proc")
+STOP_SECONDS = 10  # a stop (or a kill) until the last process of kb serve is gone
 
 
 def _until(condition, seconds: float = 60.0) -> None:
@@ -48,6 +52,7 @@ def test_kb_serve_builds_index_supervises_workers_and_stops_on_ctrl_c(tmp_path, 
         stop_kb_serve(proc)
     assert stopped.status == 0 and "stopped" in stopped.out
     assert stopped.left == [], "a process of kb serve outlived it"
+    assert stopped.seconds < STOP_SECONDS
     assert "building it now" in stopped.err
 
 
@@ -60,12 +65,56 @@ def test_kb_serve_workers_do_not_outlive_a_killed_server(small_settings):
     finally:
         stop_kb_serve(proc)
     assert stopped.left == [], "gunicorn workers outlived their killed master"
+    assert stopped.seconds < STOP_SECONDS
 
 
-def test_kb_serve_without_gunicorn_serves_in_one_waitress_process(small_settings):
+STOPS = [("SIGTERM", signal.SIGTERM, False), ("Ctrl-C", signal.SIGINT, True)]
+STOPS += [("kill -9", signal.SIGKILL, False)]
+
+
+@pytest.mark.parametrize("how, sig, group", STOPS, ids=[s[0] for s in STOPS])
+def test_the_keeper_a_worker_started_stops_with_kb_serve(tmp_path, corpus_dir, how, sig, group):
+    kept = make_collection(tmp_path, corpus_dir, sources=("法律/宪法/宪法.md",))
+    index, corpus = kept.settings.index_dir, kept.settings.corpus_dirs[0]
+    env = {"KB_KEEPER_IDLE": "600"}  # it would stay for ten minutes
+    proc, port = start_kb_serve(index, corpus, workers=2, env=env)
+    try:
+        wait_healthy(port, proc)
+        body, kind = multipart({"file": (docx_bytes(*regulation("琵鹭", 3)), "琵鹭.docx")})
+        conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        headers = bearer(kept.tokens["editor"]) | {"Content-Type": kind}
+        conn.request("POST", "/api/uploads", body=body, headers=headers)
+        answer = conn.getresponse()
+        assert answer.status == 200, answer.read()[:300]  # the keeper read it: it runs
+        conn.close()
+        keeper = int(kept.places.keeper_lock.read_text())
+        assert keeper in descendants(proc.pid) - children(proc.pid)  # a worker's child
+        stopped = stop_kb_serve(proc, sig, group=group)
+    finally:
+        stop_kb_serve(proc)
+    assert stopped.left == [], f"a process of kb serve outlived {how}"
+    assert keeper not in living()
+    assert stopped.seconds < STOP_SECONDS
+    if sig != signal.SIGKILL:
+        assert stopped.status == 0 and "stopped" in stopped.out
+
+
+def test_kb_serve_stops_within_seconds_on_sigterm(small_settings):
+    proc, port = start_kb_serve(small_settings.index_dir, small_settings.corpus_dirs[0], workers=2)
+    try:
+        wait_healthy(port, proc)
+        assert len(children(proc.pid)) == 2
+        stopped = stop_kb_serve(proc, signal.SIGTERM)
+    finally:
+        stop_kb_serve(proc)
+    assert stopped.status == 0 and "stopped" in stopped.out
+    assert stopped.left == [] and stopped.seconds < STOP_SECONDS
+
+
+def test_kb_serve_on_waitress_serves_in_one_process(small_settings):
     proc, port = start_kb_serve(
-        small_settings.index_dir, small_settings.corpus_dirs[0], workers=2, gunicorn=False
-    )
+        small_settings.index_dir, small_settings.corpus_dirs[0], workers=2, server="waitress"
+    )  # start_kb_serve read "serving http://127.0.0.1:PORT/" from its first line
     try:
         wait_healthy(port, proc)
         assert children(proc.pid) == set()  # no workers (and no vector filler in tests)
@@ -78,6 +127,21 @@ def test_kb_serve_without_gunicorn_serves_in_one_waitress_process(small_settings
     finally:
         stop_kb_serve(proc)
     assert stopped.status == 0 and "stopped" in stopped.out
+    assert stopped.left == [] and stopped.seconds < STOP_SECONDS
+
+
+def test_without_gunicorn_kb_serve_chooses_waitress():
+    probe = (  # as on Windows: gunicorn cannot be imported
+        "import sys; sys.modules['gunicorn'] = None; from web import serving; "
+        "print(serving.CAN_FORK, serving.choose_server(None))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO)
+    assert out.stdout.split() == ["False", "waitress"], out.stderr[-500:]
+    from web.serving import choose_server
+
+    assert choose_server(None) == "gunicorn" and choose_server("waitress") == "waitress"
+    with pytest.raises(ValueError):
+        choose_server("uwsgi")
 
 
 # Request limits over a real socket. The app answers in the envelope with the security headers;
