@@ -7,7 +7,8 @@ Uses the configured index (KB_INDEX_DIR, else kb.config's default) and a mix of 
 ../shared/eval: long questions, short words, citations, and filtered searches (kind, as_of,
 versions=all). Prints requests/s, latency percentiles, errors, server CPU, total RSS and PSS
 (resident memory with pages shared between the server's processes counted once) per level, and
-the CPU this client and everything else on the machine used meanwhile (100% = one core).
+the CPU this client and everything else on the machine used meanwhile (100% = one core), with the
+load average at the level's end.
 --repo drives the `kb serve` of another checkout (two versions measured by the same client).
 """
 
@@ -191,25 +192,28 @@ def wait_healthy(port: int, deadline: float) -> None:
     raise RuntimeError("kb serve never became healthy")
 
 
-def _children(pid: int) -> list[int]:
-    """Direct children of `pid`, from /proc."""
-    out = []
+def _tree(pid: int) -> list[int]:
+    """`pid` and every process below it (workers, the vector filler, the keeper), from /proc."""
+    parent_of = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(entry))
-    return out
+            parent_of[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, todo = [], [pid]
+    while todo:
+        tree.append(up := todo.pop())
+        todo += [p for p, parent in parent_of.items() if parent == up]
+    return tree
 
 
 def server_usage(pid: int) -> dict:
-    """CPU seconds, RSS and PSS (MB) summed over the server process and its children."""
+    """CPU seconds, RSS and PSS (MB) summed over the server process and all below it."""
     cpu, rss, pss, procs = 0.0, 0, 0, 0
     tick = os.sysconf("SC_CLK_TCK")
-    for p in [pid, *_children(pid)]:
+    for p in _tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             status = Path(f"/proc/{p}/status").read_text()
@@ -263,6 +267,11 @@ def _own_cpu() -> float:
     return t.user + t.system
 
 
+def _load1() -> float:
+    """The machine's one-minute load average (runnable processes, all cores)."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 def _busy() -> float:
     """CPU seconds the whole machine has been busy (all cores), from /proc/stat."""
     ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -293,7 +302,7 @@ def main() -> None:
         print(
             f"{'conc':>4} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
             f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} {'PSS MB':>7} procs {'client%':>7} "
-            f"{'other%':>6}"
+            f"{'other%':>6} {'load1':>5}"
         )
         for level in levels:
             r = run_level(server, paths, level, args.seconds, args.max_requests)
@@ -301,7 +310,7 @@ def main() -> None:
                 f"{r['concurrency']:>4} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
                 f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} "
                 f"{r['rss_mb']:>7.0f} {r['pss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
-                f"{r['others']:>6.0f}",
+                f"{r['others']:>6.0f} {_load1():>5.1f}",
                 flush=True,
             )
             for sample in r["error_sample"]:
