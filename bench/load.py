@@ -5,10 +5,11 @@
 
 Uses the configured index (KB_INDEX_DIR, else kb.config's default) and a mix of the queries in
 ../shared/eval: long questions, short words, citations, and filtered searches (kind, as_of,
-versions=all). Prints requests/s, latency percentiles, errors, server CPU, total RSS and PSS
-(resident memory with pages shared between the server's processes counted once) per level, and
-the CPU this client and everything else on the machine used meanwhile (100% = one core), with the
-load average at the level's end.
+versions=all). Prints requests/s, latency percentiles, errors, server CPU (in all, and per answer:
+on a shared machine the CPU a version needs per answer is steadier than what it gets), total RSS
+and PSS (resident memory with pages shared between the server's processes counted once) per
+level, and the CPU this client and everything else on the machine used meanwhile (100% = one
+core), with the load average at the level's end.
 --repo drives the `kb serve` of another checkout (two versions measured by the same client).
 """
 
@@ -253,6 +254,7 @@ def run_level(
         "errors": len(errors),
         "error_sample": errors[:3],
         "cpu": server_cpu / elapsed * 100,
+        "cpu_ms": server_cpu * 1000 / max(1, len(latencies)),  # the server's CPU per answer
         "client": mine / elapsed * 100,
         "others": max(0.0, busy - server_cpu - mine) / elapsed * 100,
         "rss_mb": usage["rss_mb"],
@@ -301,14 +303,14 @@ def main() -> None:
             run_level(server, paths, max(levels), args.warmup, args.max_requests)
         print(
             f"{'conc':>4} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-            f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} {'PSS MB':>7} procs {'client%':>7} "
+            f"{'errors':>6} {'cpu %':>6} {'ms/req':>6} {'RSS MB':>7} {'PSS MB':>7} procs {'client%':>7} "
             f"{'other%':>6} {'load1':>5}"
         )
         for level in levels:
             r = run_level(server, paths, level, args.seconds, args.max_requests)
             print(
                 f"{r['concurrency']:>4} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
-                f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} "
+                f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} {r['cpu_ms']:>6.1f} "
                 f"{r['rss_mb']:>7.0f} {r['pss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
                 f"{r['others']:>6.0f} {_load1():>5.1f}",
                 flush=True,
