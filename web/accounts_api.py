@@ -35,7 +35,7 @@ def listed() -> Response:
 
 
 @bp.post("/accounts")
-@operation(AccountEnvelope, body=NewAccountBody, errors=(400, *STAFF, 409))
+@operation(AccountEnvelope, body=NewAccountBody, errors=(400, *STAFF, 409), answers=(201,))
 @changes("admin")
 def add_account() -> tuple[Response, int]:
     """Create an account (admins)."""
@@ -53,7 +53,7 @@ def change_account(name: str) -> Response:
 
 
 @bp.post("/tokens")
-@operation(TokenEnvelope, body=NewTokenBody, errors=(400, *STAFF))
+@operation(TokenEnvelope, body=NewTokenBody, errors=(400, *STAFF), answers=(201,))
 @changes("admin")
 def add_token() -> tuple[Response, int]:
     """Create an API token (admins); the answer is the only time it is shown."""
