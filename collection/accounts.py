@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from collection.clock import now
-from collection.db import opened, transaction
+from collection.db import opened, rows, transaction
 from kb.access import ROLES
 from kb.errors import BadQuery, Conflict, NotFound, NotSignedIn, Throttled
 
@@ -117,9 +117,7 @@ def _checked_password(password: str) -> str:
 
 def users(database: Path) -> list[dict]:
     """Every account: name, role, created, disabled."""
-    with opened(database) as conn:
-        rows = conn.execute("SELECT name, role, created, disabled FROM users ORDER BY name")
-        return [dict(r) for r in rows]
+    return rows(database, "SELECT name, role, created, disabled FROM users ORDER BY name")
 
 
 def account(database: Path, user_id: int) -> Account | None:

@@ -19,9 +19,9 @@ from kb.shapes.keep import (
     TokenEnvelope,
 )
 from web.auth import changes, client_address, current_caller, places, require
+from web.keep_api import STAFF
 from web.openapi import operation
 
-STAFF = (401, 403)
 bp = Blueprint("accounts_api", __name__, url_prefix="/api")
 
 
