@@ -31,7 +31,7 @@ def read_password() -> str:
 @name_and_role
 @fail_on_kb_error
 def add(name: str, role: str) -> None:
-    """Create the account NAME with ROLE (restart kb serve after the first account)."""
+    """Create the account NAME with ROLE (a running kb serve takes it up at once)."""
     places = Places(load_settings())
     account = accounts.add_user(places.database, name, role, read_password())
     audit.record(places.database, "cli", "add user", account.name, role, "local")

@@ -8,9 +8,16 @@ import re
 
 import pytest
 
-from collection import audit, tokens
+from collection import accounts, audit, tokens
 from kb.shapes.keep import AccountEnvelope, AccountsEnvelope, RevokedEnvelope, TokenEnvelope
-from tests.support.keep import PASSWORD, bearer, csrf_of, make_collection, sign_in
+from tests.support.keep import (
+    KEEP_SOURCES,
+    PASSWORD,
+    bearer,
+    csrf_of,
+    make_collection,
+    sign_in,
+)
 
 NEW_PASSWORD = "a much longer passphrase"
 
@@ -177,3 +184,24 @@ def test_the_accounts_page(kept):
     assert made not in admin.get("/keep/accounts").get_data(as_text=True)  # shown once
     assert admin.post("/keep/tokens/page-bot/revoke", data={"csrf_token": token}).status_code == 302
     assert kept.app.test_client().get("/api/me", headers=bearer(made)).status_code == 401
+
+
+def test_the_first_account_needs_no_restart(tmp_path, corpus_dir):
+    from collection.places import Places
+    from indexer.build import build_index
+    from kb.config import load_settings
+    from tests.support.sources import copy_sources
+    from web import create_app
+
+    corpus = copy_sources(corpus_dir, tmp_path / "corpus", KEEP_SOURCES[2:3])
+    settings = load_settings({}, corpus_dirs=(corpus,), index_dir=tmp_path / "index")
+    build_index(settings, procs=1)
+    config = {"INDEX_DIR": str(settings.index_dir), "CORPUS_DIRS": [str(corpus)]}
+    client = create_app(config | {"ACCOUNTS_CHECK_SECONDS": 0}).test_client()
+    assert client.get("/login").status_code == 404  # the public service: no staff doors
+    searched = client.get("/api/search?q=宪法").get_json()
+    accounts.add_user(Places(settings).database, "chief", "admin", PASSWORD)
+    assert client.get("/login").status_code == 200  # the next request has them
+    assert sign_in(client, "chief").status_code == 302
+    assert client.get("/api/me").get_json()["caller"]["name"] == "chief"
+    assert client.get("/api/search?q=宪法").get_json()["total"] == searched["total"]
