@@ -209,6 +209,16 @@ ROUTES = {
     "keep.publish": "staff",
     "keep.document_action": "staff",
     "keep.audit_page": "staff",
+    "accounts_api.listed": "staff",
+    "accounts_api.add_account": "staff",
+    "accounts_api.change_account": "staff",
+    "accounts_api.add_token": "staff",
+    "accounts_api.revoke_tokens": "staff",
+    "accounts.page": "staff",
+    "accounts.add": "staff",
+    "accounts.change": "staff",
+    "accounts.add_token": "staff",
+    "accounts.revoke": "staff",
 }
 
 
@@ -226,6 +236,7 @@ def _fill(rule: str, canaries) -> str:
         "key": "1",
         "action": "withdraw",
         "filename": "kb.css",
+        "name": "admin",
         "id": canaries["internal_passage"],
     }
     if "/documents/" in rule:
