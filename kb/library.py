@@ -213,6 +213,16 @@ class Library:
         return load_passage(snap, nums[0])
 
     @_reading
+    def same_article_in(self, passage_id: str, doc_id: str) -> Passage | None:
+        """The article paired with a passage in version `doc_id` of its work, for switching
+        versions (None where it has none: see kb.compare.same_article); NotFound for bad ids."""
+        snap = self.snapshot()
+        if snap.docnum_of(passage_id) is None or doc_id not in snap.docs.row:
+            raise NotFound(f"no passage {passage_id!r} or no document {doc_id!r}")
+        found = same_article.counterpart_in(snap, passage_id, doc_id)
+        return None if found is None else load_passage(snap, snap.docnum_of(found))
+
+    @_reading
     def links(self, passage_id: str) -> PassageLinks:
         """What a passage cites, what cites it, the local articles implementing it (and, for a
         bulletin paragraph, related rules found by searching its text); NotFound for bad ids."""

@@ -88,6 +88,12 @@ def same_article_ids(snap: Snapshot, passage_id: str) -> list[str]:
     return [passage_id, *others]
 
 
+def counterpart_in(snap: Snapshot, passage_id: str, doc_id: str) -> str | None:
+    """The passage paired with `passage_id` in version `doc_id` of its work (None where the
+    article is not there: added later, deleted, or `doc_id` is not a version of the work)."""
+    return dict(counterparts(snap, passage_id)).get(doc_id)
+
+
 def warm(snap: Snapshot) -> None:
     """Align every two consecutive versions of every work now (a few seconds for the
     corpus) rather than on the first request that meets each work."""
