@@ -186,9 +186,7 @@ class Library:
     def document(self, doc_id: str) -> DocumentView:
         """A document with all its passages, its work's versions and its version's other parts."""
         snap = self.snapshot()
-        row = snap.docs.row.get(doc_id)
-        if row is None:
-            raise NotFound(f"no document with id {doc_id!r}")
+        row = snap.row_of(doc_id)
         rec = snap.docs.records[row]
         nums = sorted(snap.searcher().docs_for_query(Term("doc", doc_id)))
         passages = tuple(
@@ -204,8 +202,7 @@ class Library:
     def article_in(self, doc_id: str, article: int, suffix: int = 0) -> Passage:
         """The passage of article `article` (之`suffix`) in `doc_id`, for switching versions."""
         snap = self.snapshot()
-        if doc_id not in snap.docs.row:
-            raise NotFound(f"no document with id {doc_id!r}")
+        snap.row_of(doc_id)  # NotFound for an unknown document
         query = And([Term("doc", doc_id), Term("art", article_key(article, suffix))])
         nums = sorted(n for n in snap.searcher().docs_for_query(query) if snap.alive[n])
         if not nums:
@@ -237,10 +234,7 @@ class Library:
     def version(self, doc_id: str) -> VersionInfo:
         """Where one document stands among its work's versions (status and validity dates)."""
         snap = self.snapshot()
-        row = snap.docs.row.get(doc_id)
-        if row is None:
-            raise NotFound(f"no document with id {doc_id!r}")
-        return _version_info(snap.docs.records[row])
+        return _version_info(snap.docs.records[snap.row_of(doc_id)])
 
     @_reading
     def compare(self, from_id: str, to_id: str) -> Comparison:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kb.compare.align import Match
 from kb.compare.compare import align_passages
 from kb.compare.model import VersionText
-from kb.compare.texts import load_version, row_of
+from kb.compare.texts import load_version
 from kb.engine.snapshot import Snapshot
 from kb.engine.works import versions_of, work_rows
 
@@ -67,7 +67,7 @@ def counterparts(snap: Snapshot, passage_id: str) -> list[tuple[str, str | None]
     passage in its own version, the article paired with it in the others (None where it is
     not: added later, or deleted)."""
     doc_id = passage_id.rpartition("-")[0]
-    ids = [snap.docs.ids[r] for r in versions_of(snap, row_of(snap, doc_id))]
+    ids = [snap.docs.ids[r] for r in versions_of(snap, snap.row_of(doc_id))]
     at = ids.index(doc_id)
     chain: list[str | None] = [None] * len(ids)
     chain[at] = passage_id
