@@ -216,6 +216,16 @@ ROUTES = {
     "keep.publish": "staff",
     "keep.document_action": "staff",
     "keep.audit_page": "staff",
+    "accounts_api.listed": "staff",
+    "accounts_api.add_account": "staff",
+    "accounts_api.change_account": "staff",
+    "accounts_api.add_token": "staff",
+    "accounts_api.revoke_tokens": "staff",
+    "accounts.page": "staff",
+    "accounts.add": "staff",
+    "accounts.change": "staff",
+    "accounts.add_token": "staff",
+    "accounts.revoke": "staff",
 }
 
 
@@ -233,6 +243,7 @@ def _fill(rule: str, canaries) -> str:
         "upload_id": "0123456789abcdef",
         "action": "withdraw",
         "filename": "kb.css",
+        "name": "admin",
         "id": canaries["internal_passage"],
     }
     if "/documents/" in rule:
