@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import asdict, fields, replace
 
 from kb.models import Citation, Document, Heading, HistoryEntry, Item, Paragraph, Passage
@@ -10,7 +12,16 @@ from kb.models import Citation, Document, Heading, HistoryEntry, Item, Paragraph
 def pick(obj: object, names: tuple[str, ...]) -> dict:
     """The attributes `names` of `obj` under their own names: the plain dicts of records and
     JSON shapes are built this way, not with dataclasses.asdict (a deep copy, ~10x slower)."""
-    return {n: getattr(obj, n) for n in names}
+    return _picker(names)(obj)
+
+
+@functools.cache
+def _picker(names: tuple[str, ...]) -> Callable[[object], dict]:
+    """`lambda o: {"a": o.a, …}` for `names`, compiled once: as fast as the dict written out by
+    hand, where getattr in a loop is 4x slower (dataclasses compiles its methods the same way)."""
+    if not all(n.isidentifier() for n in names):
+        raise ValueError(f"not attribute names: {names!r}")
+    return eval("lambda o: {" + ", ".join(f"{n!r}: o.{n}" for n in names) + "}")
 
 
 def field_names(cls: type) -> tuple[str, ...]:
