@@ -73,6 +73,7 @@ class SemanticLayer:
         self._load_encoder = encoder_loader or _shared_encoder
         self._encoder = None
         self._adapter: np.ndarray | None = None
+        self._adapter_for: str | None = None  # the question_tag the adapter was looked up for
         self._build: str | None = None
         self._index: SemanticIndex | None = None
         self._error: str | None = None
@@ -86,13 +87,20 @@ class SemanticLayer:
             with self._encoder_lock:
                 if self._encoder is None:
                     encoder = self._load_encoder()
-                    self._adapter = load_adapter(encoder.tag)
+                    self._adapter = load_adapter(encoder.question_tag)
+                    self._adapter_for = encoder.question_tag
                     self._encoder = encoder
         return self._encoder
 
     def question_vector(self, text: str) -> np.ndarray:
         """A question's vector, through the learned query adapter when there is one."""
-        vec = self.encoder().query(text)
+        encoder = self.encoder()
+        vec = encoder.query(text)
+        if self._adapter_for != encoder.question_tag:  # the LoRA failed to load: its adapter goes
+            self._adapter, self._adapter_for = (
+                load_adapter(encoder.question_tag),
+                encoder.question_tag,
+            )
         if self._adapter is None:
             return vec
         out = self._adapter @ vec
@@ -127,6 +135,9 @@ class SemanticLayer:
         out = {"enabled": True, "complete": ready, "coverage": 1.0 if ready else 0.0}
         if self._encoder is not None:
             out["model"], out["adapter"] = self._encoder.tag, self._adapter is not None
+            out["question_lora"] = self._encoder.info()["question_lora"]
+            if self._encoder.lora_note:
+                out["question_note"] = self._encoder.lora_note
             if not ready and build is not None:
                 out["coverage"] = progress_of(self.index_dir, self._encoder.tag, build.name)
         if not ready:
@@ -157,7 +168,8 @@ def _shared_encoder():
 
 
 def adapter_path(tag: str) -> Path:
-    """Where the query adapter learned for an encoder tag lives (bench/semantic_eval.py)."""
+    """Where the query adapter learned for the question vectors of `tag` (an encoder's
+    `question_tag`: its LoRA, if any, included) lives (bench/semantic_eval.py)."""
     return Path(__file__).resolve().parents[1] / "data" / f"adapter-{slug(tag)}.npy"
 
 
