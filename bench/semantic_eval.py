@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import itertools
 import json
 import random
@@ -98,12 +99,31 @@ def answer_finder(corpus: Corpus):
     return find
 
 
-def stard_folds(judged: list) -> list[tuple[list, list]]:
-    """The two (train, test) halves of the cross-validation (seeded: the same every run)."""
-    shuffled = judged[:]
-    random.Random(0).shuffle(shuffled)
-    half = len(shuffled) // 2
-    return [(shuffled[:half], shuffled[half:]), (shuffled[half:], shuffled[:half])]
+def stard_folds(judged: list, folds: dict | None = None) -> list[tuple[list, list]]:
+    """The two (train, test) halves of the cross-validation. Without `folds`: seeded random
+    halves (the same every run). With `folds` (a <source>.folds.json of training/pairs:
+    {"folds": {id: 0|1}, "never_train": [ids]}): fold n tests the questions marked n-1 (near
+    duplicates share a fold) and trains on the others, never on the never_train ones."""
+    if folds is None:
+        shuffled = judged[:]
+        random.Random(0).shuffle(shuffled)
+        half = len(shuffled) // 2
+        return [(shuffled[:half], shuffled[half:]), (shuffled[half:], shuffled[:half])]
+    marks, banned = folds["folds"], set(folds.get("never_train", ()))
+    out = []
+    for n in (0, 1):
+        test = [j for j in judged if marks[j.id] == n]
+        train = [j for j in judged if marks[j.id] != n and j.id not in banned]
+        out.append((train, test))
+    return out
+
+
+def read_folds(path: Path | None) -> tuple[dict | None, str]:
+    """A folds file and what names it in records (its name and the start of its sha256)."""
+    if path is None:
+        return None, "random halves (random.Random(0))"
+    data = path.read_bytes()
+    return json.loads(data), f"{path.name} sha256 {hashlib.sha256(data).hexdigest()[:16]}"
 
 
 class Runs:
@@ -268,14 +288,18 @@ def with_adapter(runs: Runs, n: int, train, lex_train, label: str, on_test) -> N
 
 
 def cross_validate(
-    runs: Runs, judged, loras: dict[int, Path] | None = None, adapter: bool = True
+    runs: Runs,
+    judged,
+    loras: dict[int, Path] | None = None,
+    adapter: bool = True,
+    folds: dict | None = None,
 ) -> dict[str, list[dict[str, float]]]:
     """Each variant's metrics on the test half of each fold, everything learned on the other
     half: related words, fusion weights, the adapter, and (`loras`: fold → file, trained by
     training/encoder on that fold's training half) the question encoder's LoRA."""
     results: dict[str, list[dict]] = {}
 
-    for n, (train, test) in enumerate(stard_folds(judged), 1):
+    for n, (train, test) in enumerate(stard_folds(judged, folds), 1):
         table = learn(runs.corpus, train, Params())
         lex_train = [runs.lexical(j, table) for j in train]
         lex_test = [runs.lexical(j, table) for j in test]
@@ -363,15 +387,19 @@ def print_table(results: dict[str, list[dict[str, float]]]) -> None:
         )
 
 
-def fold_loras(folder: Path | None) -> dict[int, Path]:
-    """The per-fold LoRA files training/encoder wrote (lora-1.npz, lora-2.npz) in `folder`."""
+def fold_loras(folder: Path | None, folds_name: str) -> dict[int, Path]:
+    """The per-fold LoRA files training/encoder wrote (lora-1.npz, lora-2.npz) in `folder`,
+    checked to be trained on this run's folds."""
     if folder is None:
         return {}
     found = {n: folder / f"lora-{n}.npz" for n in (1, 2) if (folder / f"lora-{n}.npz").is_file()}
     for n, path in found.items():
         meta = json.loads(path.with_suffix(".json").read_text())
-        if str(meta.get("fold")) != str(n):
-            raise SystemExit(f"{path} was trained for fold {meta.get('fold')}, not {n}")
+        if str(meta.get("fold")) != str(n) or meta.get("folds") != folds_name:
+            raise SystemExit(
+                f"{path} was trained for fold {meta.get('fold')} of {meta.get('folds')}, "
+                f"not fold {n} of {folds_name}"
+            )
         print(f"fold {n} LoRA: {path} {meta['lora']} {meta['training']} {meta['data']}")
     return found
 
@@ -391,6 +419,9 @@ def main() -> None:
         help="a folder with lora-1.npz and lora-2.npz (python -m training.encoder.train --fold N)",
     )
     ap.add_argument("--no-adapter", action="store_true", help="skip the adapter variants")
+    ap.add_argument(
+        "--folds", type=Path, help="STARD folds file (training/pairs stard.folds.json): grouped"
+    )
     args = ap.parse_args()
     started = time.monotonic()
     corpus = Corpus()
@@ -409,9 +440,10 @@ def main() -> None:
         np.save(path, learn_adapter(runs, train, lam).astype(np.float16))
         print(f"query adapter (ridge weight {lam}) learned on all of STARD train: {path}")
         runs.questions, runs.tag = encoder, ""
-    loras = fold_loras(args.lora_folds)
-    print(f"STARD train, 2-fold cross-validated ({len(stard)} questions):", flush=True)
-    print_table(cross_validate(runs, stard, loras, adapter=not args.no_adapter))
+    folds, folds_name = read_folds(args.folds)
+    loras = fold_loras(args.lora_folds, folds_name)
+    print(f"STARD train, 2-fold cross-validated ({len(stard)} questions, {folds_name}):")
+    print_table(cross_validate(runs, stard, loras, not args.no_adapter, folds))
     dev = load_judged([EVAL / "domain-dev.jsonl"])
     lex_all = [runs.lexical(j) for j in stard]  # the product's related.tsv: learned on all
     for label, questions in (("today", encoder), ("shipped", product)):

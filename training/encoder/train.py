@@ -28,13 +28,15 @@ import numpy as np
 import torch
 
 from bench.learn_related import Corpus
-from bench.semantic_eval import semantic_index, stard_folds
+from bench.semantic_eval import read_folds, semantic_index, stard_folds
 from bench.tune import EVAL
 from kb.search.evaluation import load_judged
 from kb.semantic.e5.lora import TARGETS, file_hash
 from kb.semantic.encoder import MODEL, Encoder, lora_path
 from training.encoder.data import ROOT, Question, matrix, questions
 from training.encoder.model import E5
+
+DEV = EVAL / "domain-dev.jsonl"  # scored only: its answers are embedded, its questions never read
 
 
 def parity(model: E5, encoder: Encoder, qs: list[Question]) -> float:
@@ -94,14 +96,16 @@ def train(args) -> None:
     corpus, encoder = Corpus(), Encoder(question_lora=None)
     stard = load_judged([EVAL / "stard-train.jsonl"])
     extra = {Path(p).stem: load_judged([Path(p)]) for p in args.pairs}
-    judged = stard + [j for js in extra.values() for j in js]
-    index = semantic_index(corpus, encoder, args.partial, judged)
+    # the harness's passages (with --partial its sub-corpus: the answers of its judged sets
+    # embedded, the other sources' answers only where the sub-corpus has them)
+    index = semantic_index(corpus, encoder, args.partial, stard + load_judged([DEV]))
     rows, mat = matrix(index)
     where = np.full(corpus.snap.size, -1, np.int64)
     where[rows] = np.arange(rows.size)
-    train_ids = {j.id for j in stard}
+    folds, args.folds_name = read_folds(args.folds)
+    train_ids = {j.id for j in stard} - set((folds or {}).get("never_train", ()))
     if args.fold != "all":
-        train_ids = {j.id for j in stard_folds(stard)[int(args.fold) - 1][0]}
+        train_ids = {j.id for j in stard_folds(stard, folds)[int(args.fold) - 1][0]}
     qs = [q for q in questions("stard", stard, corpus, index, encoder) if q.id in train_ids]
     sizes = {"stard": len(qs)}
     for name, js in extra.items():
@@ -163,7 +167,7 @@ def save(
         "vector_tag": encoder.tag,
         "sha256": file_hash(out),
         "fold": args.fold,
-        "folds": "bench/semantic_eval.py stard_folds (random.Random(0), halves of stard-train.jsonl)",
+        "folds": args.folds_name,
         "data": {
             "questions": sizes,
             "sources": ["../shared/eval/stard-train.jsonl", *args.pairs],
@@ -208,6 +212,9 @@ def main() -> None:
         "--partial", action="store_true", help="the sub-corpus of semantic_eval --partial"
     )
     ap.add_argument("--pairs", nargs="*", default=[], help="more judged JSONL sources, used whole")
+    ap.add_argument(
+        "--folds", type=Path, help="STARD folds file, as bench/semantic_eval.py --folds"
+    )
     ap.add_argument("--rank", type=int, default=16)
     ap.add_argument("--alpha", type=float, default=32.0)
     ap.add_argument("--targets", nargs="+", default=list(TARGETS), choices=TARGETS)
