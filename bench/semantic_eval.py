@@ -306,12 +306,13 @@ def with_adapter(runs: Runs, n: int, train, lex_train, label: str, on_test) -> N
     print(f"fold {n}{label}: adapter ridge weight {lam} (chosen inside the training half)")
     runs.adapter, runs.tag = learn_adapter(runs, train, lam), f"{saved}adapter{n}"
     fpa = tune(runs, train, lex_train)
-    for name, mode, pol in (
-        (f"semantic{label} + adapter", "semantic", fpa),
-        (f"hybrid{label} + adapter, tuned", "hybrid", fpa),
-        (f"auto{label} + adapter, FUSION", "auto", FUSION),  # what the product runs
-    ):
-        on_test(name, mode, pol)
+    on_test(
+        (
+            (f"semantic{label} + adapter", "semantic", fpa),
+            (f"hybrid{label} + adapter, tuned", "hybrid", fpa),
+            (f"auto{label} + adapter, FUSION", "auto", FUSION),  # what the product runs today
+        )
+    )
     runs.adapter, runs.tag = None, saved
 
 
@@ -332,22 +333,24 @@ def cross_validate(
         lex_train = [runs.lexical(j, table) for j in train]
         lex_test = [runs.lexical(j, table) for j in test]
 
-        def on_test(name, mode, pol, test=test, lex_test=lex_test):
-            orders = [runs.order(j, x, mode, pol) for j, x in zip(test, lex_test, strict=True)]
-            results.setdefault(name, []).append(metrics(runs.corpus, test, orders))
+        def on_test(rows, test=test, lex_test=lex_test):
+            for name, mode, pol in rows:
+                orders = [runs.order(j, x, mode, pol) for j, x in zip(test, lex_test, strict=True)]
+                results.setdefault(name, []).append(metrics(runs.corpus, test, orders))
 
         fp = tune(runs, train, lex_train)
         print(f"fold {n}: tuned {fp}", flush=True)
         rrf60 = dataclasses.replace(
             FUSION, method="rrf", k=60.0, semantic_weight=1.0, prior_weight=fp.prior_weight
         )
-        for name, mode, pol in (
-            ("lexical", "lexical", FUSION),
-            ("semantic", "semantic", fp),
-            ("hybrid, RRF k=60 1:1", "hybrid", rrf60),
-            ("hybrid, tuned", "hybrid", fp),
-        ):
-            on_test(name, mode, pol)
+        on_test(
+            (
+                ("lexical", "lexical", FUSION),
+                ("semantic", "semantic", fp),
+                ("hybrid, RRF k=60 1:1", "hybrid", rrf60),
+                ("hybrid, tuned", "hybrid", fp),
+            )
+        )
         if adapter:
             with_adapter(runs, n, train, lex_train, "", on_test)
         if loras and n in loras:
@@ -358,12 +361,13 @@ def cross_validate(
             print(
                 f"fold {n}: {loras[n].name} {runs.questions.question_tag}, tuned {fpl}", flush=True
             )
-            for name, mode, pol in (
-                ("semantic + LoRA", "semantic", fpl),
-                ("hybrid + LoRA, tuned", "hybrid", fpl),
-                ("auto + LoRA, FUSION", "auto", FUSION),
-            ):
-                on_test(name, mode, pol)
+            on_test(
+                (
+                    ("semantic + LoRA", "semantic", fpl),
+                    ("hybrid + LoRA, tuned", "hybrid", fpl),
+                    ("auto + LoRA, FUSION", "auto", FUSION),
+                )
+            )
             if adapter:
                 with_adapter(runs, n, train, lex_train, " + LoRA", on_test)
             runs.questions, runs.tag = runs.encoder, ""
