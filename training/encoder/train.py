@@ -143,7 +143,7 @@ def train(args) -> None:
             loss.backward()
             opt.step()
             sched.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
             step += 1
             if step % 10 == 0:
                 print(
