@@ -371,6 +371,9 @@ def cross_validate(
             if adapter:
                 with_adapter(runs, n, train, lex_train, " + LoRA", on_test)
             runs.questions, runs.tag = runs.encoder, ""
+        for name, folds in results.items():  # as it comes: a long run may be cut short
+            m = folds[-1]
+            print(f"  fold {n} {name:34s} " + "  ".join(f"{k} {m[k]:.3f}" for k in METRICS))
     return results
 
 
