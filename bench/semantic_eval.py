@@ -454,6 +454,7 @@ def main() -> None:
         help="a folder with lora-1.npz and lora-2.npz (python -m training.encoder.train --fold N)",
     )
     ap.add_argument("--no-adapter", action="store_true", help="skip the adapter variants")
+    ap.add_argument("--no-cv", action="store_true", help="domain-dev only")
     ap.add_argument(
         "--quick", action="store_true", help="no fusion grid search: 'tuned' rows run FUSION"
     )
@@ -481,8 +482,9 @@ def main() -> None:
         runs.questions, runs.tag = encoder, ""
     folds, folds_name = read_folds(args.folds)
     loras = fold_loras(args.lora_folds, folds_name)
-    print(f"STARD train, 2-fold cross-validated ({len(stard)} questions, {folds_name}):")
-    print_table(cross_validate(runs, stard, loras, not args.no_adapter, folds))
+    if not args.no_cv:
+        print(f"STARD train, 2-fold cross-validated ({len(stard)} questions, {folds_name}):")
+        print_table(cross_validate(runs, stard, loras, not args.no_adapter, folds))
     dev = load_judged([EVAL / "domain-dev.jsonl"])
     lex_all = [runs.lexical(j) for j in stard]  # the product's related.tsv: learned on all
     for label, questions in (("today", encoder), ("shipped", product)):
