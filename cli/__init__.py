@@ -14,7 +14,19 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import click
 
 # Subcommand modules, each defining a click command named `command`.
-_COMMANDS = ("check", "index", "search", "eval", "serve", "compare", "history", "links", "mcp")
+_COMMANDS = (
+    "check",
+    "index",
+    "search",
+    "eval",
+    "serve",
+    "compare",
+    "history",
+    "links",
+    "mcp",
+    "users",
+    "tokens",
+)
 
 
 class LazyGroup(click.Group):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import click
 
+from kb.access import ROLES
 from kb.errors import KBError
 
 
@@ -55,3 +56,9 @@ def progress_reporter(label: str, quiet: bool) -> Iterator:
     finally:
         if state["bar"] is not None:
             state["bar"].__exit__(None, None, None)
+
+
+def name_and_role(func):
+    """The NAME argument and the required --role option of `kb users add` / `kb tokens add`."""
+    role = click.option("--role", type=click.Choice(ROLES), required=True, help="What it may do.")
+    return click.argument("name")(role(func))

@@ -8,6 +8,7 @@ import click
 
 from cli.common import fail_on_kb_error, progress_reporter
 from indexer.build import build_index
+from kb.access import everything_dir
 from kb.config import load_settings, vectors_enabled
 from kb.errors import IndexBusy, KBError
 
@@ -36,9 +37,17 @@ def command(rebuild: bool, wait: float, no_vectors: bool, quiet: bool) -> None:
         f"(+{stats.added} ~{stats.changed} -{stats.removed}, {len(stats.skipped)} skipped) "
         f"in {stats.seconds:.1f}s"
     )
+    if stats.everything is not None:
+        e = stats.everything
+        click.echo(
+            f"with {stats.internal} internal file(s), {e.mode} build {e.build} of everything: "
+            f"{e.documents} documents, {e.passages} passages"
+        )
     sys.stdout.flush()
     if not no_vectors and vectors_enabled():
         embed_vectors(settings.index_dir, quiet, wait)
+        if stats.everything is not None:
+            embed_vectors(everything_dir(settings.index_dir), quiet, wait)
 
 
 def embed_vectors(index_dir, quiet: bool, wait: float = 0.0) -> None:

@@ -37,6 +37,7 @@ from indexer.writing import (
     write_shards,
 )
 from kb import analysis
+from kb.access import everything_dir, rules_for
 from kb.config import Settings
 from kb.errors import IndexCorrupt, IndexMissing, KBError
 from kb.links.store import REFERENCES
@@ -62,6 +63,8 @@ class IndexStats:
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     shards: int = 1
+    internal: int = 0  # internal files, kept out of this (public) index
+    everything: IndexStats | None = None  # the index of every file, when one is kept
 
 
 class BuildFailed(KBError):
@@ -94,23 +97,65 @@ def build_index(
     wait: float = 0.0,
     procs: int | None = None,
 ) -> IndexStats:
-    """Bring the index up to date with the corpus folders; returns what was done."""
+    """Bring the index up to date with the corpus folders; returns what was done.
+
+    Internal files (kb.access) stay out of the public index at settings.index_dir; once any
+    exists, a second index of every file is kept at <index_dir>/all, by the same code (its
+    first build is the public one plus the internal files, added incrementally).
+    """
     store = Store(settings.index_dir)
     started = time.monotonic()
     with index_lock(store.lockfile, wait=wait):
         faults.point("locked")
-        remove_stale_builds(store)
         files, skipped = scan(settings.corpus_dirs)
         faults.point("scanned")
-        meta = None if rebuild else _compatible(store, settings)
-        if meta is None:
-            shards = max(1, procs or min(2, os.cpu_count() or 1))
-            stats = _full_build(store, settings, files, progress, shards)
-        else:
-            stats = _incremental(store, settings, meta, files, progress)
+        rules = rules_for(settings.index_dir, settings.internal_dirs)
+        public = {s: f for s, f in files.items() if not rules.internal(s)}
+        stats = _bring_up_to_date(store, settings, public, rebuild, progress, procs)
         stats.skipped = skipped + stats.skipped
+        stats.internal = len(files) - len(public)
+        every = Store(everything_dir(settings.index_dir))
+        if stats.internal or every.pointer.exists():
+            seed = None if rebuild else (store, _compatible(store, settings))
+            stats.everything = _bring_up_to_date(every, settings, files, rebuild, None, procs, seed)
     stats.seconds = time.monotonic() - started
     return stats
+
+
+def _bring_up_to_date(
+    store: Store,
+    settings: Settings,
+    files: dict[str, SourceFile],
+    rebuild: bool,
+    progress: Progress | None,
+    procs: int | None,
+    seed: tuple[Store, dict | None] | None = None,
+) -> IndexStats:
+    """Update the index at `store` to hold exactly `files`: incrementally from its live build,
+    else from `seed`'s live build (a store holding a subset of them), else a full build."""
+    remove_stale_builds(store)
+    meta = None if rebuild else _compatible(store, settings)
+    if meta is not None:
+        return _incremental(store, settings, meta, files, progress)
+    if seed is not None and seed[1] is not None:
+        _share_vectors(seed[0], store)
+        return _incremental(store, settings, seed[1], files, progress, seed[0].current())
+    shards = max(1, procs or min(2, os.cpu_count() or 1))
+    return _full_build(store, settings, files, progress, shards)
+
+
+def _share_vectors(public: Store, store: Store) -> None:
+    """Let the index of everything use the public index's vector cache (keyed by text: a text
+    embedded for one is never embedded again for the other)."""
+    link = store.root / "vectors"
+    if link.exists() or link.is_symlink():
+        return
+    store.root.mkdir(parents=True, exist_ok=True)
+    (public.root / "vectors").mkdir(parents=True, exist_ok=True)
+    try:
+        link.symlink_to(Path("..") / "vectors", target_is_directory=True)
+    except OSError:  # no symlinks here: a cache of its own (embeds public texts once more)
+        log.info("the index of everything keeps its own vector cache")
 
 
 def _publish(
@@ -176,11 +221,14 @@ def _incremental(
     meta: dict,
     files: dict[str, SourceFile],
     progress: Progress | None,
+    live: Path | None = None,
 ) -> IndexStats:
-    """Re-index only added, changed and removed files, in a hard-linked copy of the live build."""
+    """Re-index only added, changed and removed files, in a hard-linked copy of the live build
+    (or of `live`, another store's build that `meta` describes)."""
     old: dict[str, str] = meta.get("files", {})
     changed, added, removed = _diff(old, files)
-    live = store.current()
+    seeded = live is not None
+    live = live or store.current()
     stats = IndexStats(
         "unchanged",
         live.name,
@@ -188,7 +236,7 @@ def _incremental(
         meta.get("passages", 0),
         shards=meta.get("shards", 1),
     )
-    if not (changed or added or removed):
+    if not (changed or added or removed or seeded):
         return stats
     name = new_build_name()
     path = store.builds / name
@@ -197,10 +245,11 @@ def _incremental(
     # A changed file that no longer parses keeps its indexed version: nothing indexed is lost.
     broken = {s for s in changed if parsed[s][0] is None}
     todo = [sf for sf in todo if sf.source not in broken]
-    if not todo and not removed:
+    if not todo and not removed and not seeded:
         stats.skipped = [parsed[s][1] for s in sorted(broken) if parsed[s][1]]
         return stats
     try:
+        store.builds.mkdir(parents=True, exist_ok=True)
         clone_build(live, path)
         ids = doc_ids(path, [s for s in changed if s not in broken] + removed)
         result = update_shards(path, stats.shards, todo, parsed, list(ids.values()), progress)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from indexer.embed import embed_build
 from indexer.lifetime import die_with_parent
+from kb.access import everything_dir
 from kb.errors import IndexBusy, IndexMissing, KBError
 from kb.semantic.encoder import Encoder
 
@@ -34,22 +35,30 @@ def fill_forever(index_dir: Path, parent: int, interval: float = 10.0) -> None:
         log.warning("vectors are not computed: %s", exc)
         return
     while True:
-        try:
-            stats = embed_build(index_dir, encoder)
-            if stats.embedded:
-                log.warning(
-                    "vectors of %s complete: %d passages embedded in %.0fs",
-                    stats.build,
-                    stats.embedded,
-                    stats.seconds,
-                )
-        except IndexBusy:  # a `kb index` is embedding them
-            pass
-        except IndexMissing:  # no build yet, or a damaged one: `kb index` will say
-            pass
-        except KBError as exc:
-            log.warning("vectors not computed this round: %s", exc)
+        # the public index first; the index of everything (internal documents) shares its
+        # vector cache, so only the internal passages are embedded again
+        for folder in (index_dir, everything_dir(index_dir)):
+            _fill(folder, encoder)
         time.sleep(interval)
+
+
+def _fill(index_dir: Path, encoder: Encoder) -> None:
+    """One round for one index: embed what its live build lacks (errors only logged)."""
+    try:
+        stats = embed_build(index_dir, encoder)
+        if stats.embedded:
+            log.warning(
+                "vectors of %s complete: %d passages embedded in %.0fs",
+                stats.build,
+                stats.embedded,
+                stats.seconds,
+            )
+    except IndexBusy:  # a `kb index` is embedding them
+        pass
+    except IndexMissing:  # no build yet, or a damaged one: `kb index` will say
+        pass
+    except KBError as exc:
+        log.warning("vectors not computed this round: %s", exc)
 
 
 def start_filler(index_dir: Path):

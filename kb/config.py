@@ -36,10 +36,16 @@ class Settings:
     port: int = 8000
     workers: int = 2  # server processes (one per core)
     threads: int = 2  # threads per server process (searches are CPU-bound: more only queue)
+    internal_dirs: tuple[str, ...] = ()  # corpus-relative folders whose files are internal
 
 
 def _paths(value: str) -> tuple[Path, ...]:
     return tuple(Path(p).expanduser().resolve() for p in value.split(os.pathsep) if p.strip())
+
+
+def _folders(value: str) -> tuple[str, ...]:
+    """Corpus-relative folders ("内部资料:工作简报/内部"), "/"-separated, without outer slashes."""
+    return tuple(p.strip().strip("/") for p in value.split(os.pathsep) if p.strip().strip("/"))
 
 
 def load_settings(env: dict[str, str] | None = None, **overrides) -> Settings:
@@ -52,6 +58,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides) -> Settings:
         "port": int(env.get("KB_PORT", "8000")),
         "workers": int(env.get("KB_WORKERS", str(min(2, os.cpu_count() or 1)))),
         "threads": int(env.get("KB_THREADS", "2")),
+        "internal_dirs": _folders(env.get("KB_INTERNAL_DIRS", "")),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     dirs = values["corpus_dirs"]
@@ -59,6 +66,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides) -> Settings:
         dirs = str(dirs).split(os.pathsep)
     values["corpus_dirs"] = tuple(Path(p).expanduser().resolve() for p in dirs)
     values["index_dir"] = Path(values["index_dir"]).resolve()
+    values["internal_dirs"] = tuple(values["internal_dirs"])
     return Settings(**values)
 
 

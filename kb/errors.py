@@ -44,3 +44,39 @@ class UnreadableDocument(KBError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+class NotSignedIn(KBError):
+    """The request carries no credentials (or ones that are invalid, revoked or expired)."""
+
+    status = 401
+
+
+class NotAllowed(KBError):
+    """The caller is known but their role does not allow this."""
+
+    status = 403
+
+
+class Conflict(KBError):
+    """The request clashes with what the collection holds (a duplicate, a busy name …)."""
+
+    status = 409
+
+
+class TooLarge(KBError):
+    """An upload beyond the size, page or archive limits."""
+
+    status = 413
+
+
+class Unsupported(KBError):
+    """An upload whose content is not a format the loaders read."""
+
+    status = 415
+
+
+class Throttled(KBError):
+    """Too many failed sign-ins from one address: wait before trying again."""
+
+    status = 429

@@ -39,8 +39,34 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     library = app.config["LIBRARY"] or Library(Path(app.config["INDEX_DIR"]))
     app.extensions["kb.library"] = library
     _register(app)
+    _keep(app, settings, library)
     log.info("app ready on index %s", library.store.root)
     return app
+
+
+def _keep(app: Flask, settings, library: Library) -> None:
+    """Staff features (sign-in, uploads, internal documents) once the collection has an
+    account or a token; without any, nothing of them exists (not even their routes)."""
+    from dataclasses import replace
+
+    from collection.db import has_accounts
+    from collection.places import Places
+
+    settings = replace(settings, index_dir=Path(app.config["INDEX_DIR"]).resolve())
+    if app.config.get("CORPUS_DIRS"):
+        dirs = tuple(Path(p).resolve() for p in app.config["CORPUS_DIRS"])
+        settings = replace(settings, corpus_dirs=dirs)
+    places = Places(settings)
+    if not has_accounts(places.database):
+        return
+    from kb.access import Shelves
+    from web import auth, keep
+
+    everything = app.config.get("LIBRARY_ALL") or Library(places.everything)
+    app.extensions["kb.shelves"] = Shelves(library, everything)
+    app.extensions["kb.settings"] = settings
+    auth.install(app, places)
+    keep.register(app)
 
 
 def _register(app: Flask) -> None:

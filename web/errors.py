@@ -15,11 +15,16 @@ log = logging.getLogger(__name__)
 # Page titles for the statuses a visitor may meet.
 TITLES = {
     400: "查询有误",
+    401: "请先登录",
+    403: "没有权限",
     404: "未找到",
     405: "不支持的请求方式",
     409: "索引正在更新",
     413: "请求内容过大",
     414: "查询过长",
+    415: "不支持的文件",
+    422: "无法读取文件",
+    429: "尝试过于频繁",
     503: "索引尚未建立",
 }
 
@@ -52,6 +57,8 @@ def handle(exc: Exception) -> tuple[Response | str, int]:
             render_template("error.html", status=status, title=title, message=message),
             mimetype="text/html",
         )
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kb"'
     if isinstance(exc, HTTPException) and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response, status

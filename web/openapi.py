@@ -33,7 +33,12 @@ INFO = {
 }
 ERRORS = {
     400: "Bad parameter (missing or too long q, limit/offset out of range, unknown kind …)",
+    401: "No credentials, or a token invalid or revoked, or a session expired (staff endpoints)",
+    403: "The caller's role does not allow this",
     404: "No such passage, document or citation",
+    409: "A duplicate of a document held, or a state that does not allow this",
+    415: "Content that is no format kb reads (judged from the bytes, not the name)",
+    422: "A file that cannot be read (damaged, encrypted, no text)",
     405: "Method not allowed",
     413: "Request body too large",
     414: "Query string too long",
@@ -55,6 +60,7 @@ class Operation:
     path: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
+    form: type[BaseModel] | None = None  # a multipart/form-data body (uploads)
 
 
 def operation(response: type[BaseModel] | None, **parts) -> Callable:
@@ -103,6 +109,9 @@ def _operation(o: Operation, refs: dict) -> Json:
     out["parameters"] += _parameters(o.query, "query")
     if o.body is not None:
         content = {"application/json": {"schema": model_schema(o.body)}}
+        out["requestBody"] = {"required": True, "content": content}
+    if o.form is not None:
+        content = {"multipart/form-data": {"schema": model_schema(o.form)}}
         out["requestBody"] = {"required": True, "content": content}
     if o.response is None:
         out["responses"] = {"200": _answer("OpenAPI 3.1 document", {"type": "object"})}

@@ -31,6 +31,9 @@ class Version(VersionBrief):
     subtitle: str | None
     effective_date: str | None
     source: str
+    internal: bool = Field(
+        False, description="true for an internal document (shown only to signed-in callers)"
+    )
 
 
 class Item(Shape):
@@ -99,6 +102,9 @@ class Document(Shape):
     valid_from: str | None
     valid_to: str | None
     source: str
+    internal: bool = Field(
+        False, description="true for an internal document (shown only to signed-in callers)"
+    )
     work_key: str
     issue: str | None
     recipients: list[str]
@@ -139,7 +145,9 @@ def version_dict(v: m.VersionInfo) -> dict:
 
 
 _DOCUMENT_KEYS = tuple(
-    name for name in Document.model_fields if name not in ("recipients", "history", "headings")
+    name
+    for name in Document.model_fields
+    if name not in ("recipients", "history", "headings", "internal")  # internal: web adds it
 )
 
 

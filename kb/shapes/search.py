@@ -27,6 +27,9 @@ class VersionRef(Shape):
     version_label: str = Field(description="2020年修正, 2024年度第2期 …")
     version_date: str | None
     status: Status = Field(description="current: in force now")
+    internal: bool = Field(
+        False, description="true for an internal document (shown only to signed-in callers)"
+    )
 
 
 class DocumentBrief(VersionRef):

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from tests.support.browser import ARGS, CHROMIUM, shot, wait_healthy
-from tests.support.serve import start_kb_serve
+from tests.support.browser import ARGS, CHROMIUM, served, shot
 
 EVIL = "<script>alert(1)</script>"
 
@@ -23,14 +22,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def base_url(small_settings):
     """`kb serve --port 0 --workers 1` on the small index; yields its URL, stops it after."""
-    proc, port = start_kb_serve(small_settings.index_dir, small_settings.corpus_dirs[0], threads=4)
-    try:
-        wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
+    with served(small_settings.index_dir, small_settings.corpus_dirs[0]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

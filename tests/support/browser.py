@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,3 +43,30 @@ def shot(page, name: str, full_page: bool = True) -> None:
     """Save a screenshot under tests/artifacts."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+@contextlib.contextmanager
+def served(index_dir, corpus_dir, threads: int = 4) -> Iterator[str]:
+    """A real `kb serve` (one worker) on the index, healthy; yields its URL, stops it after."""
+    from tests.support.serve import start_kb_serve
+
+    proc, port = start_kb_serve(index_dir, corpus_dir, workers=1, threads=threads)
+    try:
+        wait_healthy(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
