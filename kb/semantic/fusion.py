@@ -100,8 +100,9 @@ def fuse(
         score = {n: cos[n] for n in sem}
     elif model is not None and q is not None:
         lex_scores = [lexical.scores[n] for n in lex]
+        cover = lexical_cover(snap, q, lex[0]) if lex else 0.0
         score = learned_scores(
-            model, len(q.text), len(q.concepts), lex, lex_scores, sem, near.cosines
+            model, len(q.text), len(q.concepts), cover, lex, lex_scores, sem, near.cosines
         )
     elif fp.method == "scores":
         score = _score_sum(lex, lexical.scores, sem, near.cosines, fp)
@@ -126,6 +127,17 @@ def fuse(
         for n in order[:depth]
     }
     return replace(lexical, order=order, total=total, scores=scores), retrieval
+
+
+def lexical_cover(snap: Snapshot, q: ParsedQuery, docnum: int) -> float:
+    """Share of the question's content words (or a synonym) found in a passage or its title."""
+    if not q.concepts:
+        return 1.0
+    text = snap.texts()[docnum] + snap.docs.records[int(snap.passage_doc[docnum])]["title"]
+    found = sum(
+        c.text in text or any("".join(alt) in text for alt in c.alternatives) for c in q.concepts
+    )
+    return found / len(q.concepts)
 
 
 def _score_sum(

@@ -39,6 +39,7 @@ QUESTION = (
     "agree1",  # the lexical first hit is in the semantic first ten, or the other way round
     "length",  # ln(characters)
     "concepts",  # ln(1 + content words)
+    "lex_cover",  # share of the content words the first lexical hit contains: worded as the law
     "lex_flat",  # tenth lexical score over the first: a flat head is an unsure one
     "sem_top",  # the first cosine
     "sem_flat",  # first minus tenth cosine
@@ -143,7 +144,13 @@ def candidate_features(
 
 
 def question_features(
-    chars: int, concepts: int, lex: list[int], lex_scores: list[float], sem: list[int], cosines
+    chars: int,
+    concepts: int,
+    cover: float,
+    lex: list[int],
+    lex_scores: list[float],
+    sem: list[int],
+    cosines,
 ) -> np.ndarray:
     """The question's features (QUESTION), raw."""
     l10, s10 = lex[:10], sem[:10]
@@ -163,6 +170,7 @@ def question_features(
             agree1,
             math.log(max(chars, 1)),
             math.log1p(concepts),
+            cover,
             flat,
             top,
             sem_flat,
@@ -174,6 +182,7 @@ def learned_scores(
     model: FusionModel,
     chars: int,
     concepts: int,
+    cover: float,
     lex: list[int],
     lex_scores: list[float],
     sem: list[int],
@@ -183,7 +192,7 @@ def learned_scores(
     cands, f = candidate_features(lex, lex_scores, sem, cosines)
     if not cands:
         return {}
-    g = question_features(chars, concepts, lex, lex_scores, sem, cosines)
+    g = question_features(chars, concepts, cover, lex, lex_scores, sem, cosines)
     s = model.score(f, g)
     s += 1e-3 - float(s.min())  # positive, as every score of a hit is
     return dict(zip(cands, s.tolist(), strict=True))

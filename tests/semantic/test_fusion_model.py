@@ -103,9 +103,13 @@ def test_no_trust_moves_a_cited_article_from_the_first_place(library, shipped, w
 
 def test_the_model_scores_candidates_by_its_weights(shipped):
     lex, sem = [1, 2, 3], [3, 4]
-    scores = learned.learned_scores(_all_on_semantic(), 30, 3, lex, [3.0, 2.0, 1.0], sem, np.array([0.9, 0.8]))
+    scores = learned.learned_scores(
+        _all_on_semantic(), 30, 3, lex, [3.0, 2.0, 1.0], sem, np.array([0.9, 0.8])
+    )
     assert sorted(scores, key=lambda n: -scores[n])[:2] == [3, 4]
-    assert set(learned.learned_scores(shipped, 30, 3, lex, [3.0, 2.0, 1.0], sem, np.array([0.9, 0.8]))) == {1, 2, 3, 4}
+    assert set(
+        learned.learned_scores(shipped, 30, 3, lex, [3.0, 2.0, 1.0], sem, np.array([0.9, 0.8]))
+    ) == {1, 2, 3, 4}
 
 
 def test_a_long_question_is_cut_into_its_last_sentences():
@@ -119,9 +123,11 @@ def test_a_long_question_is_cut_into_its_last_sentences():
     assert clauses(one) == ()  # long, but a single sentence
     many = "。".join(f"第{i}件事情说得很清楚了" for i in "一二三四五")
     assert len(clauses(many)) == 3 and clauses(many)[-1].startswith("第五")
-    assert clauses("好的。谢谢。我想问一下我丈夫欠的钱需要我来还吗？还有孩子的抚养费") == (
-        "好的，谢谢，我想问一下我丈夫欠的钱需要我来还吗",  # short pieces join the next
-        "还有孩子的抚养费",
+    assert clauses(
+        "好的。我想问一下，我丈夫在外面欠的钱需要我来还吗？还有孩子的抚养费每个月应该怎么算"
+    ) == (
+        "好的，我想问一下，我丈夫在外面欠的钱需要我来还吗",  # a short piece joins the next
+        "还有孩子的抚养费每个月应该怎么算",
     )
 
 

@@ -64,15 +64,13 @@ def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool, judged) -> t
     have = dict(np.load(own, allow_pickle=True)["pairs"].item()) if own.exists() else {}
     wanted = {n for j in judged for n in answers(corpus, j)}
     todo = sorted({n for n in wanted if not found[n] and keys[n] not in have})
-    for i in range(0, len(todo), 64):
-        part = todo[i : i + 64]
-        have |= dict(
-            zip([keys[n] for n in part], encoder.passages([texts[n] for n in part]), strict=False)
-        )
-        print(f"embedded {i + len(part)} of {len(todo)} judged answers", flush=True)
-    if todo:
+    for i in range(0, len(todo), 32):
+        part = todo[i : i + 32]
+        vecs_part = encoder.passages([texts[n] for n in part])
+        have |= dict(zip([keys[n] for n in part], vecs_part, strict=True))
         own.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(own, pairs=np.array(have, dtype=object))
+        np.savez(own, pairs=np.array(have, dtype=object))  # kept as it goes: a kill loses little
+        print(f"embedded {i + len(part)} of {len(todo)} judged answers", flush=True)
     for n in wanted:
         if not found[n] and keys[n] in have:
             vecs[n], found[n] = have[keys[n]], True
@@ -137,7 +135,7 @@ class Data:
     """The cached rankings of one set in its views."""
 
     def __init__(self, corpus, encoder, sem: cache.Semantic, name, judged, views, shipped):
-        self.name, self.judged = name, judged
+        self.name, self.judged, self.snap = name, judged, corpus.snap
         self.lex, self.near = {}, {}
         for view in views:
             self.lex[view] = cache.lexical_view(corpus, name, judged, view)
@@ -151,7 +149,10 @@ class Data:
                 )
 
     def examples(self, table, judged: list[Judged], view: str) -> list:
-        rows = [example(table, j, self.lex[view][j.id], self.near[view][j.id]) for j in judged]
+        rows = [
+            example(table, self.snap, j, self.lex[view][j.id], self.near[view][j.id])
+            for j in judged
+        ]
         return [r for r in rows if r is not None]
 
     def orders(self, corpus, subset, judged, view: str, mode: str, model, split=False) -> list:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.search.evaluation import Judged, matches
+from kb.semantic.fusion import lexical_cover
 from kb.semantic.learned import CANDIDATE, QUESTION, FusionModel, candidate_features
 from kb.semantic.learned import question_features as _question_features
 
@@ -28,7 +29,7 @@ class Example:
     labels: np.ndarray  # (n,) 1.0 for an answering candidate
 
 
-def example(table, j: Judged, lex, near) -> Example | None:
+def example(table, snap, j: Judged, lex, near) -> Example | None:
     """Rows of one question (None when no candidate answers it: nothing to learn)."""
     ranking = lex.ranking
     lex_list = [n for n in ranking.order[:400] if ranking.matched.get(n) != "citation"]
@@ -38,8 +39,9 @@ def example(table, j: Judged, lex, near) -> Example | None:
     y = np.array([any(matches(table[n], e) for e in j.relevant) for n in cands], np.float64)
     if not y.any():
         return None
+    cover = lexical_cover(snap, lex.query, lex_list[0]) if lex_list else 0.0
     g = _question_features(
-        len(lex.query.text), len(lex.query.concepts), lex_list, scores, sem, near.cosines
+        len(lex.query.text), len(lex.query.concepts), cover, lex_list, scores, sem, near.cosines
     )
     return Example(f, g, y)
 

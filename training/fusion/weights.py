@@ -75,14 +75,66 @@ def write(table: dict[str, float], path: Path, p: Params, sources: list[Path]) -
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def cross_validate(
+    corpus: Corpus, judged: list[Judged], extra: list[Judged], p: Params, judged_path=None
+) -> None:
+    """Lexical R@10, R@100, MRR@10 of held-out halves (bench/semantic_eval.py's split) without
+    and with term weights learned on the other half (plus `extra`), related words likewise."""
+    import statistics
+
+    from bench.learn_related import Params as RelatedParams
+    from bench.learn_related import learn as learn_related
+    from kb.search.evaluation import score_ranking
+    from training.fusion.cache import folds_of, halves, lexical
+
+    folds = {}
+    if judged_path is not None and "fold" in judged_path.read_text(encoding="utf-8")[:5000]:
+        folds = folds_of(judged_path)  # the pairs files' own grouped split
+    if folds:
+        parts = [[j for j in judged if folds[j.id] == f] for f in (0, 1)]
+        splits = [(parts[0], parts[1]), (parts[1], parts[0])]
+    else:
+        a, b = halves(judged, 0)
+        splits = [(a, b), (b, a)]
+    for label in ("without", "with"):
+        runs = []
+        for train, test in splits:
+            table = learn_related(corpus, train, RelatedParams())
+            tw = learn(corpus, train + extra, p, table) if label == "with" else {}
+            s = [
+                score_ranking(
+                    j, [corpus.table[n] for n in lexical(corpus, j, table, tw).ranking.order[:100]]
+                )
+                for j in test
+            ]
+            runs.append(
+                (
+                    statistics.fmean(x.recall10 for x in s),
+                    statistics.fmean(x.recall100 for x in s),
+                    statistics.fmean(x.mrr10 for x in s),
+                )
+            )
+        m = [statistics.fmean(r[i] for r in runs) for i in range(3)]
+        print(f"2-fold CV {label} term weights: R@10 {m[0]:.3f} R@100 {m[1]:.3f} MRR@10 {m[2]:.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--judged", type=Path, nargs="+", default=[EVAL / "stard-train.jsonl"])
+    ap.add_argument("--extra", type=Path, nargs="*", default=[], help="more training questions")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--cv", action="store_true", help="2-fold CV on --judged (lexical)")
+    for f in dataclasses.fields(Params):
+        ap.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)
     args = ap.parse_args()
+    p = Params(**{f.name: getattr(args, f.name) for f in dataclasses.fields(Params)})
     corpus = Corpus()
-    table = learn(corpus, load_judged(args.judged), Params())
-    write(table, args.out, Params(), args.judged)
+    if args.cv:
+        path = args.judged[0] if len(args.judged) == 1 else None
+        cross_validate(corpus, load_judged(args.judged), load_judged(args.extra), p, path)
+        return
+    table = learn(corpus, load_judged(args.judged + args.extra), p)
+    write(table, args.out, p, args.judged + args.extra)
     print(f"{len(table)} weighted words written to {args.out}")
 
 
