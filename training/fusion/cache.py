@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 
 from bench.learn_related import Corpus, Params, learn
-from bench.semantic_eval import learn_adapter as _learn_adapter
 from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking
 from kb.query.parse import ParsedQuery, parse_query
@@ -91,8 +90,20 @@ def lexical(corpus: Corpus, j: Judged, table: dict | None, weights: dict | None 
     return Lexical(_truncate(rank(snap, q, params, POLICY)), q, params)
 
 
+class _Unpickler(pickle.Unpickler):
+    """Reads caches written by `python -m training.fusion.cache` (classes pickled as __main__)."""
+
+    def find_class(self, module: str, name: str):
+        if module == "__main__" and name in globals():
+            return globals()[name]
+        return super().find_class(module, name)
+
+
 def _load(path: Path):
-    return pickle.loads(path.read_bytes()) if path.exists() else None
+    if not path.exists():
+        return None
+    with path.open("rb") as f:
+        return _Unpickler(f).load()
 
 
 def _save(path: Path, obj) -> None:
@@ -161,15 +172,28 @@ class Semantic:
         self.corpus, self.index, self.index_tag = corpus, index, index_tag
         self.adapters: dict[tuple, np.ndarray] = {}
 
-    def adapter(self, encoder, train: list[Judged]) -> np.ndarray:
-        """The query adapter learned on `train` (as bench/semantic_eval.py learns it)."""
-
-        class _Runs:  # what learn_adapter reads
-            pass
-
-        runs = _Runs()
-        runs.corpus, runs.index, runs.encoder = self.corpus, self.index, encoder
-        return _learn_adapter(runs, train, RIDGE)
+    def adapter(self, train: list[Judged], qvec: dict) -> np.ndarray:
+        """The query adapter learned on `train` (bench/semantic_eval.py's learn_adapter, from
+        the cached question vectors): W minimising Σ‖W q − p‖² + RIDGE‖W − I‖²."""
+        idx = self.index
+        if not hasattr(self, "where"):
+            self.where = {}
+            for n, item in enumerate(self.corpus.table):
+                if item is not None and item.article is not None:
+                    self.where.setdefault((item.source, item.article), n)
+        qs, ps = [], []
+        for j in train:
+            q = qvec[j.id] if qvec[j.id].ndim == 1 else qvec[j.id][0]
+            for e in j.relevant:
+                n = self.where.get((e.get("version_file"), e.get("article")))
+                if n is not None and idx.scale[n] > 0:
+                    p = idx.codes[n].astype(np.float32) * idx.scale[n]
+                    qs.append(q)
+                    ps.append(p / np.linalg.norm(p))
+        q, p = np.array(qs), np.array(ps)
+        eye = np.eye(q.shape[1], dtype=np.float32)
+        inv = np.linalg.inv(q.T @ q + RIDGE * eye)
+        return ((p.T @ q + RIDGE * eye) @ inv).astype(np.float32)
 
     def near(self, lex: Lexical, vector: np.ndarray, adapter: np.ndarray | None) -> Neighbours:
         """Neighbours of a question vector (or of a question and its sentences: 2-d)."""
@@ -182,7 +206,7 @@ class Semantic:
         return neighbours(snap, lex.query, self.index, vector, mask, POLICY, FUSION, FUSION.depth)
 
     def view(
-        self, encoder, name: str, judged: list[Judged], view: str, lex: dict, qvec: dict, shipped
+        self, name: str, judged: list[Judged], view: str, lex: dict, qvec: dict, shipped, raw=None
     ) -> dict:
         """{question id: Neighbours} for one view (`product`: the shipped adapter `shipped`;
         a view ending in `/split`: long questions by their sentences too)."""
@@ -192,13 +216,18 @@ class Semantic:
             return found
         out: dict[str, Neighbours] = {}
         base = view.partition("/")[0]
+        todo = {j.id for j in judged}
+        if raw is not None:  # split: only the questions cut into sentences differ
+            out = dict(self.view(name, judged, base, lex, raw, shipped))
+            todo = {j.id for j in judged if qvec[j.id].ndim == 2}
         if base == "product":
-            out = {j.id: self.near(lex[j.id], qvec[j.id], shipped) for j in judged}
+            out |= {j.id: self.near(lex[j.id], qvec[j.id], shipped) for j in judged if j.id in todo}
         else:
             for train, test in views(judged)[base]:
+                test = [j for j in test if j.id in todo]
                 key = tuple(sorted(j.id for j in train))
                 if key not in self.adapters:
-                    self.adapters[key] = self.adapter(encoder, train)
+                    self.adapters[key] = self.adapter(train, raw or qvec)
                 out |= {j.id: self.near(lex[j.id], qvec[j.id], self.adapters[key]) for j in test}
         _save(path, out)
         return out

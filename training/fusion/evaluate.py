@@ -48,6 +48,14 @@ def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool, judged) -> t
     if not partial:
         v = open_build_vectors(snap.path, encoder.tag, snap.size)
         return SemanticIndex(v.codes, v.scale), "full"
+    kept = cache.CACHE / f"partial-index-{snap.path.name}.npz"  # built once: reading is slow
+    if kept.exists():
+        with np.load(kept) as z:
+            codes, scale = z["codes"], z["scale"]
+        needed = {n for j in judged for n in answers(corpus, j)}
+        if all(scale[n] > 0 for n in needed):
+            print(f"partial vectors: {(scale > 0).sum()} of {scale.size} passages", flush=True)
+            return SubsetIndex(codes, scale), f"partial{int((scale > 0).sum())}"
     from indexer.embed import build_texts
     from kb.semantic.vectors import text_key
 
@@ -76,8 +84,23 @@ def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool, judged) -> t
             vecs[n], found[n] = have[keys[n]], True
     codes, scale = quantize(vecs)
     scale[~found] = 0.0
+    np.savez(kept, codes=codes, scale=scale)
     print(f"partial vectors: {found.sum()} of {len(keys)} passages", flush=True)
     return SemanticIndex(codes, scale), f"partial{int(found.sum())}"
+
+
+class SubsetIndex(SemanticIndex):
+    """A partial index that scans only its rows with vectors (the others stay at cosine 0)."""
+
+    def __init__(self, codes: np.ndarray, scale: np.ndarray):
+        super().__init__(codes, scale)
+        self.rows = np.flatnonzero(self.scale > 0)
+        self.inner = SemanticIndex(np.ascontiguousarray(codes[self.rows]), self.scale[self.rows])
+
+    def cosines(self, query: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.scale.size, np.float32)
+        out[self.rows] = self.inner.cosines(query)
+        return out
 
 
 def answers(corpus: Corpus, j: Judged) -> set[int]:
@@ -141,11 +164,11 @@ class Data:
             self.lex[view] = cache.lexical_view(corpus, name, judged, view)
             qvec = cache.question_vectors(encoder, name, judged, self.lex[view])
             base = view.partition("+")[0]  # term weights change no neighbour
-            self.near[view] = sem.view(encoder, name, judged, base, self.lex[view], qvec, shipped)
+            self.near[view] = sem.view(name, judged, base, self.lex[view], qvec, shipped)
             if base == view:  # long questions cut into sentences (kb/query/clauses.py)
                 split = cache.split_vectors(encoder, name, judged, self.lex[view], qvec)
                 self.near[view + "/split"] = sem.view(
-                    encoder, name, judged, base + "/split", self.lex[view], split, shipped
+                    name, judged, base + "/split", self.lex[view], split, shipped, qvec
                 )
 
     def examples(self, table, judged: list[Judged], view: str) -> list:
@@ -244,11 +267,12 @@ def domain(corpus, subset, data: Data, models: dict[str, tuple]) -> None:
         cites = [x for x, j in zip(s, judged, strict=True) if j.kind == "citation"]
         first = sum(x.first_grade2 == 1 for x in cites)
         print(line(label, mean(s), f"  citations at rank 1: {first}/{len(cites)}"))
-        per = "    " + "  ".join(
-            f"{k} {mean([x for x, j in zip(s, judged, strict=True) if j.kind == k])['MRR@10']:.3f}"
-            for k in kinds
-        )
-        print(per + "  (MRR@10 per kind)", flush=True)
+        for metric in ("MRR@10", "R@10"):
+            per = "  ".join(
+                f"{k} {mean([x for x, j in zip(s, judged, strict=True) if j.kind == k])[metric]:.3f}"
+                for k in kinds
+            )
+            print(f"      {metric} per kind: {per}", flush=True)
 
 
 def main() -> None:

@@ -72,12 +72,12 @@ def fit(examples: list[Example], ridge: float = 1.0, steps: int = 400, rate: flo
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     for t in range(1, steps + 1):
-        s = np.einsum("qnc,cj,qj->qn", x, w, z)
+        s = np.einsum("qnc,qc->qn", x, z @ w.T)
         s = np.where(live, s, -np.inf)
         s -= s.max(axis=1, keepdims=True)
         p = np.exp(s)
         p /= p.sum(axis=1, keepdims=True)
-        grad = np.einsum("qn,qnc,qj->cj", p - y, x, z) / len(examples)
+        grad = np.einsum("qn,qnc->qc", p - y, x).T @ z / len(examples)
         grad += ridge * (w - base) / len(examples)
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad**2
