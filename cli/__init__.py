@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
 
@@ -16,7 +17,20 @@ import click
 _COMMANDS = ("check", "index", "search", "eval", "serve", "compare", "history", "links", "mcp")
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Imports a subcommand's module only when that subcommand runs (or help lists it): `kb mcp`
+    never loads Flask, `kb search` never loads the MCP SDK."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(n for n in _COMMANDS if importlib.util.find_spec(f"cli.{n}"))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in _COMMANDS or not importlib.util.find_spec(f"cli.{name}"):
+            return None  # unknown, or a subcommand not written yet
+        return importlib.import_module(f"cli.{name}").command
+
+
+@click.group(cls=LazyGroup)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
 def main(verbose: bool) -> None:
     """Search Chinese official documents by cited passage."""
@@ -24,11 +38,3 @@ def main(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-
-
-for _name in _COMMANDS:
-    try:
-        main.add_command(importlib.import_module(f"cli.{_name}").command)
-    except ModuleNotFoundError as exc:  # a subcommand not written yet
-        if exc.name != f"cli.{_name}":
-            raise

@@ -18,6 +18,7 @@ from kb.library import Library
 def command(http: bool, host: str, port: int) -> None:
     """Serve search, get_article and verify_citations to MCP clients (stdio by default)."""
     from mcpserver.server import build_server
+    from mcpserver.stdio import run_stdio
 
     logging.getLogger("mcp").setLevel(logging.WARNING)  # logs go to stderr, never stdout
     server = build_server(Library(load_settings().index_dir))
@@ -25,4 +26,4 @@ def command(http: bool, host: str, port: int) -> None:
         click.echo(f"MCP over streamable HTTP at http://{host}:{port}/mcp", err=True)
         server.run("streamable-http", host=host, port=port)
     else:
-        server.run("stdio")
+        run_stdio(server)  # answers what it read, even when stdin closes at once

@@ -10,6 +10,21 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 DEFAULT_INDEX = REPO_ROOT / "var" / "index"
 
+# Limits of one request, in one place: the library checks them, the web forms and the MCP tools
+# take them, and the OpenAPI document and the tools' schemas publish them (kb.shapes.params).
+MAX_QUERY_CHARS = 500  # a question, a citation or a few words (q, ref, a tool's query)
+DEFAULT_LIMIT = 10  # hits per page
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000  # hits skipped
+MAX_VALUES = 20  # repeated kind/region/document values
+MAX_ID_CHARS = 100  # ids are short; anything longer cannot name a passage or document
+MAX_SUGGEST_CHARS = 100  # a name or a citation being typed; longer input gets no suggestions
+DEFAULT_SUGGESTIONS = 8
+MAX_SUGGESTIONS = 20
+MAX_VERIFY_CHARS = 20_000  # characters of text one check reads
+MAX_NAME_CHARS = 200  # a version to compare: a document id, or a name with a year (代表法2015)
+MAX_CHANGES = 500  # changes one compare_versions answer lists
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -1,7 +1,7 @@
 """kb as a Model Context Protocol server: search, article look-up and citation checking as tools
 an assistant can call (official `mcp` SDK; `kb mcp` serves it over stdio).
 
-Every tool is read-only and returns typed, structured output (mcpserver.models). A failure the
+Every tool is read-only and returns typed, structured output (kb.shapes.tools). A failure the
 caller can fix (a malformed query, an unknown citation, no index) comes back as a tool error
 with kb's message, never as a crash. Tools for features other parts of kb provide
 (compare_versions, article_history, links) are added by `optional_tools` when the Library
@@ -12,25 +12,30 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
+from kb.config import DEFAULT_LIMIT
 from kb.errors import KBError
 from kb.library import Library
-from kb.semantic.fusion import MODES
-from mcpserver.models import (
-    Article,
-    SearchOutput,
-    VerifyOutput,
-    find_passage,
-    passage_model,
-    verify_model,
-    version_model,
+from kb.shapes.assist import VerifyOutput
+from kb.shapes.params import (
+    MODE_HELP,
+    Kinds,
+    Limit,
+    Mode,
+    Offset,
+    QueryText,
+    Values,
+    VerifyText,
+    Versions,
 )
+from kb.shapes.tools import Article, SearchOutput, article_output, search_output, verify_output
+from mcpserver.lookup import find_passage
 
 INSTRUCTIONS = (
     "kb 收录中国法律、行政法规、司法解释、地方性法规和人大工作文件的原文（每部法律的各个版本）。"
@@ -91,78 +96,55 @@ class Tools:
     def search(
         self,
         query: Annotated[
-            str,
-            Field(
-                description="问题、关键词或条文 / a question, words or a citation", max_length=500
-            ),
+            QueryText, Field(description="问题、关键词或条文 / a question, words or a citation")
         ],
-        kind: Annotated[
-            list[str] | None,
-            Field(
-                description="只要这些类别 / only these kinds: 法律, 行政法规, 司法解释, 地方性法规 …"
-            ),
-        ] = None,
+        kind: Annotated[Kinds | None, Field(description="只要这些类别 / only these kinds")] = None,
         region: Annotated[
-            list[str] | None, Field(description="只要这些省份 / only these provinces: 上海, 浙江 …")
+            Values | None, Field(description="只要这些省份 / only these provinces: 上海, 浙江 …")
         ] = None,
         as_of: Annotated[
             str | None, Field(description="在该日有效的版本 / versions in force on YYYY-MM-DD")
         ] = None,
         versions: Annotated[
-            Literal["current", "all"], Field(description="current: 现行版本; all: 含旧版本")
+            Versions, Field(description="current: 现行版本; all: 含旧版本")
         ] = "current",
-        limit: Annotated[int, Field(ge=1, le=50)] = 10,
-        offset: Annotated[int, Field(ge=0, le=1000)] = 0,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
         mode: Annotated[
-            Literal[MODES],
-            Field(
-                description="auto: 引用和短语用关键词, 问题用混合检索 / auto: citations lexical, questions hybrid; hybrid, lexical or semantic to force one (semantic needs its vectors)"
-            ),
+            Mode, Field(description=f"auto: 引用和短语用关键词, 问题用混合检索 / {MODE_HELP}")
         ] = "auto",
     ) -> SearchOutput:
         params = {"kinds": tuple(kind or ()), "regions": tuple(region or ())}
         params |= {"as_of": as_of, "versions": versions, "limit": limit, "offset": offset}
-        params["mode"] = mode
-        result = self.library.search(query, **params)
-        hits = [passage_model(h) for h in result.hits]
-        return SearchOutput(
-            query=result.query, total=result.total, hits=hits, understood=result.understood
-        )
+        return search_output(self.library.search(query, **params, mode=mode))
 
     @_tool
     def get_article(
         self,
         citation: Annotated[
-            str,
+            QueryText,
             Field(
-                description="引用或条文 id / a citation such as 选举法第三十条第二款, or a passage id",
-                max_length=500,
+                description="引用或条文 id / a citation such as 选举法第三十条第二款, or a passage id"
             ),
         ],
         as_of: Annotated[
             str | None, Field(description="取该日有效的版本 / the version in force on YYYY-MM-DD")
         ] = None,
         versions: Annotated[
-            Literal["current", "all"], Field(description="current: 现行版本优先; all: 含旧版本")
+            Versions, Field(description="current: 现行版本优先; all: 含旧版本")
         ] = "current",
     ) -> Article:
         hit = find_passage(self.library, citation, versions, as_of)
-        work = self.library.document(hit.document.id).versions
-        return Article(passage=passage_model(hit), versions=[version_model(v) for v in work])
+        return article_output(hit, self.library.document(hit.document.id).versions)
 
     @_tool
     def verify_citations(
         self,
         text: Annotated[
-            str,
-            Field(
-                description="要核对的文字 / the text whose citations to check",
-                min_length=1,
-                max_length=20000,
-            ),
+            VerifyText, Field(description="要核对的文字 / the text whose citations to check")
         ],
     ) -> VerifyOutput:
-        return verify_model(self.library.verify(text))
+        return verify_output(self.library.verify(text))
 
 
 def optional_tools(library: Library) -> list[tuple[str, Callable, str]]:

@@ -5,6 +5,7 @@ tests build once per session.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,11 +64,20 @@ def library(small_settings):
 @pytest.fixture(scope="session")
 def app(small_settings, library):
     """The Flask app on the small index, sharing the session's Library."""
-    from web import create_app
+    from tests.support.shapes import checked_app
 
-    return create_app(
+    return checked_app(
         {"INDEX_DIR": str(small_settings.index_dir), "LIBRARY": library, "TESTING": True}
     )
+
+
+@pytest.fixture(autouse=True)
+def answers_fit_their_models():
+    """Every /api answer of a checked app (tests.support.shapes) fits its route's model."""
+    yield
+    shapes = sys.modules.get("tests.support.shapes")  # loaded by the tests that drive the app
+    if shapes is not None:
+        shapes.assert_no_mismatch()
 
 
 @pytest.fixture

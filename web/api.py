@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from kb.config import MAX_ID_CHARS, MAX_QUERY_CHARS
 from kb.errors import BadQuery
 from kb.search import SearchParams
-from kb.shapes.links import links_envelope
-from kb.shapes.search import document_envelope, health_envelope, hit_envelope, search_envelope
+from kb.shapes.documents import DocumentEnvelope, document_envelope
+from kb.shapes.links import LinksEnvelope, links_envelope
+from kb.shapes.params import CitationQuery, DocumentId, PassageId, SearchQuery
+from kb.shapes.search import (
+    HealthEnvelope,
+    HitEnvelope,
+    SearchEnvelope,
+    health_envelope,
+    hit_envelope,
+    search_envelope,
+)
 from web.assist_api import flag
 from web.context import get_library
-from web.form import MAX_QUERY_CHARS, SearchForm
-from web.openapi import openapi_document
+from web.form import SearchForm
+from web.openapi import openapi_document, operation
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-MAX_ID_CHARS = 100  # ids are short; anything longer cannot name a passage or document
-
 
 @bp.get("/search")
+@operation(SearchEnvelope, query=SearchQuery, errors=(400,))
 def search() -> Response:
-    """Ranked, cited passages for q under the filters."""
+    """Search passages: ranked, cited passages for q under the filters."""
     form = SearchForm.from_args(request.args)
     explain = flag("explain")
     library, kwargs = get_library(), form.search_kwargs()
@@ -33,25 +42,29 @@ def search() -> Response:
     return jsonify(envelope)
 
 
-@bp.get("/passages/<passage_id>")
-def passage(passage_id: str) -> Response:
+@bp.get("/passages/<id>")
+@operation(HitEnvelope, path=PassageId, errors=(404,))
+def passage(id: str) -> Response:
     """One passage by id, as a hit."""
-    return jsonify(hit_envelope(get_library().passage(_checked_id(passage_id))))
+    return jsonify(hit_envelope(get_library().passage(_checked_id(id))))
 
 
-@bp.get("/passages/<passage_id>/links")
-def passage_links(passage_id: str) -> Response:
+@bp.get("/passages/<id>/links")
+@operation(LinksEnvelope, path=PassageId, errors=(404,))
+def passage_links(id: str) -> Response:
     """What a passage cites, what cites it, and the local articles implementing it."""
-    return jsonify(links_envelope(get_library().links(_checked_id(passage_id))))
+    return jsonify(links_envelope(get_library().links(_checked_id(id))))
 
 
-@bp.get("/documents/<doc_id>")
-def document(doc_id: str) -> Response:
+@bp.get("/documents/<id>")
+@operation(DocumentEnvelope, path=DocumentId, errors=(404,))
+def document(id: str) -> Response:
     """A document: metadata, history, contents, versions, parts and every passage."""
-    return jsonify(document_envelope(get_library().document(_checked_id(doc_id))))
+    return jsonify(document_envelope(get_library().document(_checked_id(id))))
 
 
 @bp.get("/cite")
+@operation(HitEnvelope, query=CitationQuery, errors=(400, 404))
 def cite() -> Response:
     """Resolve a citation such as 选举法第三十条第二款 to its passage."""
     ref, versions, as_of = ref_args()
@@ -72,15 +85,17 @@ def ref_args() -> tuple[str, str, str | None]:
 
 
 @bp.get("/health")
+@operation(HealthEnvelope)
 def health() -> Response:
     """Which index build is live and how big it is (503 when there is none)."""
     return jsonify(health_envelope(get_library().health()))
 
 
 @bp.get("/openapi.json")
+@operation(None)
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API."""
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(current_app))
 
 
 def _checked_id(value: str) -> str:

@@ -6,15 +6,17 @@ import time
 
 from flask import Blueprint, Response, jsonify, request
 
+from kb.config import DEFAULT_SUGGESTIONS, MAX_SUGGEST_CHARS, MAX_SUGGESTIONS, MAX_VERIFY_CHARS
 from kb.errors import BadQuery
-from kb.search.suggest import MAX_SUGGEST_CHARS
-from kb.verify.checker import MAX_VERIFY_CHARS, verify_envelope
+from kb.shapes.assist import SuggestEnvelope, VerifyEnvelope, suggest_envelope
+from kb.shapes.params import SuggestQuery, VerifyBody
+from kb.verify.checker import verify_envelope
 from web.context import get_library
 from web.form import whole
+from web.openapi import operation
 
 bp = Blueprint("assist", __name__, url_prefix="/api")
 
-MAX_SUGGESTIONS = 20
 # A text of MAX_VERIFY_CHARS characters as JSON with \u escapes (6 bytes each) or as a form
 # (9 bytes each, percent-encoded UTF-8), with room to spare.
 MAX_VERIFY_BODY = MAX_VERIFY_CHARS * 9 + 16 * 1024
@@ -22,8 +24,9 @@ FLAGS = {"": False, "0": False, "false": False, "1": True, "true": True}
 
 
 @bp.get("/suggest")
+@operation(SuggestEnvelope, query=SuggestQuery, errors=(400,))
 def suggest() -> Response:
-    """Names of works and articles completing what is being typed in the search box."""
+    """Names of works and articles completing what is typed (选举 → 选举法; 代表法第四 → 第四条)."""
     started = time.perf_counter()
     typed = request.args.get("q") or ""
     if not typed.strip():
@@ -32,27 +35,12 @@ def suggest() -> Response:
         )
     if len(typed) > MAX_SUGGEST_CHARS:
         raise BadQuery(f"q is too long for suggestions: at most {MAX_SUGGEST_CHARS} characters")
-    limit = whole((request.args.get("limit") or "").strip(), "limit", 8)
+    limit = whole((request.args.get("limit") or "").strip(), "limit", DEFAULT_SUGGESTIONS)
     if not 1 <= limit <= MAX_SUGGESTIONS:
         raise BadQuery(f"limit must be a whole number from 1 to {MAX_SUGGESTIONS}")
     found = get_library().suggest(typed, limit)
-    return jsonify(
-        {
-            "ok": True,
-            "query": typed,
-            "took_ms": round((time.perf_counter() - started) * 1000, 2),
-            "suggestions": [
-                {
-                    "kind": s.kind,
-                    "text": s.text,
-                    "label": s.label,
-                    "detail": s.detail,
-                    "document": s.document,
-                }
-                for s in found
-            ],
-        }
-    )
+    took_ms = round((time.perf_counter() - started) * 1000, 2)
+    return jsonify(suggest_envelope(typed, found, took_ms))
 
 
 def flag(name: str) -> bool:
@@ -64,6 +52,7 @@ def flag(name: str) -> bool:
 
 
 @bp.post("/verify")
+@operation(VerifyEnvelope, body=VerifyBody, errors=(400,))
 def verify() -> Response:
     """Every citation and attached quotation in a text, checked against the collection."""
     body = request.get_json(silent=True)

@@ -9,10 +9,13 @@ from collections import OrderedDict
 from flask import Blueprint, Response, jsonify, request
 
 from kb.compare.model import Comparison
+from kb.config import MAX_ID_CHARS
 from kb.errors import BadQuery
-from kb.shapes.compare import compare_envelope, history_envelope
-from web.api import MAX_ID_CHARS, ref_args
+from kb.shapes.compare import CompareEnvelope, HistoryEnvelope, compare_envelope, history_envelope
+from kb.shapes.params import CitationQuery, CompareQuery
+from web.api import ref_args
 from web.context import get_library
+from web.openapi import operation
 
 bp = Blueprint("compare_api", __name__, url_prefix="/api")
 
@@ -25,8 +28,9 @@ BODIES_KEPT = 8
 
 
 @bp.get("/compare")
+@operation(CompareEnvelope, query=CompareQuery, errors=(400, 404))
 def compare() -> Response:
-    """Two versions of one work aligned article by article, with every change."""
+    """Two versions of one work aligned article by article, with every change (新旧对照)."""
     key = id_arg("from"), id_arg("to")
     comparison = get_library().compare(*key)
     with _bodies_lock:
@@ -43,8 +47,9 @@ def compare() -> Response:
 
 
 @bp.get("/history")
+@operation(HistoryEnvelope, query=CitationQuery, errors=(400, 404))
 def history() -> Response:
-    """The article a citation names, in every version of its work, oldest first."""
+    """The article a citation names, in every version of its work, oldest first (历次修改)."""
     ref, versions, as_of = ref_args()
     return jsonify(history_envelope(get_library().history(ref, versions=versions, as_of=as_of)))
 

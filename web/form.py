@@ -8,12 +8,10 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from kb.config import DEFAULT_LIMIT, MAX_QUERY_CHARS, MAX_VALUES
 from kb.errors import BadQuery
 
-MAX_QUERY_CHARS = 500  # a question, a citation or a few words; longer is refused with 400
-MAX_VALUES = 20  # repeated kind/region/document values
 _WHOLE = re.compile(r"-?[0-9]{1,12}")
-DEFAULT_LIMIT = 10
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from kb.config import MAX_ID_CHARS
 from web.context import get_library
 
 bp = Blueprint("links", __name__)
@@ -12,7 +13,7 @@ bp = Blueprint("links", __name__)
 @bp.get("/passages/<passage_id>/links")
 def passage(passage_id: str) -> str:
     """引用, 被引用 and 地方实施 (by region) of one passage."""
-    if len(passage_id) > 100:
+    if len(passage_id) > MAX_ID_CHARS:
         abort(404)
     library = get_library()
     links = library.links(passage_id)

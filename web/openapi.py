@@ -1,217 +1,145 @@
-"""The OpenAPI 3.1 document served at /api/openapi.json (a test keeps it true)."""
+"""The OpenAPI 3.1 document served at /api/openapi.json, generated from the app's /api routes and
+the pydantic models of kb.shapes (tests keep it true of every response).
+
+To add an endpoint, declare what it takes and answers where it is routed, with models from
+kb.shapes (answers subclass Shape, so no undeclared key passes; parameters subclass Request):
+
+    @bp.get("/things/<id>")
+    @operation(ThingEnvelope, path=ThingId, query=ThingQuery, errors=(404,))
+    def thing(id: str) -> Response: ...
+
+The first line of the view's docstring is the operation's summary; path variables are named as
+the fields of `path`; `body` describes a JSON request body. Every /api route must have an
+operation (the document refuses to build without one).
+"""
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from kb.models import KINDS
-from kb.search import MAX_LIMIT, MAX_OFFSET
-from kb.semantic.fusion import MODES
-from web import openapi_assist
-from web.api_schemas import components, ref
-from web.compare_schemas import compare_components
-from web.form import MAX_QUERY_CHARS
+from flask import Flask
+from pydantic import BaseModel
 
-ERRORS = {
-    "400": "Bad parameter (missing or too long q, limit/offset out of range, unknown kind …)",
-    "404": "No such passage, document or citation",
-    "405": "Method not allowed",
-    "413": "Request body too large",
-    "414": "Query string too long",
-    "431": "Request headers too large (refused by the server itself, same envelope)",
-    "500": "Internal error",
-    "503": "No index has been built yet",
+from kb.shapes.base import Json, json_schemas, model_schema
+from kb.shapes.search import ErrorEnvelope
+
+INFO = {
+    "title": "kb — cited-passage search",
+    "version": "1",
+    "description": "Every response is JSON with `ok`; errors share one envelope "
+    "{ok: false, error, status}. New keys may be added; the documented ones stay.",
 }
+ERRORS = {
+    400: "Bad parameter (missing or too long q, limit/offset out of range, unknown kind …)",
+    404: "No such passage, document or citation",
+    405: "Method not allowed",
+    413: "Request body too large",
+    414: "Query string too long",
+    431: "Request headers too large (refused by the server itself, same envelope)",
+    500: "Internal error",
+    503: "No index has been built yet",
+}
+ALWAYS = (405, 413, 414, 431, 500, 503)  # any endpoint may answer these
+_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")  # <id>, <int:n>
 
 
-def _param(
-    name: str,
-    schema: dict,
-    description: str,
-    where: str = "query",
-    required: bool = False,
-    **extra: Any,
-) -> dict:
-    return {
-        "name": name,
-        "in": where,
-        "required": required or where == "path",
-        "description": description,
-        "schema": schema,
-        **extra,
-    }
+@dataclass(frozen=True)
+class Operation:
+    """What one route takes and answers; `response` None: any JSON object (this document)."""
+
+    summary: str
+    response: type[BaseModel] | None
+    query: type[BaseModel] | None = None
+    path: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()
 
 
-def _search_params() -> list[dict]:
-    repeat = {"style": "form", "explode": True}
-    return [
-        _param(
-            "q",
-            {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
-            "Words, a question, or a citation such as 选举法第三十条",
-            required=True,
-            example="选举法第三十条",
-        ),
-        _param(
-            "limit",
-            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10},
-            "Hits per page",
-        ),
-        _param(
-            "offset",
-            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-            "Hits to skip",
-        ),
-        _param(
-            "kind",
-            {"type": "array", "items": {"type": "string", "enum": list(KINDS)}},
-            "Only documents of this kind (repeatable)",
-            **repeat,
-        ),
-        _param(
-            "region",
-            {"type": "array", "items": {"type": "string"}},
-            "Only documents of this province (repeatable)",
-            **repeat,
-        ),
-        _param(
-            "document",
-            {"type": "array", "items": {"type": "string"}},
-            "Only these document ids (repeatable)",
-            **repeat,
-        ),
-        *_version_params(),
-        _param(
-            "mode",
-            {"type": "string", "enum": list(MODES), "default": "auto"},
-            "auto: a semantic pass for questions in words, lexical for citations, phrases and "
-            "titles; hybrid, lexical or semantic to choose (lexical while vectors are prepared)",
-        ),
-    ]
+def operation(response: type[BaseModel] | None, **parts) -> Callable:
+    """Declare what a view takes and answers (see the module's docstring); the summary is the
+    first line of the view's docstring."""
+
+    def mark(view: Callable) -> Callable:
+        summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
+        view.operation = Operation(summary, response, **parts)  # type: ignore[attr-defined]
+        return view
+
+    return mark
 
 
-def _version_params() -> list[dict]:
-    return [
-        _param(
-            "versions",
-            {"type": "string", "enum": ["current", "all"], "default": "current"},
-            "current: versions in force now; all: superseded versions too",
-        ),
-        _param(
-            "as_of",
-            {"type": "string", "format": "date"},
-            "Only versions in force on this date (YYYY-MM-DD); overrides versions",
-        ),
-    ]
+def operation_of(app: Flask, endpoint: str | None) -> Operation | None:
+    """The Operation declared for an endpoint, if any."""
+    return getattr(app.view_functions.get(endpoint or ""), "operation", None)
 
 
-def _id_param(name: str, what: str, example: str) -> dict:
-    schema = {"type": "string", "minLength": 1}
-    return _param(name, schema, what, required=True, example=example)
+def openapi_document(app: Flask) -> Json:
+    """The whole OpenAPI document of `app` (built once)."""
+    if "kb.openapi" not in app.extensions:
+        app.extensions["kb.openapi"] = _document(app)
+    return app.extensions["kb.openapi"]
 
 
-def _responses(schema: str, *errors: str) -> dict:
-    out = {"200": {"description": "OK", "content": {"application/json": {"schema": ref(schema)}}}}
-    for code in (*errors, "405", "413", "414", "431", "500", "503"):
-        out[code] = {
-            "description": ERRORS[code],
-            "content": {"application/json": {"schema": ref("ErrorEnvelope")}},
-        }
+def _document(app: Flask) -> Json:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            declared = operation_of(app, rule.endpoint)
+            if declared is None:
+                raise LookupError(f"{rule.rule} has no @operation (web/openapi.py)")
+            path = _VARIABLE.sub(r"{\1}", rule.rule)
+            routes += [(path, m.lower(), declared) for m in rule.methods - {"HEAD", "OPTIONS"}]
+    answers = [ErrorEnvelope, *(o.response for _, _, o in routes if o.response)]
+    refs, schemas = json_schemas(answers)
+    paths: Json = {}
+    for path, method, declared in routes:
+        paths.setdefault(path, {})[method] = _operation(declared, refs)
+    return {"openapi": "3.1.0", "info": INFO, "paths": paths, "components": {"schemas": schemas}}
+
+
+def _operation(o: Operation, refs: dict) -> Json:
+    out: Json = {"summary": o.summary, "parameters": _parameters(o.path, "path")}
+    out["parameters"] += _parameters(o.query, "query")
+    if o.body is not None:
+        content = {"application/json": {"schema": model_schema(o.body)}}
+        out["requestBody"] = {"required": True, "content": content}
+    if o.response is None:
+        out["responses"] = {"200": _answer("OpenAPI 3.1 document", {"type": "object"})}
+        return out
+    out["responses"] = {"200": _answer("OK", refs[o.response])}
+    for code in (*o.errors, *ALWAYS):
+        out["responses"][str(code)] = _answer(ERRORS[code], refs[ErrorEnvelope])
     return out
 
 
-def _op(summary: str, params: list[dict], schema: str, *errors: str) -> dict:
-    return {
-        "get": {"summary": summary, "parameters": params, "responses": _responses(schema, *errors)}
-    }
+def _answer(description: str, schema: Json) -> Json:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _paths() -> dict:
-    ident = lambda name, what: _param(name, {"type": "string"}, what, where="path")  # noqa: E731
-    ref_param = _param(
-        "ref",
-        {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
-        "A citation such as 选举法第三十条第二款",
-        required=True,
-        example="选举法第三十条第二款",
-    )
-    return {
-        "/api/search": _op(
-            "Search passages",
-            [*_search_params(), openapi_assist.explain_param()],
-            "SearchEnvelope",
-            "400",
-        ),
-        "/api/passages/{id}": _op(
-            "One passage by id", [ident("id", "Passage id")], "HitEnvelope", "404"
-        ),
-        "/api/passages/{id}/links": _op(
-            "What a passage cites, what cites it, and the local articles implementing it",
-            [ident("id", "Passage id")],
-            "LinksEnvelope",
-            "404",
-        ),
-        "/api/documents/{id}": _op(
-            "A document with versions, contents and passages",
-            [ident("id", "Document id")],
-            "DocumentEnvelope",
-            "404",
-        ),
-        "/api/cite": _op(
-            "Resolve a citation to its passage",
-            [ref_param, *_version_params()],
-            "HitEnvelope",
-            "400",
-            "404",
-        ),
-        "/api/compare": _op(
-            "Two versions of one work aligned article by article (新旧对照)",
-            [
-                _id_param("from", "The older version's document id", "b0294960f2e5"),
-                _id_param("to", "The newer version's document id", "5c72d24d3df2"),
-            ],
-            "CompareEnvelope",
-            "400",
-            "404",
-        ),
-        "/api/history": _op(
-            "The cited article in every version of its work, oldest first (历次修改)",
-            [ref_param, *_version_params()],
-            "HistoryEnvelope",
-            "400",
-            "404",
-        ),
-        "/api/health": _op("Live index build and counts", [], "HealthEnvelope"),
-        **openapi_assist.paths(_responses),
-        "/api/openapi.json": {
-            "get": {
-                "summary": "This document",
-                "responses": {
-                    "200": {
-                        "description": "OpenAPI 3.1 document",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    }
-                },
-            }
-        },
-    }
+def _parameters(model: type[BaseModel] | None, where: str) -> list[Json]:
+    """One parameter per field of `model` (its alias, if it has one)."""
+    if model is None:
+        return []
+    schema = model_schema(model)
+    required = set(schema.get("required", ()))
+    params = []
+    for name, field in schema["properties"].items():
+        field = _one_type(field)
+        param = {"name": name, "in": where, "required": where == "path" or name in required}
+        param |= {"description": field.pop("description", ""), "schema": field}
+        if field.get("type") == "array":  # kind=法律&kind=行政法规
+            param |= {"style": "form", "explode": True}
+        params.append(param)
+    return params
 
 
-@functools.lru_cache(maxsize=1)
-def openapi_document() -> dict:
-    """The whole OpenAPI document (built once)."""
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "kb — cited-passage search",
-            "version": "1",
-            "description": "Every response is JSON with `ok`; errors share one envelope "
-            "{ok: false, error, status}. New keys may be added; the "
-            "documented ones stay.",
-        },
-        "paths": _paths(),
-        "components": {
-            "schemas": {**components(), **compare_components(), **openapi_assist.components()}
-        },
-    }
+def _one_type(field: Json) -> Json:
+    """A parameter's schema: a query string has no null, so `X | None = None` is just X."""
+    field = dict(field)
+    for option in field.pop("anyOf", ()):
+        if option.get("type") != "null":
+            field |= option
+    if "default" in field and field["default"] is None:
+        del field["default"]
+    return field

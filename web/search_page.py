@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request, url_for
 
+from kb.config import MAX_OFFSET
 from kb.errors import BadQuery
 from kb.library import Library
 from kb.models import KINDS, SearchResult, VersionInfo
-from kb.search import MAX_OFFSET
 from web.compare_page import hit_links
 from web.context import get_library
 from web.form import SearchForm

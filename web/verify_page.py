@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from kb.config import MAX_VERIFY_CHARS
 from kb.errors import BadQuery
-from kb.verify.checker import MAX_VERIFY_CHARS
 from web.assist_api import MAX_VERIFY_BODY
 from web.context import get_library
 

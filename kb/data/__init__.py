@@ -1,7 +1,6 @@
 """Data files for query understanding and the analyzer (dictionaries, synonyms, stopwords),
 and the readers every user of them shares."""
 
-
 from __future__ import annotations
 
 from functools import lru_cache

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kb.analysis import segment
+from kb.config import MAX_QUERY_CHARS
 from kb.errors import BadQuery
 from kb.numerals import int_to_cn
 from kb.query.aliases import AliasTable
@@ -21,7 +22,6 @@ from kb.query.lexicon import (
 )
 from kb.query.questions import document_aspects
 
-MAX_QUERY_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 # "…" and 「…」 are search operators: the phrase must occur. Chinese “…” in a question usually
 # just marks a term (安顺市的“三对标”), so it only favours passages that contain it.

@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from kb.compare.earlier import with_earlier_articles
+from kb.config import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from kb.engine import citations as cite_lookup
 from kb.engine import doc_questions
 from kb.engine.citations import OFFERED, cited_works
@@ -25,8 +26,6 @@ from kb.query.clauses import clauses
 from kb.query.parse import Concept, ParsedQuery, parse_query
 from kb.semantic.fusion import FUSION, MODES, FusionPolicy, choose_mode, fuse, neighbours
 
-MAX_LIMIT = 100
-MAX_OFFSET = 10_000
 VERSIONS = ("current", "all")
 SPLIT_LONG_QUESTIONS = True  # training/fusion/evaluate.py measures it (the `split` rows)
 
@@ -36,7 +35,7 @@ class SearchParams:
     """A validated search request (the page, the API and the CLI all build one)."""
 
     q: str
-    limit: int = 10
+    limit: int = DEFAULT_LIMIT
     offset: int = 0
     kinds: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kb.config import MAX_SUGGEST_CHARS
 from kb.engine.articles import articles
 from kb.engine.build_cache import per_build
 from kb.engine.hits import load_passage
@@ -26,7 +27,6 @@ from kb.models import KINDS
 from kb.numerals import NUM_CLASS, cn_to_int, int_to_cn
 from kb.query.aliases import PREFIX, fold_title
 
-MAX_SUGGEST_CHARS = 100  # a name or a citation being typed; longer input gets no suggestions
 FIRST_WORDS = 28  # characters of an article shown beside its number
 _TYPING_CITATION = re.compile(
     rf"^(?P<name>.+?)\s*第\s*(?P<num>{NUM_CLASS})?\s*(?:(?P<unit>条)(?:\s*第\s*(?P<para>{NUM_CLASS})?)?)?$"

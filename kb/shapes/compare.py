@@ -1,19 +1,118 @@
-"""Comparisons and article histories as JSON-ready dicts (the API, `kb compare --json`, tools)."""
+"""Comparisons and article histories: their shapes and the dicts that fill them (/api/compare,
+/api/history, `kb compare --json`)."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from kb.compare import model as cm
 from kb.compare.diff import Diff
-from kb.compare.model import (
-    ArticleHistory,
-    ArticleVersion,
-    Comparison,
-    HeadingPair,
-    Pair,
-    VersionText,
-)
+from kb.compare.model import HEADING_STATUSES, STATUSES
 from kb.engine.hits import passage_url
 from kb.models import Heading, Passage
-from kb.shapes.search import document_info_dict
+from kb.shapes.base import Ok, Shape
+from kb.shapes.search import DocumentInfo, document_info_dict
+
+HISTORY_STATUSES = ("original", *STATUSES, "absent")
+DiffRuns = Annotated[
+    list[tuple[Literal["=", "-", "+"], str]],
+    Field(description="Runs [op, text]: the old text is the = and - runs, the new text = and +."),
+]
+
+
+class ComparedArticle(Shape):
+    """An article as it stands in one version; id is the passage id."""
+
+    id: str
+    document: str
+    article: int | None
+    article_suffix: int
+    label: str
+    text: str
+    heading_path: list[str]
+    url: str
+
+
+class ComparedPair(Shape):
+    """An article of the old version and what became of it in the new one."""
+
+    status: Literal[STATUSES]
+    moved: bool = Field(description="paired out of order")
+    similarity: float
+    from_: ComparedArticle | None = Field(alias="from")
+    to: ComparedArticle | None
+    diff: DiffRuns
+
+
+class HeadingText(Shape):
+    """A heading as it reads in one version."""
+
+    level: int
+    text: str
+
+
+class HeadingChange(Shape):
+    """A heading of the old version and what became of it."""
+
+    status: Literal[HEADING_STATUSES]
+    from_: HeadingText | None = Field(alias="from")
+    to: HeadingText | None
+    diff: DiffRuns
+    before: int = Field(description="index of the pair it comes before")
+
+
+class ComparedVersion(DocumentInfo):
+    """One of the two versions compared, with the parts it was put together from."""
+
+    parts: list[str]
+
+
+class CompareSummary(Shape):
+    """How many articles (and headings) each status has."""
+
+    unchanged: int
+    changed: int
+    added: int
+    deleted: int
+    renumbered: int
+    headings: int
+
+
+class CompareEnvelope(Shape):
+    """Two versions of one work aligned article by article (新旧对照)."""
+
+    ok: Ok
+    from_: ComparedVersion = Field(alias="from")
+    to: ComparedVersion
+    summary: CompareSummary
+    took_ms: float
+    headings: list[HeadingChange]
+    pairs: list[ComparedPair]
+
+
+class ArticleVersion(Shape):
+    """The article in one version, with the change from the version before."""
+
+    document: DocumentInfo
+    version_date: str | None
+    status: Literal[HISTORY_STATUSES]
+    passage: str | None
+    label: str | None
+    text: str | None
+    url: str | None
+    diff: DiffRuns
+
+
+class HistoryEnvelope(Shape):
+    """The cited article in every version of its work, oldest first (历次修改)."""
+
+    ok: Ok
+    title: str
+    article: str
+    passage: str
+    versions: list[ArticleVersion]
 
 
 def diff_list(diff: Diff) -> list[list[str]]:
@@ -37,7 +136,7 @@ def side_dict(p: Passage | None) -> dict | None:
     }
 
 
-def pair_dict(pair: Pair) -> dict:
+def pair_dict(pair: cm.Pair) -> dict:
     """An aligned pair with its status and diff."""
     return {
         "status": pair.status,
@@ -53,7 +152,7 @@ def _heading(h: Heading | None) -> dict | None:
     return None if h is None else {"level": h.level, "text": h.text}
 
 
-def heading_dict(h: HeadingPair) -> dict:
+def heading_dict(h: cm.HeadingPair) -> dict:
     """A heading change, with the position of the pair it comes before."""
     return {
         "status": h.status,
@@ -64,11 +163,11 @@ def heading_dict(h: HeadingPair) -> dict:
     }
 
 
-def _version(v: VersionText) -> dict:
+def _version(v: cm.VersionText) -> dict:
     return {**document_info_dict(v.document), "parts": list(v.parts)}
 
 
-def compare_envelope(c: Comparison) -> dict:
+def compare_envelope(c: cm.Comparison) -> dict:
     """The /api/compare envelope."""
     s = c.summary
     return {
@@ -89,7 +188,7 @@ def compare_envelope(c: Comparison) -> dict:
     }
 
 
-def article_version_dict(v: ArticleVersion) -> dict:
+def article_version_dict(v: cm.ArticleVersion) -> dict:
     """The article in one version: its document, status, text and change from the one before."""
     p = v.passage
     return {
@@ -104,7 +203,7 @@ def article_version_dict(v: ArticleVersion) -> dict:
     }
 
 
-def history_envelope(h: ArticleHistory) -> dict:
+def history_envelope(h: cm.ArticleHistory) -> dict:
     """The /api/history envelope: the article in every version, oldest first."""
     return {
         "ok": True,

@@ -1,22 +1,163 @@
-"""Results as JSON-ready dicts: one shape for the API and `kb search --json`."""
+"""Search results, hits, health and errors: their shapes and the dicts that fill them (the API,
+`kb search --json`).
+
+The dicts are built by hand rather than with model_dump (bench/bench_shapes.py measures why);
+the tests check every response against the models, which allow no other key.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from typing import Literal
 
-from kb.models import (
-    DocumentInfo,
-    DocumentView,
-    Hit,
-    Passage,
-    Retrieval,
-    SearchResult,
-    VersionInfo,
-)
-from kb.records import citation_record, paragraph_records
+from pydantic import Field
+
+from kb import models as m
+from kb.records import citation_record
+from kb.shapes.assist import Explanation
+from kb.shapes.base import Json, Ok, Shape
+
+Status = Literal["current", "superseded"]
 
 
-def document_info_dict(d: DocumentInfo) -> dict:
+class VersionRef(Shape):
+    """One version of a work."""
+
+    id: str = Field(description="document id of that version")
+    title: str
+    version_label: str = Field(description="2020年修正, 2024年度第2期 …")
+    version_date: str | None
+    status: Status = Field(description="current: in force now")
+
+
+class DocumentBrief(VersionRef):
+    """The document a passage belongs to."""
+
+    kind: str = Field(description="法律, 行政法规, 司法解释, 地方性法规, 工作简报 …")
+    region: str | None = Field(description="the province of a local document")
+
+
+class DocumentInfo(DocumentBrief):
+    """The document fields a hit carries."""
+
+    source: str
+    effective_date: str | None
+    subtitle: str | None
+
+
+class Citation(Shape):
+    """What a person needs to find and check the passage; `label` is the citation."""
+
+    title: str
+    version: str
+    article: int | None
+    article_label: str
+    paragraph: int | None
+    item: int | None
+    heading_path: list[str]
+    label: str
+
+
+class Snippet(Shape):
+    """The passage's text around what matched."""
+
+    text: str
+    highlights: list[tuple[int, int]] = Field(
+        description="[start, end) character ranges into snippet.text"
+    )
+
+
+class Retrieval(Shape):
+    """Which retrievers found the passage (lexical, semantic), its rank in each and its cosine
+    to the question: set when a semantic pass ran."""
+
+    found_by: list[str]
+    lexical_rank: int | None
+    semantic_rank: int | None
+    semantic_score: float | None
+
+
+class Hit(Shape):
+    """One ranked, cited passage."""
+
+    id: str
+    score: float
+    text: str
+    article: int | None
+    paragraph: int | None
+    heading_path: list[str]
+    snippet: Snippet
+    document: DocumentInfo
+    citation: Citation
+    url: str
+    matched: str = Field(
+        description="why it is listed: text, phrase, citation, document (a question about the "
+        "document: its header) or id"
+    )
+    retrieval: Retrieval | None
+    earlier_version_of: str | None = Field(
+        description="set on the superseded version's counterpart listed right after a current "
+        "article (same or largely the same text): that article's passage id"
+    )
+    explain: Explanation | None = Field(None, description="only with explain=1")
+
+
+class SearchEnvelope(Shape):
+    """A page of ranked, cited passages."""
+
+    ok: Ok
+    query: str
+    total: int
+    limit: int
+    offset: int
+    took_ms: float
+    hits: list[Hit]
+    understood: Json = Field(description="what the query was taken to mean")
+
+
+class HitEnvelope(Shape):
+    """One passage, as a hit."""
+
+    ok: Ok
+    hit: Hit
+
+
+class VectorsHealth(Shape):
+    """The semantic layer: on or off, whether the build's vectors are complete, and why not."""
+
+    enabled: bool
+    complete: bool
+    coverage: float = Field(description="share of the build's passages embedded")
+    model: str | None = Field(None, description="the encoder, once loaded")
+    adapter: bool | None = Field(None, description="whether a query adapter is applied")
+    note: str | None = Field(None, description="why semantic search is not ready")
+
+
+class IndexHealth(Shape):
+    """The live index build and its size."""
+
+    build: str
+    created: str | None
+    documents: int
+    passages: int
+    vectors: VectorsHealth
+
+
+class HealthEnvelope(Shape):
+    """Which index build is live and how big it is."""
+
+    ok: Ok
+    index: IndexHealth
+
+
+class ErrorEnvelope(Shape):
+    """The one error shape of every endpoint."""
+
+    ok: Literal[False]
+    error: str
+    status: int
+
+
+def document_info_dict(d: m.DocumentInfo) -> dict:
     """The document fields a hit carries."""
     return {
         "id": d.id,
@@ -32,11 +173,9 @@ def document_info_dict(d: DocumentInfo) -> dict:
     }
 
 
-def hit_dict(hit: Hit) -> dict:
-    """A hit in the documented API shape (new keys may be added; these stay).
-
-    Built by hand rather than with dataclasses.asdict, which deep-copies and costs ~0.1 ms a hit.
-    """
+def hit_dict(hit: m.Hit) -> dict:
+    """A hit (Hit). Built by hand rather than with dataclasses.asdict, which deep-copies and
+    costs ~0.1 ms a hit."""
     return {
         "id": hit.id,
         "score": hit.score,
@@ -57,7 +196,7 @@ def hit_dict(hit: Hit) -> dict:
     }
 
 
-def retrieval_dict(r: Retrieval | None) -> dict | None:
+def retrieval_dict(r: m.Retrieval | None) -> dict | None:
     """How a hit was found when a semantic pass ran (None otherwise)."""
     if r is None:
         return None
@@ -69,8 +208,8 @@ def retrieval_dict(r: Retrieval | None) -> dict | None:
     }
 
 
-def search_envelope(result: SearchResult) -> dict:
-    """The /api/search envelope."""
+def search_envelope(result: m.SearchResult) -> dict:
+    """The /api/search envelope (SearchEnvelope)."""
     return {
         "ok": True,
         "query": result.query,
@@ -83,75 +222,16 @@ def search_envelope(result: SearchResult) -> dict:
     }
 
 
-def hit_envelope(hit: Hit) -> dict:
-    """The /api/passages and /api/cite envelope: one hit."""
+def hit_envelope(hit: m.Hit) -> dict:
+    """The /api/passages and /api/cite envelope: one hit (HitEnvelope)."""
     return {"ok": True, "hit": hit_dict(hit)}
 
 
-def passage_dict(p: Passage) -> dict:
-    """A passage of a document in reading order, with its 款/项 and citation."""
-    return {
-        "id": p.id,
-        "ordinal": p.ordinal,
-        "label": p.label,
-        "role": p.role,
-        "article": p.article,
-        "article_suffix": p.article_suffix,
-        "text": p.text,
-        "heading_path": list(p.heading_path),
-        "paragraphs": paragraph_records(p.paragraphs),
-        "citation": citation_record(p.citation),
-        "url": f"/documents/{p.doc_id}#p{p.ordinal}",
-    }
-
-
-def version_dict(v: VersionInfo) -> dict:
-    """One version (or part) of a work."""
-    return asdict(v)
-
-
-_DOCUMENT_KEYS = (
-    "id",
-    "title",
-    "subtitle",
-    "kind",
-    "issuer",
-    "region",
-    "city",
-    "version_date",
-    "effective_date",
-    "version_label",
-    "status",
-    "valid_from",
-    "valid_to",
-    "source",
-    "work_key",
-    "issue",
-)
-
-
-def document_envelope(view: DocumentView) -> dict:
-    """The /api/documents envelope: metadata, history, contents, versions, parts, passages."""
-    doc = view.document
-    return {
-        "ok": True,
-        "document": {
-            **{k: getattr(doc, k) for k in _DOCUMENT_KEYS},
-            "recipients": list(doc.recipients),
-            "history": [asdict(h) for h in doc.history],
-            "headings": [asdict(h) for h in doc.headings],
-        },
-        "versions": [version_dict(v) for v in view.versions],
-        "parts": [version_dict(v) for v in view.parts],
-        "passages": [passage_dict(p) for p in doc.passages],
-    }
-
-
 def health_envelope(health: dict) -> dict:
-    """The /api/health envelope: which build is live and how big it is."""
+    """The /api/health envelope (HealthEnvelope)."""
     return {"ok": True, "index": dict(health)}
 
 
 def error_envelope(message: str, status: int) -> dict:
-    """The one error shape every endpoint uses."""
+    """The one error shape every endpoint uses (ErrorEnvelope)."""
     return {"ok": False, "error": message, "status": status}

@@ -14,13 +14,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+from kb.config import MAX_VERIFY_CHARS
 from kb.engine.build_cache import per_build
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery
 from kb.query.aliases import PREFIX, AliasTable
 from kb.references import ARTICLE, NUMBER, Reference, find_references
 from kb.verify.quotes import Quote, find_quotes
-from kb.verify.verdicts import MAX_VERIFY_CHARS, VERDICTS, Checker, Cited, Claim, Verdict
+from kb.verify.verdicts import VERDICTS, Checker, Cited, Claim, Verdict
 
 MAX_GAP_BEFORE = 20  # characters between a citation and the quotation after it (规定：)
 # Between a quotation and a citation after it only an opening bracket or a dash: “…”（宪法第三条）

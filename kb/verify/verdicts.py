@@ -25,7 +25,6 @@ from kb.verify.locate import Locator
 from kb.verify.quotes import article_words, contains, diff, quote_parts, similarity
 
 VERDICTS = ("ok", "not_found", "no_such_article", "superseded", "misquoted", "wrong_article")
-MAX_VERIFY_CHARS = 20_000  # characters of text one check reads
 NEAR = 0.8  # share of a quotation's characters another passage must hold to be named instead
 
 

@@ -15,8 +15,8 @@ from indexer.build import build_index
 from kb.config import load_settings
 from kb.library import Library
 from kb.links.store import LINKS, REFERENCES
+from tests.support.shapes import checked_app
 from tests.support.sources import LINK_SOURCES, copy_sources
-from web import create_app
 
 DAIBIAO_2015 = "b0294960f2e5"  # 代表法(2015-08-29).md
 ZHEJIANG = "79c9d8a41d81"  # 浙江省实施《…代表法》办法(2016-05-27).md
@@ -30,7 +30,7 @@ def lib(links_settings):
 
 @pytest.fixture(scope="module")
 def client(links_settings, lib):
-    app = create_app({"INDEX_DIR": str(links_settings.index_dir), "LIBRARY": lib, "TESTING": True})
+    app = checked_app({"INDEX_DIR": str(links_settings.index_dir), "LIBRARY": lib, "TESTING": True})
     return app.test_client()
 
 

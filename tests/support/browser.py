@@ -20,6 +20,7 @@ ARGS = [
     "--disable-sync",
 ]
 
+
 def wait_healthy(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
     """Wait until the server at `port` answers /api/health (or fail)."""
     deadline = time.monotonic() + seconds
@@ -40,5 +41,3 @@ def shot(page, name: str, full_page: bool = True) -> None:
     """Save a screenshot under tests/artifacts."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
-
-

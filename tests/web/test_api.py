@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -230,7 +231,7 @@ def test_oversized_requests_do_no_search_work(app, client, monkeypatch):
 
 
 def test_longest_valid_query_is_not_refused_by_the_size_limit(client):
-    from web.form import MAX_QUERY_CHARS
+    from kb.config import MAX_QUERY_CHARS
 
     longest = "代" * MAX_QUERY_CHARS  # percent-encoded by the client: 9 bytes a character
     assert client.get("/api/search", query_string={"q": longest}).status_code == 200
@@ -260,9 +261,9 @@ def test_health(client):
 
 
 def test_health_without_index(tmp_path):
-    from web import create_app
+    from tests.support.shapes import checked_app
 
-    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    client = checked_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     assert_error(get_json(client, "/api/health", 503), 503)
     assert_error(get_json(client, "/api/search?q=代表", 503), 503)
     page = client.get("/")
@@ -363,7 +364,7 @@ def test_document_is_valid_openapi(spec):
 
 def test_every_api_route_is_documented(app, spec):
     routes = {
-        rule.rule.replace("<passage_id>", "{id}").replace("<doc_id>", "{id}")
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/")
     }
@@ -393,6 +394,33 @@ def test_responses_match_the_schemas(client, spec, url, status, name):
         path = path.rsplit("/", 1)[0] + "/{id}"
     documented = spec["paths"].get(path, {}).get("get", {}).get("responses", {})
     assert str(status) in documented
+
+
+def resolved(spec, schema: dict) -> dict:
+    """A schema with its $ref (if any) followed into the components."""
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_health_document_describes_every_key_it_returns(client, spec):
+    """The health envelope's `vectors` (the semantic layer's state) was returned, not described."""
+    index = resolved(spec, resolved(spec, spec["components"]["schemas"]["HealthEnvelope"]))
+    index = resolved(spec, index["properties"]["index"])
+    returned = get_json(client, "/api/health")["index"]
+    assert set(returned) == set(index["properties"]), "health keys and documented keys differ"
+    vectors = resolved(spec, index["properties"]["vectors"])
+    assert {"enabled", "complete", "coverage"} <= set(vectors["properties"])
+
+
+def test_an_answer_with_an_undeclared_key_is_caught(client, monkeypatch):
+    """The check every test's answers go through (tests.support.shapes) allows no other key."""
+    from tests.support import shapes
+
+    monkeypatch.setattr("web.api.health_envelope", lambda h: {"ok": True, "index": h, "x": 1})
+    assert client.get("/api/health").status_code == 200
+    with pytest.raises(AssertionError, match="Extra inputs are not permitted"):
+        shapes.assert_no_mismatch()
 
 
 def test_passage_and_document_match_the_schemas(client, spec):
@@ -559,7 +587,7 @@ def test_real_server_refuses_quickly_in_the_envelope(served, name, request_bytes
 def test_real_server_serves_the_longest_valid_query(served):
     from urllib.parse import quote
 
-    from web.form import MAX_QUERY_CHARS
+    from kb.config import MAX_QUERY_CHARS
 
     ok, headers, body, _ = _raw(served, _get("/api/search?q=" + quote("代" * MAX_QUERY_CHARS)))
     assert ok == 200 and json.loads(body)["ok"] is True

@@ -152,7 +152,7 @@ def evil_client(tmp_path_factory):
     """An app over a one-document index whose text and title contain markup."""
     from indexer.build import build_index
     from kb.config import load_settings
-    from web import create_app
+    from tests.support.shapes import checked_app
 
     root = tmp_path_factory.mktemp("evil")
     folder = root / "corpus" / "法律"
@@ -165,7 +165,7 @@ def evil_client(tmp_path_factory):
     )
     settings = load_settings({}, corpus_dirs=(root / "corpus",), index_dir=root / "index")
     build_index(settings, procs=1)
-    return create_app({"INDEX_DIR": str(settings.index_dir)}).test_client()
+    return checked_app({"INDEX_DIR": str(settings.index_dir)}).test_client()
 
 
 def test_document_text_is_escaped(evil_client):

@@ -1,0 +1,1 @@
+"""One reader per dataset: its files → training.questions.Question lists."""
