@@ -35,6 +35,9 @@ class FusionPolicy:
     semantic_weight: float = 1.0
     prior_weight: float = 0.0  # semantic key = cosine + prior_weight × ln(document prior)
     depth: int = 400  # semantic neighbours fused (and lexical candidates)
+    # the learned fusion (kb/semantic/learned.py) when its model is shipped: off until it beats
+    # these reciprocal ranks in training/fusion/evaluate.py's CV (not yet: README, Semantic search)
+    learned: bool = False
 
 
 FUSION = FusionPolicy()

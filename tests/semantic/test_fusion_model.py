@@ -131,8 +131,12 @@ def test_a_long_question_is_cut_into_its_last_sentences():
     )
 
 
-def test_a_long_question_is_embedded_whole_and_by_sentence(tmp_path):
+def test_a_long_question_is_embedded_whole_and_by_sentence(tmp_path, monkeypatch):
+    import kb.search
+
     layer = SemanticLayer(tmp_path)
+    assert question_vectors(layer, LONG).shape == (384,)  # off by default (no measured gain)
+    monkeypatch.setattr(kb.search, "SPLIT_LONG_QUESTIONS", True)
     vecs = question_vectors(layer, LONG)
     assert vecs.shape == (4, 384)
     assert np.allclose(vecs[0], layer.question_vector(LONG))
