@@ -172,28 +172,17 @@ class Semantic:
         self.corpus, self.index, self.index_tag = corpus, index, index_tag
         self.adapters: dict[tuple, np.ndarray] = {}
 
-    def adapter(self, train: list[Judged], qvec: dict) -> np.ndarray:
-        """The query adapter learned on `train` (bench/semantic_eval.py's learn_adapter, from
-        the cached question vectors): W minimising Σ‖W q − p‖² + RIDGE‖W − I‖²."""
-        idx = self.index
-        if not hasattr(self, "where"):
-            self.where = {}
-            for n, item in enumerate(self.corpus.table):
-                if item is not None and item.article is not None:
-                    self.where.setdefault((item.source, item.article), n)
-        qs, ps = [], []
-        for j in train:
-            q = qvec[j.id] if qvec[j.id].ndim == 1 else qvec[j.id][0]
-            for e in j.relevant:
-                n = self.where.get((e.get("version_file"), e.get("article")))
-                if n is not None and idx.scale[n] > 0:
-                    p = idx.codes[n].astype(np.float32) * idx.scale[n]
-                    qs.append(q)
-                    ps.append(p / np.linalg.norm(p))
-        q, p = np.array(qs), np.array(ps)
-        eye = np.eye(q.shape[1], dtype=np.float32)
-        inv = np.linalg.inv(q.T @ q + RIDGE * eye)
-        return ((p.T @ q + RIDGE * eye) @ inv).astype(np.float32)
+    def adapter(self, train: list[Judged], qvec: dict, lex: dict) -> np.ndarray:
+        """The query adapter learned on `train` by bench/semantic_eval.py's learn_adapter, fed
+        the cached question vectors instead of the encoder."""
+        from types import SimpleNamespace
+
+        from bench.semantic_eval import learn_adapter
+
+        by_text = {lex[j.id].query.text: qvec[j.id] for j in train}
+        encoder = SimpleNamespace(query=lambda text: by_text[text])
+        runs = SimpleNamespace(corpus=self.corpus, index=self.index, encoder=encoder)
+        return learn_adapter(runs, train, RIDGE)
 
     def near(self, lex: Lexical, vector: np.ndarray, adapter: np.ndarray | None) -> Neighbours:
         """Neighbours of a question vector (or of a question and its sentences: 2-d)."""
@@ -227,7 +216,7 @@ class Semantic:
                 test = [j for j in test if j.id in todo]
                 key = tuple(sorted(j.id for j in train))
                 if key not in self.adapters:
-                    self.adapters[key] = self.adapter(train, raw or qvec)
+                    self.adapters[key] = self.adapter(train, raw or qvec, lex)
                 out |= {j.id: self.near(lex[j.id], qvec[j.id], self.adapters[key]) for j in test}
         _save(path, out)
         return out

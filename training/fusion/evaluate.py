@@ -29,7 +29,7 @@ from kb.search import wants_earlier
 from kb.search.evaluation import Judged, matches, score_ranking
 from kb.semantic.encoder import DIM, Encoder
 from kb.semantic.fusion import FUSION, choose_mode, fuse
-from kb.semantic.learned import QUESTION, FusionModel, model_path
+from kb.semantic.learned import QUESTION, FusionModel, load_model, model_path
 from kb.semantic.retriever import SemanticIndex, load_adapter
 from kb.semantic.vectors import VectorCache, open_build_vectors, quantize
 from training.fusion import cache
@@ -259,9 +259,9 @@ def domain(corpus, subset, data: Data, models: dict[str, tuple]) -> None:
     """domain-dev per kind in lexical and the default mode with each (model, split)."""
     judged = data.judged
     kinds = sorted({j.kind for j in judged})
-    for label, (mode, model, split) in {"lexical": ("lexical", None, False)} | {
-        f"auto, {k}": ("auto", *m) for k, m in models.items()
-    }.items():
+    runs = [("lexical", "lexical", None, False)]
+    runs += [(f"auto, {k}", "auto", model, split) for k, (model, split) in models.items()]
+    for label, mode, model, split in runs:
         orders = data.orders(corpus, subset, judged, "product", mode, model, split)
         s = scores(corpus.table, judged, orders)
         cites = [x for x, j in zip(s, judged, strict=True) if j.kind == "citation"]
@@ -280,6 +280,7 @@ def main() -> None:
     ap.add_argument("--partial", action="store_true", help="the vector cache as it is (dev only)")
     ap.add_argument("--write-model", action="store_true", help="learn on every set, write it")
     ap.add_argument("--sets", default="", help="comma-separated: only these sets (stard, …)")
+    ap.add_argument("--domain-only", action="store_true", help="domain-dev with the shipped model")
     args = ap.parse_args()
     started = time.monotonic()
     corpus, encoder = Corpus(), Encoder()
@@ -295,6 +296,16 @@ def main() -> None:
         n: Data(corpus, encoder, sem, n, judged, views, shipped)
         for n, (judged, views) in sets.items()
     }
+    if args.domain_only:
+        model, note = load_model(model_path(encoder.tag))
+        print(f"domain-dev, shipped model ({note or 'loaded'}):")
+        domain(
+            corpus,
+            subset,
+            data["domain"],
+            {"RRF (today)": (None, False), "learned": (model, False)},
+        )
+        return
     for name in [n for n in data if n != "domain"]:
         print(f"{name}, 2-fold cross-validated ({len(data[name].judged)} questions):", flush=True)
         results = cross_validate(corpus, subset, data, name)
