@@ -26,12 +26,14 @@ check: install
 	$(BIN)/kb check
 
 ## Debian's chromium (and CJK fonts for readable screenshots) for the browser tests;
-## playwright drives it via executable_path, it never downloads a browser.
+## playwright drives it via executable_path, it never downloads a browser. strace lets the
+## durability test read the system calls of a real writer.
 browser-deps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "cjk"; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 \
+	  && fc-list 2>/dev/null | grep -qi "cjk"; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	  apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "chromium or CJK fonts missing: browser tests may be skipped (apt-get install chromium fonts-noto-cjk)"; fi
+	  apt-get install -y -qq chromium fonts-noto-cjk strace >/dev/null; \
+	else echo "chromium, CJK fonts or strace missing: some tests may be skipped (apt-get install chromium fonts-noto-cjk strace)"; fi
 
 ## Run the test suite.
 test: install browser-deps

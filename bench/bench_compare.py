@@ -19,7 +19,7 @@ import time
 from kb.compare import service
 from kb.config import load_settings
 from kb.library import Library
-from kb.search.evaluation import percentile
+from kb.search.evaluation import latency_summary
 from web import compare_api, create_app
 
 CASES = (
@@ -38,9 +38,8 @@ def timed(call) -> float:
 
 
 def summary(times: list[float]) -> str:
-    return (
-        f"p50 {percentile(times, 50):7.1f}  p95 {percentile(times, 95):7.1f}  max {max(times):7.1f}"
-    )
+    lat = latency_summary(times)
+    return f"p50 {lat['p50']:7.1f}  p95 {lat['p95']:7.1f}  max {lat['max']:7.1f}"
 
 
 def main() -> None:

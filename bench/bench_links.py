@@ -18,7 +18,7 @@ import time
 
 from kb.config import load_settings
 from kb.library import Library
-from kb.search.evaluation import percentile
+from kb.search.evaluation import latency_summary
 from web import create_app
 
 
@@ -49,10 +49,10 @@ def timed(call, ids: list[str]) -> list[float]:
 
 
 def report(name: str, ms: list[float]) -> None:
-    ms = sorted(ms)
+    lat = latency_summary(ms)
     print(
-        f"{name:<28} n={len(ms):>4}  p50 {percentile(ms, 50):6.2f} ms  "
-        f"p95 {percentile(ms, 95):6.2f} ms  max {ms[-1]:7.2f} ms"
+        f"{name:<28} n={len(ms):>4}  p50 {lat['p50']:6.2f} ms  "
+        f"p95 {lat['p95']:6.2f} ms  max {lat['max']:7.2f} ms"
     )
 
 

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kb.search.evaluation import load_judged, percentile
+from kb.search.evaluation import latency_summary, load_judged
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -47,13 +47,7 @@ def latency(search, queries) -> dict:
         started = time.perf_counter()
         search(j)
         times.append((time.perf_counter() - started) * 1000)
-    return {
-        "mean": sum(times) / len(times),
-        "p50": percentile(times, 50),
-        "p95": percentile(times, 95),
-        "p99": percentile(times, 99),
-        "n": len(times),
-    }
+    return latency_summary(times) | {"n": len(times)}
 
 
 def rss_mb() -> float:

@@ -18,12 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from bench.tune import EVAL
 from kb.config import load_settings  # noqa: E402
 from kb.library import Library  # noqa: E402
-from kb.search.evaluation import load_judged, percentile  # noqa: E402
+from kb.search.evaluation import latency_summary, load_judged  # noqa: E402
 
 PHRASES = ('"选民登记"', '"代表资格"', '"专题询问"', '"法律援助"', '"劳动合同"', '"宪法宣誓"')
 
@@ -40,9 +38,10 @@ def timed(lib: Library, queries: list[str], **params) -> tuple[list[float], list
 
 
 def line(label: str, times: list[float]) -> str:
+    lat = latency_summary(times)
     return (
-        f"  {label:34s} n={len(times):4d}  p50 {percentile(times, 50):6.1f} ms"
-        f"  p95 {percentile(times, 95):6.1f} ms  mean {np.mean(times):6.1f} ms"
+        f"  {label:34s} n={len(times):4d}  p50 {lat['p50']:6.1f} ms"
+        f"  p95 {lat['p95']:6.1f} ms  mean {lat['mean']:6.1f} ms"
     )
 
 

@@ -18,10 +18,10 @@ import random
 import time
 from collections import Counter
 
-from bench.load import percentile_ms
 from devkit.form_cases import check, generate, tables
 from kb.config import load_settings
 from kb.library import Library
+from kb.search.evaluation import latency_summary
 
 
 def main() -> None:
@@ -54,10 +54,10 @@ def main() -> None:
         ("cite", [o.cite_ms for o in citations if o.cite_ms is not None]),
         ("search of a document question", [o.search_ms for o in questions]),
     ):
-        took = sorted(t / 1000 for t in took)
+        lat = latency_summary(took)
         print(
-            f"{what}: p50 {percentile_ms(took, 0.5):.1f} ms, p95 {percentile_ms(took, 0.95):.1f}"
-            f" ms, max {percentile_ms(took, 1.0):.1f} ms ({len(took)} look-ups)"
+            f"{what}: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms, max {lat['max']:.1f} ms"
+            f" ({len(took)} look-ups)"
         )
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from kb.config import DEFAULT_CORPUS, load_settings
+from kb.search.evaluation import latency_summary
 
 EVAL_DIR = DEFAULT_CORPUS.parent / "eval"
 HOST = "127.0.0.1"  # loopback only
@@ -110,11 +111,6 @@ def run(port: int, paths: list[str], concurrency: int, seconds: float, tally: Ta
         t.start()
     for t in threads:
         t.join()
-
-
-def percentile_ms(values: list[float], q: float) -> float:
-    """The q-quantile of sorted `values` (seconds), in milliseconds."""
-    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
 
 
 class Server:
@@ -233,14 +229,15 @@ def run_level(
     mine, busy = _own_cpu() - mine_before, _busy() - busy_before
     latencies = sorted(seconds for _at, seconds in tally.done)
     errors = [what for _at, what in tally.errors]
+    lat = latency_summary([s * 1000 for s in latencies])
     return {
         "concurrency": concurrency,
         "requests": len(latencies),
         "seconds": elapsed,
         "rps": len(latencies) / elapsed,
-        "p50": percentile_ms(latencies, 0.50),
-        "p95": percentile_ms(latencies, 0.95),
-        "p99": percentile_ms(latencies, 0.99),
+        "p50": lat["p50"],
+        "p95": lat["p95"],
+        "p99": lat["p99"],
         "errors": len(errors),
         "error_sample": errors[:3],
         "cpu": server_cpu / elapsed * 100,

@@ -17,8 +17,9 @@ import sys
 import threading
 import time
 
-from bench.load import HOST, Server, Tally, percentile_ms, query_mix, run, server_usage
+from bench.load import HOST, Server, Tally, query_mix, run, server_usage
 from kb.config import load_settings
+from kb.search.evaluation import latency_summary
 
 
 def sample_rss(pid: int, stop: threading.Event, out: list[tuple[float, float]]) -> None:
@@ -34,19 +35,20 @@ def minute_rows(began: float, tally: Tally, rss: list[tuple[float, float]]) -> l
     last = max([t for t, _ in tally.done] + [began])
     for m in range(int((last - began) // 60) + 1):
         lo, hi = began + 60 * m, began + 60 * (m + 1)
-        lat = sorted(s for t, s in tally.done if lo <= t < hi)
+        ms = [s * 1000 for t, s in tally.done if lo <= t < hi]
         span = min(hi, last) - lo
         if span < 10 and m:  # the last few seconds: too few requests for percentiles
             continue
         mem = [mb for t, mb in rss if t < hi] or [0.0]
+        lat = latency_summary(ms)
         rows.append(
             {
                 "minute": m + 1,
-                "requests": len(lat),
-                "rps": len(lat) / max(span, 1e-9),
-                "p50": percentile_ms(lat, 0.5),
-                "p95": percentile_ms(lat, 0.95),
-                "p99": percentile_ms(lat, 0.99),
+                "requests": len(ms),
+                "rps": len(ms) / max(span, 1e-9),
+                "p50": lat["p50"],
+                "p95": lat["p95"],
+                "p99": lat["p99"],
                 "errors": sum(lo <= t < hi for t, _ in tally.errors),
                 "rss": mem[-1],
             }

@@ -33,7 +33,7 @@ AS_WRITTEN = ("title", "书名号", "《title》（version）", "《title》（v
 
 
 @dataclass(frozen=True)
-class Case:
+class FormCase:
     """One query and what must come first: an article (target) or a document's answer."""
 
     form: str
@@ -50,7 +50,7 @@ class Case:
 class Outcome:
     """How kb answered a case."""
 
-    case: Case
+    case: FormCase
     ok: bool
     ambiguous: bool  # the name fits several works
     got: str  # what came first, when it was not the expected
@@ -70,12 +70,12 @@ def _chosen(units: list[Passage], per_work: int) -> list[Passage]:
     return list({p.id: p for p in picks}.values())
 
 
-def work_cases(library: Library, rec: dict, titles: set[str], per_work: int = 3) -> list[Case]:
+def work_cases(library: Library, rec: dict, titles: set[str], per_work: int = 3) -> list[FormCase]:
     """Every written form of a few articles of one document's work, and questions about it."""
     units = _units(library, rec["id"])
     short = tuple(aliases_for_title(rec["title"]))
     name = simple_name(rec["title"], short)
-    make = lambda form, query, written, target=None, answer="": Case(  # noqa: E731
+    make = lambda form, query, written, target=None, answer="": FormCase(  # noqa: E731
         form, rec["kind"], query, written, rec["work_key"], rec.get("version_date"), target, answer
     )
     cases = []
@@ -121,7 +121,7 @@ def answers(rec: dict) -> dict[str, str]:
     }
 
 
-def version_cases(library: Library, rec: dict) -> list[Case]:
+def version_cases(library: Library, rec: dict) -> list[FormCase]:
     """《title》（version）第X条 for every amended version of a work: that version first."""
     cases = []
     for v in library.document(rec["id"]).versions:
@@ -132,7 +132,7 @@ def version_cases(library: Library, rec: dict) -> list[Case]:
                 query = f"《{rec['title']}》（{v.version_label}）{_cite(p)}"
                 target = Target(((p.article, p.article_suffix),))
                 cases.append(
-                    Case(
+                    FormCase(
                         "《title》（version）" + ("" if v.status == CURRENT else " superseded"),
                         rec["kind"],
                         query,
@@ -145,7 +145,7 @@ def version_cases(library: Library, rec: dict) -> list[Case]:
     return cases
 
 
-def generate(library: Library, works: set[str] | None = None, per_work: int = 3) -> list[Case]:
+def generate(library: Library, works: set[str] | None = None, per_work: int = 3) -> list[FormCase]:
     """Cases for every work of the index (or the given work keys), from its current version."""
     snap = library.snapshot()
     titles = {fold_title(r["title"]) for r in snap.docs.records}
@@ -159,7 +159,7 @@ def generate(library: Library, works: set[str] | None = None, per_work: int = 3)
     return cases
 
 
-def check(library: Library, case: Case) -> Outcome:
+def check(library: Library, case: FormCase) -> Outcome:
     """Run a case through search (and cite, for one article) and compare."""
     snap = library.snapshot()
     m = snap.aliases().match_suffix(case.name)
@@ -190,7 +190,7 @@ def _work_of(library: Library, hit: Hit) -> tuple[str, str | None]:
     return rec["work_key"], rec.get("version_date")
 
 
-def _compare(library: Library, case: Case, hits) -> str:
+def _compare(library: Library, case: FormCase, hits) -> str:
     """ "" when the hits answer the case, else what came instead."""
     if case.target is None:
         if not hits or hits[0].matched != "document":

@@ -42,7 +42,7 @@ MADE_UP = ("星际", "梦想", "云端", "虚拟货币交易", "人工降雨", "
 
 
 @dataclass(frozen=True)
-class Case:
+class VerdictCase:
     """A citation (with its quotation, if any) in a sentence, and the verdict it must get."""
 
     kind: str  # how it was made: exact, bare, past_end, past_paragraph, one_char, …
@@ -77,7 +77,7 @@ class CaseMaker:
         numbers = [a for r in rows for a, s, _n in self.table.numbered(r) if not s]
         return len(numbers) >= 5 and len(numbers) == len(set(numbers))
 
-    def cases(self, per_kind: int) -> list[Case]:
+    def cases(self, per_kind: int) -> list[VerdictCase]:
         """Up to `per_kind` cases of every kind."""
         makers = (
             self.exact,
@@ -119,8 +119,8 @@ class CaseMaker:
         said = f"{citation}规定：“{quote}”" if quote is not None else f"依照{citation}的规定"
         return f"{lead}{said}。{tail}"
 
-    def _case(self, kind: str, citation: str, quote: str | None, expected: str) -> Case:
-        return Case(kind, self._sentence(citation, quote), citation, expected)
+    def _case(self, kind: str, citation: str, quote: str | None, expected: str) -> VerdictCase:
+        return VerdictCase(kind, self._sentence(citation, quote), citation, expected)
 
     def _articles(self, work: str) -> list[tuple[int, int]]:
         """(article, docnum) of the work's current articles (no 之 articles)."""
@@ -133,17 +133,17 @@ class CaseMaker:
         return self.rand.choice(sentences) if sentences else None
 
     # the kinds of case
-    def exact(self, work: str) -> Case | None:
+    def exact(self, work: str) -> VerdictCase | None:
         article, n = self.rand.choice(self._articles(work))
         quote = self._quote(self.texts[n])
         cite = f"{self._name(work)}第{int_to_cn(article)}条"
         return self._case("exact", cite, quote, "ok") if quote else None
 
-    def bare(self, work: str) -> Case:
+    def bare(self, work: str) -> VerdictCase:
         article, _n = self.rand.choice(self._articles(work))
         return self._case("bare", f"{self._name(work)}第{int_to_cn(article)}条", None, "ok")
 
-    def paragraph(self, work: str) -> Case | None:
+    def paragraph(self, work: str) -> VerdictCase | None:
         """第N条第K款 with a quotation of that 款."""
         article, n = self.rand.choice(self._articles(work))
         lines = self.texts[n].split(" ", 1)[-1].split("\n")
@@ -157,7 +157,7 @@ class CaseMaker:
         cite = f"{self._name(work)}第{int_to_cn(article)}条第{int_to_cn(para.number)}款"
         return self._case("paragraph", cite, quote, "ok")
 
-    def same_law(self, work: str) -> Case | None:
+    def same_law(self, work: str) -> VerdictCase | None:
         """同法第M条 after a citation naming the work, with a quotation of article M."""
         (a, _n), (m, n) = self.rand.sample(self._articles(work), 2)
         quote = self._quote(self.texts[n])
@@ -166,18 +166,18 @@ class CaseMaker:
         first = f"{self._name(work)}第{int_to_cn(a)}条"
         cite = f"同法第{int_to_cn(m)}条"
         text = f"{self.rand.choice(FILLER)}{first}对此作了原则规定，{cite}进一步规定：“{quote}”。"
-        return Case("same_law", text, cite, "ok")
+        return VerdictCase("same_law", text, cite, "ok")
 
-    def in_prose(self, work: str) -> Case | None:
+    def in_prose(self, work: str) -> VerdictCase | None:
         """A true citation and quotation in the middle of a long paragraph."""
         case = self.exact(work)
         if case is None:
             return None
         lead = "".join(self.rand.choices(FILLER, k=6))
         tail = "".join(self.rand.choices(FILLER, k=6))
-        return Case("in_prose", lead + case.text + tail, case.citation, "ok")
+        return VerdictCase("in_prose", lead + case.text + tail, case.citation, "ok")
 
-    def span(self, work: str) -> Case:
+    def span(self, work: str) -> VerdictCase:
         """第A条至第B条 within the work."""
         listed = self._articles(work)
         i = self.rand.randrange(len(listed) - 2)
@@ -185,7 +185,7 @@ class CaseMaker:
         cite = f"{self._name(work)}第{int_to_cn(a)}条至第{int_to_cn(b)}条"
         return self._case("span", cite, None, "ok")
 
-    def past_span(self, work: str) -> Case:
+    def past_span(self, work: str) -> VerdictCase:
         """第A条至第B条 running past the end of the work."""
         last = self._last(work)
         cite = f"{self._name(work)}第{int_to_cn(last - 1)}条至第{int_to_cn(last + 2)}条"
@@ -201,19 +201,19 @@ class CaseMaker:
 
         return load_passage(self.snap, n)
 
-    def past_end(self, work: str) -> Case | None:
+    def past_end(self, work: str) -> VerdictCase | None:
         article = self._last(work) + self.rand.randint(1, 30)
         return self._case(
             "past_end", f"{self._name(work)}第{int_to_cn(article)}条", None, "no_such_article"
         )
 
-    def past_paragraph(self, work: str) -> Case:
+    def past_paragraph(self, work: str) -> VerdictCase:
         article, n = self.rand.choice(self._articles(work))
         paragraphs = len(self.texts[n].split("\n"))  # an upper bound: 项 lines count too
         cite = f"{self._name(work)}第{int_to_cn(article)}条第{int_to_cn(paragraphs + 1)}款"
         return self._case("past_paragraph", cite, None, "no_such_article")
 
-    def one_char(self, work: str) -> Case | None:
+    def one_char(self, work: str) -> VerdictCase | None:
         article, n = self.rand.choice(self._articles(work))
         quote = self._quote(self.texts[n])
         if not quote:
@@ -226,7 +226,7 @@ class CaseMaker:
         cite = f"{self._name(work)}第{int_to_cn(article)}条"
         return self._case("one_char", cite, changed, "misquoted")
 
-    def moved(self, work: str) -> Case | None:
+    def moved(self, work: str) -> VerdictCase | None:
         listed = self._articles(work)
         i = self.rand.randrange(len(listed) - 1)
         (article, _n), (_next, m) = listed[i], listed[i + 1]
@@ -236,7 +236,7 @@ class CaseMaker:
         cite = f"{self._name(work)}第{int_to_cn(article)}条"
         return self._case("moved", cite, quote, "wrong_article")
 
-    def older_text(self, work: str) -> Case | None:
+    def older_text(self, work: str) -> VerdictCase | None:
         versions = version_rows(self.snap.docs, work)
         if len(versions) < 2:
             return None
@@ -251,7 +251,7 @@ class CaseMaker:
             "older_text", f"{self._name(work)}第{int_to_cn(article)}条", quote, "superseded"
         )
 
-    def older_version(self, work: str) -> Case | None:
+    def older_version(self, work: str) -> VerdictCase | None:
         versions = version_rows(self.snap.docs, work)
         labels = [self.snap.docs.records[v[0]].get("version_label") or "" for v in versions]
         if len(versions) < 2 or not labels[1] or labels[1] == labels[0]:
@@ -261,7 +261,7 @@ class CaseMaker:
         cite = f"《{title}》（{labels[1]}）第{int_to_cn(article)}条"
         return self._case("older_version", cite, None, "superseded")
 
-    def unknown(self, work: str) -> Case | None:
+    def unknown(self, work: str) -> VerdictCase | None:
         name = f"{PREFIX}{self.rand.choice(MADE_UP)}{self.rand.choice(['促进法', '管理法', '保护条例'])}"
         if self.snap.aliases().lookup(name):
             return None
@@ -283,7 +283,7 @@ class CaseMaker:
         return any(folded in t for t in self.texts)
 
 
-def verdict_for(case: Case, verdicts: list) -> str:
+def verdict_for(case: VerdictCase, verdicts: list) -> str:
     """The verdict given to the case's citation ("none" when it was not found)."""
     start = case.text.index(case.citation)
     end = start + len(case.citation)
@@ -292,7 +292,7 @@ def verdict_for(case: Case, verdicts: list) -> str:
     )
 
 
-def score(cases: list[Case], predicted: list[str]) -> dict:
+def score(cases: list[VerdictCase], predicted: list[str]) -> dict:
     """Precision and recall per verdict, given the verdict predicted for every case."""
     out = {}
     for verdict in sorted({c.expected for c in cases} | (set(predicted) - {"none"})):

@@ -15,7 +15,7 @@ from kb import analysis
 from kb.config import Settings
 from kb.errors import IndexCorrupt
 from kb.schema import SCHEMA_VERSION
-from kb.store import META, Store, file_crc
+from kb.store import META, Store, file_crc, sync_dir, write_atomic
 
 log = logging.getLogger(__name__)
 _KEEP_PREVIOUS = 1  # builds kept after the live one, for readers that still have them open
@@ -34,8 +34,9 @@ def clone_build(src: Path, dst: Path) -> None:
     for i, item in enumerate(items):
         if i == len(items) // 2:
             faults.point("cloned-mid")
-        if item.name.startswith((META, "vectors-")) or item.name.endswith("_WRITELOCK"):
-            continue  # vectors are aligned to the old build's passage numbers: not the copy's
+        if item.name.startswith((META, "vectors-", ".")) or item.name.endswith("_WRITELOCK"):
+            continue  # vectors are aligned to the old build's passage numbers: not the copy's;
+            # a hidden file is a write_atomic temp file left by a killed writer
         try:
             os.link(item, dst / item.name)
         except OSError:
@@ -56,23 +57,19 @@ def write_meta(path: Path, settings: Settings, files: dict[str, str], stats) -> 
         "segments": file_sums(path),
         "files": files,
     }
-    tmp = path / (META + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(json.dumps(meta, ensure_ascii=False, indent=1))
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path / META)
+    write_atomic(path / META, json.dumps(meta, ensure_ascii=False, indent=1))
     _sync(path)  # every file on disk before CURRENT can name this build (a power cut)
 
 
 def _sync(path: Path) -> None:
-    """fsync the index files of a build and the folder itself."""
-    for item in [*_index_files(path), path]:
+    """fsync the index files of a build (Whoosh wrote them) and the folder itself."""
+    for item in _index_files(path):
         fd = os.open(item, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
+    sync_dir(path)
 
 
 def _index_files(path: Path) -> list[Path]:

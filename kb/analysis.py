@@ -15,6 +15,7 @@ from whoosh.analysis import Token, Tokenizer
 
 from kb import wordcut
 from kb.data import user_words
+from kb.numerals import NUM_CLASS
 
 log = logging.getLogger(__name__)
 jieba.setLogLevel(logging.WARNING)  # jieba installs its own handler; keep it quiet
@@ -24,7 +25,7 @@ _MIN_SUBWORD = 2
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
 # Labels such as 第三十条 stay whole: their "sub-words" (第三, 十条 …) would only add noise.
-_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千万0-9]+[条款项章节编]$")
+_LABEL = re.compile(rf"^第{NUM_CLASS}[条款项章节编]$")
 # Full-width ASCII and U+3000 folded one-to-one before jieba, so offsets stay valid.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 

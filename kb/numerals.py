@@ -21,7 +21,8 @@ _DIGITS = {
 }
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 CN_NUM = "零〇○一二两三四五六七八九十百千万"
-NUM_CLASS = f"[{CN_NUM}0-9０-９]+"
+NUM_CLASS = f"[{CN_NUM}0-9０-９]+"  # any numeral: 第{NUM_CLASS}条
+ITEM_NUM = "[一二三四五六七八九十]+"  # 项 labels: （一） … （九十九）; (1) is a 目, not a 项
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 

@@ -4,17 +4,20 @@
     <index_dir>/LOCK             held by the one `kb index` allowed to run
     <index_dir>/builds/<name>/   a complete Whoosh storage (passages + documents) and meta.json
 
-A build is never modified after CURRENT names it; updates write a new build beside it.
+A build is never modified after CURRENT names it; updates write a new build beside it. Every
+file kb writes whole (CURRENT, meta.json, links, vectors) goes through write_atomic.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kb.errors import IndexCorrupt, IndexMissing
 
@@ -77,19 +80,41 @@ class Store:
 
         `before_swap` runs once the new pointer is written beside the old one (a test hook).
         """
-        tmp = self.root / f".CURRENT.{os.getpid()}"
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(name + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            if before_swap:
-                before_swap()
-            os.replace(tmp, self.pointer)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        _fsync_dir(self.root)
+        write_atomic(self.pointer, name + "\n", before_rename=before_swap)
+
+
+def write_atomic(
+    path: Path,
+    content: str | bytes | Callable[[BinaryIO], object],
+    *,
+    before_rename: Callable[[], None] | None = None,
+) -> None:
+    """Replace `path` with `content`, whole or not at all, durably: written to a temp file in
+    the same folder, fsynced, renamed over `path`, then the folder fsynced (the new entry
+    survives a power cut). Readers see the old file or the new one, never part of one.
+
+    `content` is text (written as UTF-8), bytes, or a function writing to the open binary file
+    (np.save). `before_rename` runs once the temp file is complete (a test hook). A failure
+    removes the temp file and raises; a hard link to the old file is replaced, not written through.
+    """
+    path = Path(path)
+    # hidden and unique per thread: never a name a reader globs for, never shared by two writers
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            if callable(content):
+                content(f)
+            else:
+                f.write(content.encode("utf-8") if isinstance(content, str) else content)
+            f.flush()
+            os.fsync(f.fileno())
+        if before_rename:
+            before_rename()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    sync_dir(path.parent)
 
 
 def read_meta(build: Path) -> dict:
@@ -140,8 +165,9 @@ def reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _fsync_dir(path: Path) -> None:
-    """Persist a rename on POSIX filesystems (a no-op where directories cannot be opened)."""
+def sync_dir(path: Path) -> None:
+    """Make the entries of a folder durable (renames, new files) on POSIX filesystems; a no-op
+    where folders cannot be opened or synced (Windows)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:

@@ -21,7 +21,7 @@ from kb.models import CURRENT, SUPERSEDED
 
 
 @dataclass(frozen=True)
-class VersionInfo:
+class VersionStatus:
     """Where one document stands among the versions of its work."""
 
     status: str  # current | superseded
@@ -65,32 +65,32 @@ def valid_from(version_date: str | None, effective_date: str | None) -> str | No
     return version_date
 
 
-def resolve_versions(records: Iterable[Any]) -> dict[str, VersionInfo]:
+def resolve_versions(records: Iterable[Any]) -> dict[str, VersionStatus]:
     """Status, validity interval and duplicate marking for every record, keyed by id."""
     works: dict[str, list[_Record]] = defaultdict(list)
     for raw in records:
         record = _record(raw)
         works[record.work_key or record.id].append(record)
-    result: dict[str, VersionInfo] = {}
+    result: dict[str, VersionStatus] = {}
     for members in works.values():
         result.update(_resolve_work(members))
     return result
 
 
-def _resolve_work(members: list[_Record]) -> dict[str, VersionInfo]:
+def _resolve_work(members: list[_Record]) -> dict[str, VersionStatus]:
     """One work: order its versions by date and give each file its version's place."""
     versions: dict[str, list[_Record]] = defaultdict(list)
     for record in members:
         versions[record.version_date or ""].append(record)
     dates = sorted(versions)
     starts = [_version_start(versions[d]) for d in dates]
-    result: dict[str, VersionInfo] = {}
+    result: dict[str, VersionStatus] = {}
     for index, date in enumerate(dates):
         current = index == len(dates) - 1
         until = None if current else (starts[index + 1] or dates[index + 1] or None)
         kept = _kept_copies(versions[date])
         for record in versions[date]:
-            result[record.id] = VersionInfo(
+            result[record.id] = VersionStatus(
                 CURRENT if current else SUPERSEDED,
                 starts[index],
                 until,

@@ -6,10 +6,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from kb.numerals import CN_NUM
+
 # A 条/章/节/编 label followed by whitespace starts a paragraph even at the left margin
 # (a wrapped "…依照本法第十条规定" never has the space after the label).
-_NUMERAL = "〇零一二三四五六七八九十百千万"
-_LABEL = re.compile(rf"^第[{_NUMERAL}\d]+(?:分编|[编章节条])(?:之[{_NUMERAL}]+)?\s")
+_LABEL = re.compile(rf"^第[{CN_NUM}\d]+(?:分编|[编章节条])(?:之[{CN_NUM}]+)?\s")
 # -1-, - 1 -, —1—, 第1页共5页, 3/15, a bare 12, or a lower-case roman xii (spaces removed first)
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－‒―~～_]+\d{1,4}[-—–－‒―~～_]+|第\d{1,4}页(?:共\d{1,4}页)?|\d{1,4}(?:/\d{1,4})?"

@@ -6,6 +6,7 @@ import re
 
 from corpus.parsers.patterns import DATE, squash
 from kb.models import HistoryEntry
+from kb.numerals import NUM_CLASS
 
 PROVINCES = (
     "北京",
@@ -47,7 +48,7 @@ FOLDER_KINDS = {
     for name in ("法律", "行政法规", "监察法规", "司法解释", "部门规章", "地方性法规", "工作简报")
 }
 ISSUING_EVENTS = ("通过", "发布", "公布", "批准", "颁布", "印发", "修订", "修正")
-_SESSION = re.compile(r"第?[一二三四五六七八九十百零〇0-9０-９]+届")
+_SESSION = re.compile(rf"第?{NUM_CLASS}届")
 _TITLE_ORGAN_PART = (
     r"最高人民法院|最高人民检察院|国务院"
     r"|全国人民代表大会常务委员会|全国人民代表大会"

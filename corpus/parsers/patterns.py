@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kb.numerals import CN_NUM, cn_to_int
+from kb.numerals import CN_NUM, ITEM_NUM, NUM_CLASS, cn_to_int
 
-NUM = f"[{CN_NUM}0-9０-９]+"
+NUM = NUM_CLASS
 CN = f"[{CN_NUM}]+"
 
 # 第三十条 / 第三十条之一, followed by a space. Typing slips seen in the corpus are read too:
@@ -19,7 +19,7 @@ _DASH_ONE = str.maketrans("－—", "一一")
 STRUCT_HEADING = re.compile(rf"^第({CN}|[0-9]+)\s*(分编|编|章|节)(?:\s*(.*))?$")
 NAMED_HEADING = re.compile(r"^(附\s*则|总\s*则|序\s*言|分\s*则)$")
 ITEM = re.compile(rf"^({CN})、")  # 一、 (interpretations, 修正案, 决定)
-SUB_ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]")  # （一） 项
+SUB_ITEM = re.compile(rf"^[（(]({ITEM_NUM})[）)]")  # （一） 项
 POINT = re.compile(r"^([0-9０-９]{1,2})[.．、](?![0-9０-９])")  # 1. / 1、 目
 PAREN_POINT = re.compile(r"^[（(]([0-9０-９]{1,2})[）)]")  # （1）
 APPENDIX = re.compile(rf"^附\s*(?:(?:件|表|录)\s*(?:{NUM})?(?:[：:].*)?|[：:].*)$")

@@ -18,10 +18,11 @@ from corpus.parsers.patterns import (
 )
 from corpus.parsers.toc import Toc, detect_toc, entry_name
 from corpus.text import Line
+from kb.numerals import NUM_CLASS
 
 APPENDIX_LEVEL = 1
 NUMBERED_LEVEL = 3  # 一、 headings in interpretations sit where chapters would
-BARE_APPENDIX = re.compile(r"^附\s*[件表录]\s*[一二三四五六七八九十0-9]*\s*[：:]?$")
+BARE_APPENDIX = re.compile(rf"^附\s*[件表录]\s*(?:{NUM_CLASS})?\s*[：:]?$")
 _CONNECTIVES = ("、", "，", ",", "和", "及", "与", "或", "的", "以", "并")
 
 

@@ -23,9 +23,10 @@ from kb.compare.model import (
     VersionText,
 )
 from kb.models import Heading, Passage
+from kb.numerals import NUM_CLASS
 
 # 第三章 / 第二分编 / 第一节 at the start of a heading: its number, compared as a hint only
-_HEADING_NUMBER = re.compile(r"^\s*第([〇零一二三四五六七八九十百千0-9]+)(分编|编|章|节)\s*")
+_HEADING_NUMBER = re.compile(rf"^\s*第({NUM_CLASS})(分编|编|章|节)\s*")
 
 
 def squash(text: str) -> str:

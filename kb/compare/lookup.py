@@ -7,11 +7,10 @@ import re
 from kb.compare.texts import versions_of
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, NotFound
+from kb.numerals import NUM_CLASS
 
 _DATE = re.compile(r"(\d{4})(?:\s*[-.年/]\s*(\d{1,2}))?(?:\s*[-.月/]\s*(\d{1,2}))?\s*日?")
-_NOISE = re.compile(
-    r"[\s@()（）《》]|年?(?:修正|修订|版本?|文本)|第[〇零一二三四五六七八九十百千0-9]+条.*$"
-)
+_NOISE = re.compile(rf"[\s@()（）《》]|年?(?:修正|修订|版本?|文本)|第{NUM_CLASS}条.*$")
 
 
 def find_version(snap: Snapshot, text: str) -> str:

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from kb.store import write_atomic
 
 REFERENCES = "references.json"  # doc id → kb.links.indexing.extract.document_references output
 LINKS = "links.json"  # kb.links.indexing.build.build_links output
 
 
 def write_json(path: Path, data: dict) -> None:
-    """Write JSON beside `path` and rename it in place: a hard-linked copy from the previous
+    """Replace `path` with `data` as JSON, atomically: a hard-linked copy from the previous
     build (an incremental update) is replaced, never written through."""
-    tmp = path.with_name(path.name + ".tmp")
-    text = json.dumps(
-        data, ensure_ascii=False, separators=(",", ":")
-    )  # C encoder: json.dump is not
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    # json.dumps uses the C encoder, json.dump does not
+    write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def read_json(path: Path) -> dict:

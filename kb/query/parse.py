@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.analysis import segment
 from kb.config import MAX_QUERY_CHARS
 from kb.errors import BadQuery
 from kb.numerals import int_to_cn
 from kb.query.aliases import AliasTable
-from kb.query.articles import find_articles
 from kb.query.lexicon import (
     expansions,
     local_cues,
@@ -21,7 +20,9 @@ from kb.query.lexicon import (
     version_cues,
 )
 from kb.query.questions import document_aspects
+from kb.references.positions import Chain, find_chains
 
+MAX_POSITIONS = 100  # positions read from one query (the rest are searched as words)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 # "…" and 「…」 are search operators: the phrase must occur. Chinese “…” in a question usually
 # just marks a term (安顺市的“三对标”), so it only favours passages that contain it.
@@ -110,6 +111,17 @@ def _boundaries(text: str) -> set[int]:
     return cuts
 
 
+def _article_runs(text: str) -> list[Chain]:
+    """Runs of article positions in a query, MAX_POSITIONS positions at the most."""
+    runs, budget = [], MAX_POSITIONS
+    for chain in find_chains(text, typed=True):
+        if budget <= 0:
+            break
+        runs.append(replace(chain, positions=chain.positions[:budget]))
+        budget -= len(chain.positions)
+    return runs
+
+
 def _citations(text: str, aliases: AliasTable, cuts: set[int]) -> tuple[list, list]:
     """Citation references and the character spans they cover.
 
@@ -120,7 +132,7 @@ def _citations(text: str, aliases: AliasTable, cuts: set[int]) -> tuple[list, li
     refs: list[CitationRef] = []
     spans: list[tuple[int, int]] = []
     last: tuple[int, dict] | None = None  # end of the previous run and what it cited
-    runs = find_articles(text)
+    runs = _article_runs(text)
     titles = [(m.start, m.end) for m in aliases.match_all(text)] if runs else []
     for run in runs:
         if any(s < run.start and run.end <= e for s, e in titles):

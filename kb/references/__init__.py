@@ -36,9 +36,11 @@ date, article → passage) is kb.links' job.
                        number: a 文号 (中办发〔2020〕41号), kind document
         kind         article (positions given) | document (依照《…》的规定, 根据代表法)
         positions    tuple of Position(article, suffix, paragraph, item): 第三十条之一第二款第（三）项
-                     → Position(30, 1, 2, 3); lists give several (第五条、第七条和第九条);
-                     ranges are expanded (第五条至第八条 → 5, 6, 7, 8; up to 60); article None
-                     when counted from an unknown citing article
+                     → Position(30, 1, 2, 3); lists give several (第五条、第七条和第九条,
+                     第五、六、七条); ranges are expanded (第五条至第八条 → 5, 6, 7, 8) while at
+                     most 60 positions lie between the ends (positions.MAX_RANGE: the one rule,
+                     query understanding reads positions through the same parser); article
+                     None when counted from an unknown citing article
         relative     前款 / 前两款 / 前条 / 本条 / 本款 when positions count from the citing article
         version      a version written after the title, e.g. 2018年修正
 

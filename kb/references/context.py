@@ -6,12 +6,12 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from kb.numerals import NUM_CLASS, cn_to_int
+from kb.numerals import ITEM_NUM, NUM_CLASS, cn_to_int
 from kb.references.model import Position
 
 _LABEL = re.compile(rf"\s*第\s*({NUM_CLASS})\s*条(?:\s*之\s*({NUM_CLASS}))?\s*")
 _NEWLINE = re.compile("\n")
-_ITEM_LINE = re.compile(r"\s*(?:[（(][一二三四五六七八九十]+[）)]|\d+\s*[.．、])")
+_ITEM_LINE = re.compile(rf"\s*(?:[（(]{ITEM_NUM}[）)]|\d+\s*[.．、])")
 _BEFORE = {"前款": 1, "前二款": 2, "前两款": 2, "前三款": 3, "前四款": 4, "前五款": 5}
 _BEFORE |= {"前六款": 6, "前七款": 7, "前八款": 8, "前九款": 9}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from kb.numerals import NUM_CLASS
 from kb.references import names as nm
 from kb.references.context import Context, passage_context
 from kb.references.documents import document_references
@@ -24,7 +25,7 @@ from kb.references.positions import Chain, find_chains
 
 _SENTENCE_END = "。！？!?\n"
 _STANDALONE = re.compile(r"前([二两三四五六七八九])?款|前条")
-_CHAIN_NEXT = re.compile(r"\s*第\s*[（(]?\s*[零〇一二两三四五六七八九十百千0-9０-９]")
+_CHAIN_NEXT = re.compile(rf"\s*第\s*[（(]?\s*{NUM_CLASS}")
 
 
 def find_references(

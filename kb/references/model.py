@@ -29,6 +29,7 @@ class Position:
     suffix: int = 0  # 1 for 第三十条之一
     paragraph: int | None = None  # 款
     item: int | None = None  # 项
+    subitem: int | None = None  # 目 (read in typed queries only)
 
 
 @dataclass(frozen=True)

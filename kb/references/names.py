@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from kb.numerals import NUM_CLASS
 from kb.references.model import NameIndex
 
 SUFFIXES = ("法典", "法", "条例", "办法", "规定", "细则", "决定", "解释", "规则", "章程", "通则")
@@ -30,7 +31,7 @@ _CUE = re.compile(
     r"[在将是把被即的]"
 )
 # 刑法分则第九章第三百九十八条: the part of the work between its name and the article
-_PART = re.compile(r"(?:总则|分则|附则)?(?:第[零〇一二两三四五六七八九十百0-9]+[编章节])*$")
+_PART = re.compile(rf"(?:总则|分则|附则)?(?:第{NUM_CLASS}[编章节])*$")
 # Bare names (without 《》) end in 法 / 法典 / 条例, but not in these words
 _COMMON_TAILS = frozenset(
     "合法 违法 非法 依法 守法 立法 执法 司法 方法 做法 用法 手法 说法 想法 看法 写法 犯法 枉法 不法 无法 设法 办法".split()

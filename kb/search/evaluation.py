@@ -7,9 +7,11 @@ import math
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from kb.errors import BadQuery
 
@@ -146,14 +148,19 @@ def _average(scores: list[Scores]) -> dict[str, float]:
     }
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0–100) by linear interpolation."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    pos = (len(ordered) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+def latency_summary(ms: Sequence[float]) -> dict[str, float]:
+    """mean, p50, p95, p99 and max of latencies (numpy's linear percentiles); zeros when empty."""
+    if not len(ms):
+        return dict.fromkeys(("mean", "p50", "p95", "p99", "max"), 0.0)
+    times = np.asarray(ms, dtype=float)
+    p50, p95, p99 = np.percentile(times, (50, 95, 99))
+    return {
+        "mean": float(times.mean()),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "max": float(times.max()),
+    }
 
 
 def evaluate(judged: list[Judged], run: Callable[[Judged], tuple[list[Ranked], float]]) -> Report:
@@ -168,17 +175,10 @@ def evaluate(judged: list[Judged], run: Callable[[Judged], tuple[list[Ranked], f
         if j.kind == "citation" and s.first_grade2 != 1:
             failures.append(f"{j.id} {j.query}: grade-2 article at rank {s.first_grade2}")
     everything = [s for v in per_kind.values() for s in v]
-    latency = {
-        "mean": statistics.fmean(times) if times else 0.0,
-        "p50": percentile(times, 50),
-        "p95": percentile(times, 95),
-        "p99": percentile(times, 99),
-        "max": max(times, default=0.0),
-    }
     return Report(
         _average(everything),
         {k: _average(v) for k, v in sorted(per_kind.items())},
-        latency,
+        latency_summary(times),
         failures,
     )
 

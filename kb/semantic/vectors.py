@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.errors import KBError
-from kb.store import file_crc
+from kb.store import file_crc, write_atomic
 
 MAX_CHARS = 512  # of the text handed to the encoder (it keeps at most MAX_TOKENS of them)
 
@@ -79,12 +78,11 @@ class VectorCache:
     def write(self, name: str, keys: list[bytes], vectors: np.ndarray) -> None:
         """Store one chunk atomically."""
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".{name}.tmp.npz"
-        with open(tmp, "wb") as f:
-            np.savez(f, keys=np.frombuffer(b"".join(keys), "V16"), vecs=vectors.astype(np.float16))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.root / f"chunk-{name}.npz")
+        packed = np.frombuffer(b"".join(keys), "V16")
+        write_atomic(
+            self.root / f"chunk-{name}.npz",
+            lambda f: np.savez(f, keys=packed, vecs=vectors.astype(np.float16)),
+        )
         if self._where is not None:
             for row, key in enumerate(keys):
                 self._where[key] = (self.root / f"chunk-{name}.npz", row)
@@ -112,9 +110,8 @@ def write_progress(index_dir: Path, tag: str, build: str, have: int, done: int, 
     """Record how far the vectors of `build` are (for /api/health while they are computed)."""
     root = Path(index_dir) / "vectors" / slug(tag)
     root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".progress.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"build": build, "have": have, "done": done, "total": total}))
-    os.replace(tmp, root / "progress.json")
+    progress = {"build": build, "have": have, "done": done, "total": total}
+    write_atomic(root / "progress.json", json.dumps(progress))
 
 
 def progress_of(index_dir: Path, tag: str, build: str) -> float:
@@ -160,17 +157,10 @@ def write_build_vectors(
     codes_path, scale_path, meta_path = _paths(build, tag)
     files = {}
     for path, array in ((codes_path, codes), (scale_path, scale)):
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as f:
-            np.save(f, array)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        write_atomic(path, lambda f, array=array: np.save(f, array))
         files[path.name] = [path.stat().st_size, file_crc(path)]
     meta = dict(info, tag=tag, rows=int(codes.shape[0]), embedded=int(found.sum()), files=files)
-    tmp = meta_path.with_name(meta_path.name + ".tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, meta_path)
+    write_atomic(meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
 
 
 def has_build_vectors(build: Path, tag: str) -> bool:

@@ -13,10 +13,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kb.numerals import NUM_CLASS
+
 _QUOTE = re.compile(r"“([^“”]{1,2000})”|「([^「」]{1,2000})」")
 _SPACE = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"(?:…+|\.{3,}|。{3,})")
-_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千万0-9]+条(?:之[一二三四五六七八九十0-9]+)?")
+_LABEL = re.compile(rf"^第{NUM_CLASS}条(?:之{NUM_CLASS})?")
 _EDGE_PUNCT = "，。；：、！？,.;:!? "
 MIN_QUOTE = 4  # characters: shorter quotes (“国家”, “三年”) are terms, not quotations
 

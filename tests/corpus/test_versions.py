@@ -9,7 +9,7 @@ import pytest
 from corpus.collection import parse_file
 from corpus.versioning import apply_versions
 from kb.models import CURRENT, SUPERSEDED
-from kb.versions import VersionInfo, duplicates, resolve_versions, valid_from
+from kb.versions import VersionStatus, duplicates, resolve_versions, valid_from
 
 
 def rec(
@@ -50,8 +50,8 @@ def test_valid_from(version_date, effective_date, expected) -> None:
 
 def test_two_versions() -> None:
     info = resolve_versions([rec("b", "甲法", "2025-03-11"), rec("a", "甲法", "2015-08-29")])
-    assert info["a"] == VersionInfo(SUPERSEDED, "2015-08-29", "2025-03-11")
-    assert info["b"] == VersionInfo(CURRENT, "2025-03-11", None)
+    assert info["a"] == VersionStatus(SUPERSEDED, "2015-08-29", "2025-03-11")
+    assert info["b"] == VersionStatus(CURRENT, "2025-03-11", None)
 
 
 def test_superseded_until_the_next_version_takes_effect() -> None:
@@ -62,8 +62,8 @@ def test_superseded_until_the_next_version_takes_effect() -> None:
             rec("c", "乙", "2024-11-08"),
         ]
     )
-    assert info["a"] == VersionInfo(SUPERSEDED, "2007-01-01", "2025-01-01")
-    assert info["b"] == VersionInfo(CURRENT, "2025-01-01", None)
+    assert info["a"] == VersionStatus(SUPERSEDED, "2007-01-01", "2025-01-01")
+    assert info["b"] == VersionStatus(CURRENT, "2025-01-01", None)
     assert info["c"].status == CURRENT
 
 

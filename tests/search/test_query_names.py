@@ -7,13 +7,13 @@ import unicodedata
 import pytest
 
 from kb.query.aliases import AliasTable, WorkInfo
-from kb.query.articles import find_articles
 from kb.query.parse import parse_query
 from kb.query.titles import DERIVED, FULL, Canonical, former_names, title_names
+from kb.references.positions import find_chains
 
 
 def positions(text: str) -> list[list[tuple]]:
-    runs = find_articles(unicodedata.normalize("NFKC", text))
+    runs = find_chains(unicodedata.normalize("NFKC", text), typed=True)
     return [[(p.article, p.suffix, p.paragraph, p.item) for p in r.positions] for r in runs]
 
 

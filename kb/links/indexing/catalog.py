@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from kb.numerals import NUM_CLASS
 from kb.query.aliases import PREFIX, AliasTable, fold_title
 from kb.references.names import title_spans
 from kb.versions import resolve_versions
@@ -14,7 +15,7 @@ NATIONAL_ORDER = ("宪法", "法律", "行政法规", "监察法规", "司法解
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _AMENDMENT = re.compile(r"^(.+?)修正案")
 _KEEPS_NUMBERS = re.compile(r"修正案|修改部分法律")
-_SEVERAL = re.compile(r"》等[一二三四五六七八九十百0-9]+(?:件|部)")
+_SEVERAL = re.compile(rf"》等{NUM_CLASS}(?:件|部)")
 
 
 class Catalog:

@@ -11,8 +11,9 @@ from kb.links import model as m
 from kb.links.reading.table import LinkTable
 from kb.links.reading.versions import passage_ids
 from kb.links.reading.view import LinkedPassage, other_end
+from kb.numerals import NUM_CLASS
 
-_ARTICLE_TOKEN = re.compile(r"第[^第条款项]{1,12}条(?:之[一二三四五六七八九十]+)?")
+_ARTICLE_TOKEN = re.compile(rf"第[^第条款项]{{1,12}}条(?:之{NUM_CLASS})?")
 
 
 @dataclass(frozen=True)
