@@ -123,7 +123,8 @@ def candidate_features(
 ) -> tuple[list[int], np.ndarray]:
     """The candidates (lexical list, then the semantic passages it lacks) and their features."""
     depth_l, depth_s = len(lex), len(sem)
-    cands = lex + [n for n in sem if n not in set(lex)] if sem else list(lex)
+    known = set(lex)
+    cands = lex + [n for n in sem if n not in known]
     at = {n: i for i, n in enumerate(cands)}
     f = np.zeros((len(cands), len(CANDIDATE)), np.float64)
     if depth_l:
