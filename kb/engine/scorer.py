@@ -45,14 +45,14 @@ class Scorer:
         """The concept's phrasings as (weight, terms, text only); sub-words stand in for a word
         the index lacks. Related words are words of answering articles' text: only the text
         is searched for them (their headings and titles say little, and it halves their cost)."""
-        p, cw = self.policy, concept.weight
-        groups = [(cw, (concept.text,), False)]
-        groups += [(cw * p.synonym_weight, alt, False) for alt in concept.alternatives]
-        groups += [(cw * p.related_weight, (word,), True) for word in concept.related]
+        p = self.policy
+        groups = [(1.0, (concept.text,), False)]
+        groups += [(p.synonym_weight, alt, False) for alt in concept.alternatives]
+        groups += [(p.related_weight, (word,), True) for word in concept.related]
         parts = tuple(concept.text[s:e] for s, e in subwords(concept.text))
         if parts:  # a word the index lacks is searched by its parts; a known one gets help
             missing = self.snap.text.df(concept.text) == 0
-            groups.append((cw * (0.8 if missing else p.subword_weight), parts, False))
+            groups.append((0.8 if missing else p.subword_weight, parts, False))
         return groups
 
     def score(self, concepts: tuple[Concept, ...]) -> Scores:

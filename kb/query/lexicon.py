@@ -36,20 +36,6 @@ def related() -> dict[str, tuple[str, ...]]:
     return table
 
 
-@lru_cache(maxsize=1)
-def term_weights() -> dict[str, float]:
-    """query word → weight of its matches (learned by training/fusion/weights.py: story words of
-    consultations say little about the answering article); 1.0 for words not listed."""
-    table: dict[str, float] = {}
-    for line in data_lines("term_weights.tsv"):
-        word, _, weight = line.partition("\t")
-        try:
-            table[word.strip()] = float(weight)
-        except ValueError:
-            continue
-    return table
-
-
 def related_sources() -> tuple[str, ...]:
     """File names of the judged questions related.tsv was learned from (its first line)."""
     lines = resources.files("kb.data").joinpath("related.tsv").read_text(encoding="utf-8")

@@ -11,14 +11,7 @@ from kb.config import MAX_QUERY_CHARS
 from kb.errors import BadQuery
 from kb.numerals import int_to_cn
 from kb.query.aliases import AliasTable
-from kb.query.lexicon import (
-    expansions,
-    local_cues,
-    related,
-    stopwords,
-    term_weights,
-    version_cues,
-)
+from kb.query.lexicon import expansions, local_cues, related, stopwords, version_cues
 from kb.query.questions import document_aspects
 from kb.references.positions import Chain, find_chains
 
@@ -56,7 +49,6 @@ class Concept:
     text: str
     alternatives: tuple[tuple[str, ...], ...] = ()
     related: tuple[str, ...] = ()  # words answers to such questions use (kb/data/related.tsv)
-    weight: float = 1.0  # how much the word says about the answer (kb/data/term_weights.tsv)
 
 
 @dataclass(frozen=True)
@@ -205,7 +197,7 @@ def _concepts(text: str, skip: list[tuple[int, int]]) -> tuple[Concept, ...]:
             continue
         seen.add(tok)
         alternatives = tuple(tuple(t) for t in expansions(tok))
-        out.append(Concept(tok, alternatives, related().get(tok, ()), term_weights().get(tok, 1.0)))
+        out.append(Concept(tok, alternatives, related().get(tok, ())))
     return tuple(out)
 
 

@@ -22,14 +22,10 @@ from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, KBError
 from kb.links.reading.ranking import region_set, with_local_articles
 from kb.models import KINDS, Retrieval, SearchResult
-from kb.query.clauses import clauses
 from kb.query.parse import Concept, ParsedQuery, parse_query
 from kb.semantic.fusion import FUSION, MODES, FusionPolicy, choose_mode, fuse, neighbours
 
 VERSIONS = ("current", "all")
-# long questions embedded by sentence too: off, as training/fusion/evaluate.py's `split` rows
-# measured no gain (STARD CV R@10 0.651 → 0.650, lawyer-llama the same) for 1-3 more encodings
-SPLIT_LONG_QUESTIONS = False
 
 
 @dataclass(frozen=True)
@@ -147,28 +143,14 @@ def rank_modes(
     if ran["mode"] == "lexical":
         return ranking, {}, ran
     try:  # (embedding on a helper thread beside the lexical ranking was 2x slower: the GIL)
-        vector = question_vectors(semantic, q.text)
+        vector = semantic.question_vector(q.text)
     except KBError as exc:  # the encoder failed to load: lexical, and say why
         ran["mode"], ran["vectors"]["note"] = "lexical", str(exc)
         return ranking, {}, ran
     depth = max(fp.depth, params.offset + params.limit)
     near = neighbours(snap, q, index, vector, document_mask(snap, q, params), policy, fp, depth)
-    model, note = semantic.fusion_model() if fp.learned else (None, "")
-    ran["fusion"] = "learned" if model is not None else "reciprocal ranks"
-    if note:
-        ran["fusion_note"] = note
-    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, model, q)
+    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp)
     return ranking, retrieval, ran
-
-
-def question_vectors(semantic, text: str) -> np.ndarray:
-    """The question's vector, or for a long question of several sentences the whole and each
-    sentence (kb/query/clauses.py: each passage then keeps its best cosine)."""
-    whole = semantic.question_vector(text)
-    parts = clauses(text) if SPLIT_LONG_QUESTIONS else ()
-    if not parts:
-        return whole
-    return np.vstack([whole, *(semantic.question_vector(p) for p in parts)])
 
 
 def search(

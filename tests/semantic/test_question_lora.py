@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from kb.semantic.e5.lora import Lora, file_hash
+from kb.semantic.e5.lora import Lora, file_hash, load_lora
 from kb.semantic.encoder import MODEL, Encoder, lora_path
 from kb.semantic.retriever import SemanticLayer
 
@@ -113,3 +113,40 @@ def test_the_shipped_lora_is_recorded_beside_it(plain):
     shipped = Encoder()
     assert shipped.info()["question_lora"]["sha256"] == record["sha256"]
     assert float(shipped.query(QUESTIONS[0]) @ plain.query(QUESTIONS[0])) < 0.9999
+
+
+def test_question_weights_are_one_shared_file_equal_to_the_merge(plain, tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "lora.npz"
+    random_lora(path, base_name(plain))
+    first = Encoder(question_lora=path)
+    ours = first.questions(QUESTIONS)
+    files = list((tmp_path / "cache").glob("question-*.f32"))
+    assert len(files) == 1  # written once, then mapped
+    second = Encoder(question_lora=path)
+    assert np.array_equal(second.questions(QUESTIONS), ours)
+    assert isinstance(second._qweights.layers[0].qkv_w.base, np.memmap)
+    plain._load("numpy")
+    merged = load_lora(path, base_name(plain)).merged(plain._weights)
+    from kb.semantic.e5.forward import encode_batch
+
+    tokens = [first.token_ids(q, is_query=True) for q in QUESTIONS]
+    expected = np.array([encode_batch(merged, [t])[0] for t in tokens])
+    assert float((ours * expected).sum(1).min()) > 0.99999
+
+
+def test_a_damaged_shared_file_is_rebuilt_and_an_unwritable_cache_is_not_needed(
+    plain, tmp_path, monkeypatch
+):
+    path = tmp_path / "lora.npz"
+    random_lora(path, base_name(plain))
+    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
+    expected = Encoder(question_lora=path).questions(QUESTIONS)
+    (shared,) = (tmp_path / "cache").glob("question-*.f32")
+    shared.write_bytes(shared.read_bytes()[:1000])  # cut short: rebuilt whole
+    assert np.array_equal(Encoder(question_lora=path).questions(QUESTIONS), expected)
+    assert shared.stat().st_size > 1000
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("KB_ENCODER_CACHE", str(blocker / "cache"))
+    assert np.array_equal(Encoder(question_lora=path).questions(QUESTIONS), expected)

@@ -61,6 +61,16 @@ def prefixes(model: E5, qs: list[Question], start: int) -> list[torch.Tensor]:
     return out
 
 
+def pair_ids(path: Path, fold: str) -> set[str]:
+    """The ids of a pairs file (training/pairs: a grouped `fold` column, 0/1) that fold `fold`
+    may train on: the records not in its test half (fold n tests the records marked n-1); every
+    record for `all`."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    if fold == "all":
+        return {r["id"] for r in records}
+    return {r["id"] for r in records if r["fold"] != int(fold) - 1}
+
+
 def batch_loss(model, hidden, qs, rows, start, passages, where, args) -> torch.Tensor:
     """InfoNCE of one batch (questions `rows`) over all passages or the mined candidates."""
     n = max(hidden[i].shape[0] for i in rows)
@@ -109,7 +119,9 @@ def train(args) -> None:
     qs = [q for q in questions("stard", stard, corpus, index, encoder) if q.id in train_ids]
     sizes = {"stard": len(qs)}
     for name, js in extra.items():
-        more = questions(name, js, corpus, index, encoder)
+        # the source's own grouped folds: a fold run trains on the same half as STARD's
+        keep = pair_ids(Path(args.pairs[list(extra).index(name)]), args.fold)
+        more = [q for q in questions(name, js, corpus, index, encoder) if q.id in keep]
         qs += more
         sizes[name] = len(more)
     print(f"{len(qs)} questions {sizes}, {rows.size} passages ({time.monotonic() - started:.0f}s)")
@@ -211,7 +223,12 @@ def main() -> None:
     ap.add_argument(
         "--partial", action="store_true", help="the sub-corpus of semantic_eval --partial"
     )
-    ap.add_argument("--pairs", nargs="*", default=[], help="more judged JSONL sources, used whole")
+    ap.add_argument(
+        "--pairs",
+        nargs="*",
+        default=[],
+        help="more judged JSONL sources (training/pairs): a fold run takes their same-fold half",
+    )
     ap.add_argument(
         "--folds", type=Path, help="STARD folds file, as bench/semantic_eval.py --folds"
     )

@@ -1,345 +1,337 @@
-"""The acceptance run of fusion (successor of bench/semantic_eval.py's tables), from cached rankings.
+"""The cross-validated table of issue 19: lexical, today's default mode, the new question side
+(fold LoRAs of training/encoder) with today's fusion, re-tuned fusion and per-question trust,
+on STARD train, lawyer-llama and legal-dc (each split by its grouped folds: fold n scores the
+questions marked n-1 with everything learned on the others), and domain-dev per kind with the
+shipped configuration.
 
-    KB_INDEX_DIR=… .venv/bin/python -m training.fusion.evaluate [--write-model] [--partial]
+    OPENBLAS_NUM_THREADS=1 KB_INDEX_DIR=/work/main/var/index nice .venv/bin/python -m \
+        training.fusion.evaluate --loras var/training [--write]
 
-STARD train, 2-fold cross-validated: on each half, the related words, the query adapter and the
-fusion model are learned on the other half (the model's training rows are out-of-fold inside that
-half: training/fusion/cache.py); side by side per fold and averaged: lexical, semantic, today's
-hybrid (reciprocal ranks, FUSION), the learned fusion with one weight per retriever for every
-question, and with the per-question trust (the shipped configuration), also for long questions
-alone. domain-dev is scored with the product's data in the default mode, per kind (never tuned
-on). --write-model learns the shipped model on all of STARD train (out-of-fold rows) and writes
-kb/data/fusion-<tag>.json.
+--loras: a folder with lora-1.npz, lora-2.npz (fold runs) and lora-all.npz (all pairs).
+Fusion is tuned per fold on the training halves of all three sets (each set weighing the same);
+the shipped choice is tuned on the out-of-fold rankings of every question (each question seen
+through the fold LoRA that did not train on it). --write prints the constants to ship.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections import defaultdict
-from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 
 from bench.learn_related import Corpus
-from kb.compare.earlier import with_earlier_articles
-from kb.engine.policy import POLICY
-from kb.search import wants_earlier
-from kb.search.evaluation import Judged, matches, score_ranking
-from kb.semantic.encoder import DIM, Encoder
-from kb.semantic.fusion import FUSION, choose_mode, fuse
-from kb.semantic.learned import QUESTION, FusionModel, load_model, model_path
-from kb.semantic.retriever import SemanticIndex, load_adapter
-from kb.semantic.vectors import VectorCache, open_build_vectors, quantize
-from training.fusion import cache
-from training.fusion.train import example, train
+from bench.semantic_eval import answer_finder
+from kb.search.evaluation import score_ranking
+from kb.semantic.encoder import Encoder
+from kb.semantic.retriever import load_adapter
+from training.fusion import rankings as R
+from training.fusion import trust as T
 
-METRICS = ("R@10", "R@100", "MRR@10")
-RIDGE = 1.0
-LONG_CHARS = 40  # a question this long or longer counts as long (STARD's top fifth or so)
-
-
-def semantic_index(corpus: Corpus, encoder: Encoder, partial: bool, judged) -> tuple:
-    """The build's vectors, or with `partial` whatever the shared vector cache holds (read only)
-    plus the judged answers, embedded into var/training/fusion/ (a sub-corpus holding every
-    answer: for development before the full vectors exist, not for acceptance)."""
-    snap = corpus.snap
-    if not partial:
-        v = open_build_vectors(snap.path, encoder.tag, snap.size)
-        return SemanticIndex(v.codes, v.scale), "full"
-    kept = cache.CACHE / f"partial-index-{snap.path.name}.npz"  # built once: reading is slow
-    if kept.exists():
-        with np.load(kept) as z:
-            codes, scale = z["codes"], z["scale"]
-        needed = {n for j in judged for n in answers(corpus, j)}
-        if all(scale[n] > 0 for n in needed):
-            print(f"partial vectors: {(scale > 0).sum()} of {scale.size} passages", flush=True)
-            return SubsetIndex(codes, scale), f"partial{int((scale > 0).sum())}"
-    from indexer.embed import build_texts
-    from kb.semantic.vectors import text_key
-
-    texts = build_texts(snap.path)
-    keys = [text_key(t) if t is not None else b"" for t in texts]
-    vecs, found = VectorCache(snap.path.parent.parent, encoder.tag).gather(keys, DIM)
-    frozen = cache.CACHE / "partial-mask.npy"  # the same sub-corpus on every run (caches hold)
-    if frozen.exists():
-        found &= np.load(frozen)
-    else:
-        frozen.parent.mkdir(parents=True, exist_ok=True)
-        np.save(frozen, found)
-    own = cache.CACHE / "answer-vectors.npz"
-    have = dict(np.load(own, allow_pickle=True)["pairs"].item()) if own.exists() else {}
-    wanted = {n for j in judged for n in answers(corpus, j)}
-    todo = sorted({n for n in wanted if not found[n] and keys[n] not in have})
-    for i in range(0, len(todo), 32):
-        part = todo[i : i + 32]
-        vecs_part = encoder.passages([texts[n] for n in part])
-        have |= dict(zip([keys[n] for n in part], vecs_part, strict=True))
-        own.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(own, pairs=np.array(have, dtype=object))  # kept as it goes: a kill loses little
-        print(f"embedded {i + len(part)} of {len(todo)} judged answers", flush=True)
-    for n in wanted:
-        if not found[n] and keys[n] in have:
-            vecs[n], found[n] = have[keys[n]], True
-    codes, scale = quantize(vecs)
-    scale[~found] = 0.0
-    np.savez(kept, codes=codes, scale=scale)
-    print(f"partial vectors: {found.sum()} of {len(keys)} passages", flush=True)
-    return SemanticIndex(codes, scale), f"partial{int(found.sum())}"
-
-
-class SubsetIndex(SemanticIndex):
-    """A partial index that scans only its rows with vectors (the others stay at cosine 0)."""
-
-    def __init__(self, codes: np.ndarray, scale: np.ndarray):
-        super().__init__(codes, scale)
-        self.rows = np.flatnonzero(self.scale > 0)
-        self.inner = SemanticIndex(np.ascontiguousarray(codes[self.rows]), self.scale[self.rows])
-
-    def cosines(self, query: np.ndarray) -> np.ndarray:
-        out = np.zeros(self.scale.size, np.float32)
-        out[self.rows] = self.inner.cosines(query)
-        return out
-
-
-def answers(corpus: Corpus, j: Judged) -> set[int]:
-    """Docnums of the passages that answer `j`."""
-    if not hasattr(corpus, "by_article"):
-        corpus.by_article = defaultdict(list)
-        for n, x in enumerate(corpus.table):
-            if x is not None and x.article is not None:
-                corpus.by_article[(x.source, x.article)].append(n)
-                corpus.by_article[("title", x.title, x.article)].append(n)
-    out: set[int] = set()
-    for e in j.relevant:
-        if e.get("article") is not None:
-            out.update(corpus.by_article.get((e["version_file"], e["article"]), ()))
-            out.update(corpus.by_article.get(("title", e["title"], e["article"]), ()))
-        else:  # a bulletin paragraph: the passage holding the snippet
-            out.update(
-                n
-                for n, x in enumerate(corpus.table)
-                if x is not None and x.source == e["version_file"] and e["snippet"] in x.text
-            )
-    return {n for n in out if any(matches(corpus.table[n], e) for e in j.relevant)}
-
-
-def order(snap, lex, near, mode: str, model: FusionModel | None, subset) -> list[int]:
-    """The ranking search returns (the first 100 with vectors) in `mode` (auto decides)."""
-    mode = choose_mode(mode, lex.query, True)
-    ranking = lex.ranking
-    if mode != "lexical":
-        ranking = fuse(snap, ranking, near, mode, POLICY, FUSION, model, lex.query)[0]
-    if wants_earlier(lex.query, lex.params):
-        ranking = with_earlier_articles(snap, ranking)[0]
-    return [n for n in ranking.order if subset[n]][:100]
-
-
-def scores(table, judged: list[Judged], orders) -> list:
-    return [score_ranking(j, [table[n] for n in o]) for j, o in zip(judged, orders, strict=True)]
-
-
-def mean(s: list) -> dict[str, float]:
-    if not s:
-        return {m: float("nan") for m in METRICS}
-    return {
-        "R@10": statistics.fmean(x.recall10 for x in s),
-        "R@100": statistics.fmean(x.recall100 for x in s),
-        "MRR@10": statistics.fmean(x.mrr10 for x in s),
-    }
-
-
-def line(label: str, m: dict[str, float], extra: str = "") -> str:
-    return f"  {label:34s} " + "  ".join(f"{k} {m[k]:.3f}" for k in METRICS) + extra
+KS = (2.0, 5.0, 10.0, 20.0, 40.0)
+WS = (0.5, 0.7, 1.0, 1.4, 2.0, 3.0)
+PINS = (0, 1)
+BUCKETS = {"agree": (1, 3, 6), "length": (20, 40, 80), "margin": (0.05, 0.15, 0.3)}
+PULL = 0.02  # objective per question given up for each doubling away from the global weight
+SCORED = ("stard", "lawyer-llama", "legal-dc")
 
 
 class Data:
-    """The cached rankings of one set in its views."""
+    """Questions, cases and neighbour lists of every set, per question side."""
 
-    def __init__(self, corpus, encoder, sem: cache.Semantic, name, judged, views, shipped):
-        self.name, self.judged, self.snap = name, judged, corpus.snap
-        self.lex, self.near = {}, {}
-        for view in views:
-            self.lex[view] = cache.lexical_view(corpus, name, judged, view)
-            qvec = cache.question_vectors(encoder, name, judged, self.lex[view])
-            base = view.partition("+")[0]  # term weights change no neighbour
-            self.near[view] = sem.view(name, judged, base, self.lex[view], qvec, shipped)
-            if base == view:  # long questions cut into sentences (kb/query/clauses.py)
-                split = cache.split_vectors(encoder, name, judged, self.lex[view], qvec)
-                self.near[view + "/split"] = sem.view(
-                    name, judged, base + "/split", self.lex[view], split, shipped, qvec
+    def __init__(self, pairs: Path, loras: Path):
+        started = time.monotonic()
+        self.corpus = Corpus()
+        self.snap, self.table = self.corpus.snap, self.corpus.table
+        self.base = Encoder(question_lora=None)
+        self.index = R.full_index(self.corpus, self.base)
+        self.finder = answer_finder(self.corpus)
+        self.loras = {n: loras / f"lora-{n}.npz" for n in ("1", "2", "all")}
+        self.qs = {
+            name: R.load_questions(self.corpus, name, path, pairs)
+            for name, path in R.sets(pairs).items()
+        }
+        R.timed("questions parsed", started)
+        key = R.digest([[x.judged.id, x.fold, x.train_ok] for x in self.qs["stard"]])
+        tables = R.cached(
+            R.CACHE / f"tables-{key}.pkl", lambda: R.stard_tables(self.corpus, self.qs["stard"])
+        )
+        self.cases: dict[tuple[str, str], list[T.Case]] = {}
+        for name, qs in self.qs.items():
+            views = ("T1", "T2") if name == "stard" else ("product",)
+            for view in views:
+                lex = R.cached(
+                    R.CACHE / f"lex-{name}-{view}-{R.digest([x.judged.id for x in qs])}.pkl",
+                    lambda qs=qs, view=view: R.lexical_rankings(self.corpus, qs, tables.get(view)),
                 )
+                self.cases[(name, view)] = [
+                    T.make_case(self.snap, self.table, x, r) for x, r in zip(qs, lex, strict=True)
+                ]
+        R.timed("lexical rankings", started)
+        self.vecs: dict[tuple[str, str], np.ndarray] = {}
+        for name, qs in self.qs.items():
+            self.vecs[(name, "base")] = R.question_vectors(name, qs, None)
+            for n in ("1", "2") if name != "domain" else ("all",):
+                if self.loras[n].is_file():
+                    self.vecs[(name, f"lora{n}")] = R.question_vectors(name, qs, self.loras[n])
+        R.timed("question vectors", started)
+        self.near: dict[tuple[str, str], list] = {}
 
-    def examples(self, table, judged: list[Judged], view: str) -> list:
-        rows = [
-            example(table, self.snap, j, self.lex[view][j.id], self.near[view][j.id])
-            for j in judged
-        ]
-        return [r for r in rows if r is not None]
+    def view(self, name: str, fold: str) -> str:
+        return f"T{fold}" if name == "stard" else "product"
 
-    def orders(self, corpus, subset, judged, view: str, mode: str, model, split=False) -> list:
-        lex, near = self.lex[view], self.near[view + ("/split" if split else "")]
-        return [order(corpus.snap, lex[j.id], near[j.id], mode, model, subset) for j in judged]
+    def adapter(self, side: str, fold: str, lam: float) -> np.ndarray:
+        """A query adapter over `side`'s vectors learned on fold `fold`'s training halves
+        (fold 'all': every question that may be trained on); for the base side from STARD
+        only, as today's."""
+        sets = ("stard",) if side == "base" else SCORED
+        qs, vecs = [], []
+        for name in sets:
+            for x, v in zip(self.qs[name], self.vecs[(name, side)], strict=True):
+                if x.train_ok and (fold == "all" or x.fold != int(fold) - 1):
+                    qs.append(x)
+                    vecs.append(v)
+        return R.learn_adapter(self.index, self.finder, qs, np.array(vecs), lam)
 
+    def adapter_all(self, lam: float) -> np.ndarray:
+        """The adapter over the all-pairs LoRA, learned on every trainable question."""
+        for name in SCORED:
+            if (name, "loraall") not in self.vecs:
+                self.vecs[(name, "loraall")] = R.question_vectors(
+                    name, self.qs[name], self.loras["all"]
+                )
+        return self.adapter("loraall", "all", lam)
 
-def variants(own: list, other: list, info: dict) -> dict[str, tuple]:
-    """What is compared, (mode, model, split) by name: `own` are training rows of the set
-    scored, `other` those of the other sets (the public pairs for STARD, STARD for the pairs);
-    `split`: long questions are embedded sentence by sentence too."""
-    rows = own + other
-    flat = train([_flat(r) for r in rows], RIDGE, info | {"question_features": False})
-    full = train(rows, RIDGE, info)
-    return {
-        "lexical": ("lexical", None, False),
-        "semantic": ("semantic", None, False),
-        "semantic, long split": ("semantic", None, True),
-        "today: auto, RRF (FUSION)": ("auto", None, False),
-        "auto, learned, one trust for all": ("auto", _flat_model(flat), False),
-        "auto, learned per question, own set": ("auto", train(own, RIDGE, info), False),
-        "auto, learned per question, all sets": ("auto", full, False),
-        "auto, learned per question, all, split": ("auto", full, True),
-    }
-
-
-def _flat(row):
-    """A training row whose question features are all at their mean (bias only)."""
-    from dataclasses import replace
-
-    return replace(row, question=np.r_[1.0, np.zeros(len(QUESTION) - 1)])
-
-
-def _flat_model(m: FusionModel) -> FusionModel:
-    w = np.zeros_like(m.weights)
-    w[:, 0] = m.weights[:, 0]
-    return FusionModel(w, np.zeros(len(QUESTION)), np.ones(len(QUESTION)), m.info)
-
-
-def report(results: dict[str, list[dict]], name: str, judged, s: list, fold: int) -> None:
-    long = [x for x, j in zip(s, judged, strict=True) if len(j.query) >= LONG_CHARS]
-    results[name].append(mean(s))
-    results[name + " [long]"].append(mean(long))
-    print(line(f"fold {fold} {name}", mean(s)), flush=True)
-
-
-def cross_validate(corpus, subset, data: dict[str, Data], name: str) -> dict[str, list[dict]]:
-    """Per fold, every variant's metrics on the held-out half of set `name`."""
-    results: dict[str, list[dict]] = defaultdict(list)
-    d, table = data[name], corpus.table
-    if name == "stard":
-        splits = [(a, b, "inner", "outer") for a, b in cache.views(d.judged)["outer"]]
-        other = [
-            r for n, x in data.items() if n in PAIRS for r in x.examples(table, x.judged, "product")
-        ]
-    else:
-        fold = cache.folds_of(cache.PAIRS / f"{name}.jsonl")
-        halves = [[j for j in d.judged if fold[j.id] == f] for f in (0, 1)]
-        splits = [(halves[1 - f], halves[f], "product", "product") for f in (0, 1)]
-        stard = data["stard"]
-        other = stard.examples(table, stard.judged, "outer")
-    for f, (train_half, test_half, train_view, test_view) in enumerate(splits, 1):
-        own = d.examples(table, train_half, train_view)
-        extra = list(other)
-        if name != "stard":  # the other pairs set's questions of the training fold only
-            for n, x in data.items():
-                if n in PAIRS and n != name:
-                    folds = cache.folds_of(cache.PAIRS / f"{n}.jsonl")
-                    keep = [j for j in x.judged if folds[j.id] != f - 1]
-                    extra += x.examples(table, keep, "product")
-        for label, (mode, model, split) in variants(own, extra, {"fold": f}).items():
-            orders = d.orders(corpus, subset, test_half, test_view, mode, model, split)
-            report(results, label, test_half, scores(table, test_half, orders), f)
-    return results
-
-
-PAIRS = ("lawyer-llama", "legal-dc")
-
-
-def domain(corpus, subset, data: Data, models: dict[str, tuple]) -> None:
-    """domain-dev per kind in lexical and the default mode with each (model, split)."""
-    judged = data.judged
-    kinds = sorted({j.kind for j in judged})
-    runs = [("lexical", "lexical", None, False)]
-    runs += [(f"auto, {k}", "auto", model, split) for k, (model, split) in models.items()]
-    for label, mode, model, split in runs:
-        orders = data.orders(corpus, subset, judged, "product", mode, model, split)
-        s = scores(corpus.table, judged, orders)
-        cites = [x for x, j in zip(s, judged, strict=True) if j.kind == "citation"]
-        first = sum(x.first_grade2 == 1 for x in cites)
-        print(line(label, mean(s), f"  citations at rank 1: {first}/{len(cites)}"))
-        for metric in ("MRR@10", "R@10"):
-            per = "  ".join(
-                f"{k} {mean([x for x, j in zip(s, judged, strict=True) if j.kind == k])[metric]:.3f}"
-                for k in kinds
+    def neighbours(self, name: str, side: str, adapter: np.ndarray | None, label: str):
+        key = (name, label)
+        if key not in self.near:
+            vecs = R.adapt(self.vecs[(name, side)], adapter)
+            path = (
+                R.CACHE
+                / f"near-{name}-{label}-{R.digest(vecs.round(4).tobytes().hex()[:4096], vecs.sum().item())}.pkl"
             )
-            print(f"      {metric} per kind: {per}", flush=True)
+            self.near[key] = R.cached(
+                path, lambda: R.neighbour_lists(self.corpus, self.index, self.qs[name], vecs)
+            )
+        return self.near[key]
+
+
+def split(data: Data, name: str, fold: str, part: str) -> list[int]:
+    """Question positions of the training (train_ok) or test half of fold `fold`."""
+    out = []
+    for i, x in enumerate(data.qs[name]):
+        test = x.fold == int(fold) - 1
+        if (part == "test" and test) or (part == "train" and not test and x.train_ok):
+            out.append(i)
+    return out
+
+
+def pooled(data: Data, fold: str, part: str, sides: dict[str, dict[str, list]]):
+    """(cases, {side: neighbours}, weights, set names) over the three scored sets."""
+    cases, near, weights, names = [], {s: [] for s in sides}, [], []
+    for name in SCORED:
+        at = split(data, name, fold, part)
+        allc = data.cases[(name, data.view(name, fold))]
+        cases += [allc[i] for i in at]
+        for s, by_set in sides.items():
+            near[s] += [by_set[name][i] for i in at]
+        weights += [1.0 / len(at)] * len(at)
+        names += [name] * len(at)
+    return cases, near, np.array(weights), names
+
+
+def fit(data: Data, cases, near: dict[str, list], weights) -> tuple[str, T.Rule, dict]:
+    """The best global policy per side on training cases, then a bucketed semantic weight
+    (one feature, its weights pulled towards the global one) when it gains on them."""
+    policies = T.grid(KS, WS, PINS)
+    best = (-1.0, None, None)
+    scored = {}
+    for side, ns in near.items():
+        m = T.score_all(data.snap, data.table, cases, ns, policies)
+        scored[side] = m
+        for a, p in enumerate(policies):
+            o = T.objective(m[a], weights)
+            if o > best[0]:
+                best = (o, side, p)
+    o_global, side, p = best
+    m = scored[side]
+    at = {q: a for a, q in enumerate(policies)}
+    feats = {
+        "agree": np.array([T.agreement(c, n) for c, n in zip(cases, near[side], strict=True)]),
+        "length": np.array([c.length for c in cases]),
+        "margin": np.array([c.margin for c in cases]),
+    }
+    rule, o_rule, why = T.Rule(p), o_global, "global"
+    for feat, edges in BUCKETS.items():
+        bucket = np.searchsorted(np.array(edges), feats[feat], side="right")
+        chosen, total = [], 0.0
+        for b in range(len(edges) + 1):
+            sel = bucket == b
+            options = []
+            for w in WS:
+                q = T.Policy(p.k, w, p.pin)
+                gain = T.objective(m[at[q]][sel], weights[sel])
+                pull = PULL * weights[sel].sum() * abs(np.log2(w / p.w))
+                options.append((gain - pull, gain, w))
+            _pen, gain, w = max(options)
+            chosen.append(w)
+            total += gain
+        if total > o_rule + 1e-9 and tuple(chosen) != (p.w,) * len(chosen):
+            rule, o_rule, why = T.Rule(p, edges, tuple(chosen)), total, feat
+    info = {"side": side, "global": p, "objective": o_global, "rule": why, "rule_obj": o_rule}
+    return side, rule, info
+
+
+def policy_for(rule: T.Rule, feat: str | None, case: T.Case, near) -> T.Policy:
+    """The policy `rule` gives one question (by the value of its bucket feature)."""
+    if not rule.edges or near is None:
+        return rule.base
+    value = {"agree": T.agreement(case, near), "length": case.length, "margin": case.margin}
+    return rule.policy(value[feat])
+
+
+def orders(data: Data, cases, near, rule: T.Rule, feat: str | None) -> list[list[int]]:
+    return [
+        T.fused_order(data.snap, c, n, policy_for(rule, feat, c, n))
+        for c, n in zip(cases, near, strict=True)
+    ]
+
+
+def apply(data: Data, cases, near, rule: T.Rule, feat: str | None) -> np.ndarray:
+    """(questions, 3) metrics of the default mode under `rule`."""
+    got = orders(data, cases, near, rule, feat)
+    return np.array([T.measure(data.table, c, o) for c, o in zip(cases, got, strict=True)])
+
+
+def report(rows: dict[str, dict[str, list]], names_order) -> None:
+    """Per variant: STARD per fold and mean, then the other sets (both folds pooled)."""
+    for label, per in rows.items():
+        cells = []
+        for name in names_order:
+            folds = per.get(name)
+            if not folds:
+                continue
+            if name == "stard":
+                for f, m in enumerate(folds, 1):
+                    cells.append(f"f{f} " + " ".join(f"{v:.3f}" for v in m.mean(0)))
+                mean = np.mean([m.mean(0) for m in folds], axis=0)
+                cells.append("STARD " + " ".join(f"{v:.3f}" for v in mean))
+            else:
+                allm = np.concatenate(folds)
+                cells.append(f"{name} " + " ".join(f"{v:.3f}" for v in allm.mean(0)))
+        print(f"  {label:30s} " + " | ".join(cells), flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--partial", action="store_true", help="the vector cache as it is (dev only)")
-    ap.add_argument("--write-model", action="store_true", help="learn on every set, write it")
-    ap.add_argument("--sets", default="", help="comma-separated: only these sets (stard, …)")
-    ap.add_argument("--domain-only", action="store_true", help="domain-dev with the shipped model")
+    ap.add_argument("--pairs-dir", type=Path, default=R.PAIRS)
+    ap.add_argument("--loras", type=Path, required=True)
+    ap.add_argument("--lambda-base", type=float, default=0.3)
+    ap.add_argument("--lambda-lora", type=float, default=3.0)
     args = ap.parse_args()
     started = time.monotonic()
-    corpus, encoder = Corpus(), Encoder()
-    sets = cache.judged_sets()
-    if args.sets:
-        sets = {n: v for n, v in sets.items() if n in args.sets.split(",") + ["stard", "domain"]}
-    everything = [j for judged, _views in sets.values() for j in judged]
-    index, index_tag = semantic_index(corpus, encoder, args.partial, everything)
-    subset = index.scale > 0
-    sem = cache.Semantic(corpus, index, index_tag)
-    shipped = load_adapter(encoder.tag)
-    data = {
-        n: Data(corpus, encoder, sem, n, judged, views, shipped)
-        for n, (judged, views) in sets.items()
+    data = Data(args.pairs_dir, args.loras)
+    prod_adapter = load_adapter(data.base.question_tag)
+    rows: dict[str, dict[str, list]] = {}
+    oof: dict[str, list] = {}  # out-of-fold training material for the shipped choice
+
+    def add(label, name, m):
+        rows.setdefault(label, {}).setdefault(name, []).append(m)
+
+    for fold in ("1", "2"):
+        lora = f"lora{fold}"
+        a_base = data.adapter("base", fold, args.lambda_base)
+        a_lora = data.adapter(lora, fold, args.lambda_lora)
+        sides = {"today": {}, "lora": {}, "lora+adapter": {}}
+        for name in SCORED:
+            today_adapter = a_base if name == "stard" else prod_adapter
+            sides["today"][name] = data.neighbours(name, "base", today_adapter, f"today{fold}")
+            sides["lora"][name] = data.neighbours(name, lora, None, lora)
+            sides["lora+adapter"][name] = data.neighbours(name, lora, a_lora, f"{lora}A")
+        R.timed(f"fold {fold}: neighbours", started)
+        train = pooled(data, fold, "train", {k: v for k, v in sides.items() if k != "today"})
+        side, rule, info = fit(data, train[0], train[1], train[2])
+        print(f"fold {fold}: {info} → {rule}", flush=True)
+        R.timed(f"fold {fold}: fusion tuned", started)
+        for name in SCORED:
+            at = split(data, name, fold, "test")
+            cs = [data.cases[(name, data.view(name, fold))][i] for i in at]
+            pick = lambda s, at=at, name=name, sides=sides: [sides[s][name][i] for i in at]  # noqa: E731
+            add("lexical", name, apply(data, cs, [None] * len(cs), T.Rule(T.Policy()), None))
+            add(
+                "today (auto, adapter)",
+                name,
+                apply(data, cs, pick("today"), T.Rule(T.Policy()), None),
+            )
+            add(
+                "LoRA, today's fusion",
+                name,
+                apply(data, cs, pick("lora"), T.Rule(T.Policy()), None),
+            )
+            add(
+                "LoRA+adapter, today's fusion",
+                name,
+                apply(data, cs, pick("lora+adapter"), T.Rule(T.Policy()), None),
+            )
+            add(
+                "LoRA, re-tuned global",
+                name,
+                apply(data, cs, pick(side), T.Rule(info["global"]), None),
+            )
+            add("LoRA, re-tuned + trust", name, apply(data, cs, pick(side), rule, info["rule"]))
+            for s in ("lora", "lora+adapter"):
+                oof.setdefault(s, []).extend(pick(s))
+            oof.setdefault("cases", []).extend(cs)
+            oof.setdefault("weights", []).extend([1.0 / len(data.qs[name])] * len(cs))
+        R.timed(f"fold {fold}: scored", started)
+        report(rows, ("stard",) + SCORED[1:])
+    print("STARD (per fold, mean) and the other sets (both held-out halves), R@10 R@100 MRR@10:")
+    report(rows, ("stard",) + SCORED[1:])
+    near = {s: oof[s] for s in ("lora", "lora+adapter")}
+    side, rule, info = fit(data, oof["cases"], near, np.array(oof["weights"]))
+    print(f"shipped choice (out-of-fold, all three sets): {info} → {rule}", flush=True)
+    domain(data, prod_adapter, side, rule, info["rule"], args.lambda_lora)
+    print(f"({time.monotonic() - started:.0f}s)")
+
+
+def domain(data: Data, prod_adapter, side: str, rule: T.Rule, feat: str, lam: float) -> None:
+    """domain-dev: lexical, today, and the shipped configuration (the all-pairs LoRA), per kind,
+    citations at rank 1."""
+    cases = data.cases[("domain", "product")]
+    variants = {
+        "lexical": ([None] * len(cases), T.Rule(T.Policy()), None),
+        "today (auto, adapter)": (
+            data.neighbours("domain", "base", prod_adapter, "today"),
+            T.Rule(T.Policy()),
+            None,
+        ),
     }
-    if args.domain_only:
-        model, note = load_model(model_path(encoder.tag))
-        print(f"domain-dev, shipped model ({note or 'loaded'}):")
-        domain(
-            corpus,
-            subset,
-            data["domain"],
-            {"RRF (today)": (None, False), "learned": (model, False)},
+    if ("domain", "loraall") in data.vecs:
+        adapter = data.adapter_all(lam) if side == "lora+adapter" else None
+        near = data.neighbours("domain", "loraall", adapter, f"loraall-{side}")
+        variants["shipped"] = (near, rule, feat)
+        variants["shipped, global only"] = (near, T.Rule(rule.base), None)
+    kinds = sorted({c.q.judged.kind for c in cases})
+    for label, (near, r, f) in variants.items():
+        got = orders(data, cases, near, r, f)
+        m = np.array([T.measure(data.table, c, o) for c, o in zip(cases, got, strict=True)])
+        first = sum(
+            score_ranking(c.q.judged, [data.table[n] for n in o[:100]]).first_grade2 == 1
+            for c, o in zip(cases, got, strict=True)
+            if c.q.judged.kind == "citation"
         )
-        return
-    for name in [n for n in data if n != "domain"]:
-        print(f"{name}, 2-fold cross-validated ({len(data[name].judged)} questions):", flush=True)
-        results = cross_validate(corpus, subset, data, name)
-        print("averaged over the folds:")
-        for label, folds in results.items():
-            print(line(label, {k: statistics.fmean(f[k] for f in folds) for k in METRICS}))
-    rows = data["stard"].examples(corpus.table, data["stard"].judged, "outer")
-    for n in (n for n in data if n in PAIRS):
-        rows += data[n].examples(corpus.table, data[n].judged, "product")
-    info = {
-        "trained_on": "stard-train (out-of-fold rankings), "
-        + ", ".join(n for n in data if n in PAIRS),
-        "questions": len(rows),
-        "ridge": RIDGE,
-        "encoder": encoder.tag,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-    }
-    shipped_model = train(rows, RIDGE, info)
-    if args.write_model:
-        path = model_path(encoder.tag)
-        path.write_text(shipped_model.to_json() + "\n", encoding="utf-8")
-        print(f"fusion model learned on {info['trained_on']}: {path}")
-    print("domain-dev (product data: related.tsv, the shipped adapter), never tuned on:")
-    domain(
-        corpus,
-        subset,
-        data["domain"],
-        {
-            "RRF (today)": (None, False),
-            "learned": (shipped_model, False),
-            "learned, split (shipped)": (shipped_model, True),
-        },
-    )
-    print(f"({time.monotonic() - started:.0f}s; {encoder.tag}; vectors {index_tag})")
+        per = []
+        for kind in kinds:
+            sel = [i for i, c in enumerate(cases) if c.q.judged.kind == kind]
+            mk = m[sel].mean(0)
+            per.append(f"{kind} {mk[0]:.3f}/{mk[2]:.3f}")
+        mean = m.mean(0)
+        print(
+            f"  domain-dev {label:24s} R@10 {mean[0]:.3f} R@100 {mean[1]:.3f} MRR@10 {mean[2]:.3f}"
+            f" citations at 1: {first}/{sum(c.q.judged.kind == 'citation' for c in cases)}"
+        )
+        print("    per kind (R@10/MRR@10): " + ", ".join(per), flush=True)
 
 
 if __name__ == "__main__":
