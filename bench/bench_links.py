@@ -6,8 +6,8 @@ Opens the live build (KB_INDEX_DIR, default var/index) as a server worker does (
 times the panel for a sample of passages that have links — national articles cited or
 implemented, local articles, judicial interpretations — and every bulletin paragraph (their
 相关规定 are searched when the library is warmed), through the Flask app in-process (routing,
-the Library, JSON), and the Library alone. "first call" includes reading each work's
-article numbers for its other versions.
+the Library, JSON), and the Library alone. "first call" includes aligning each work's
+versions (kept per build: kb/compare/same_article.py) unless warming did it.
 """
 
 from __future__ import annotations
@@ -18,23 +18,24 @@ import time
 
 from kb.config import load_settings
 from kb.library import Library
+from kb.links.reading.table import link_table
 from kb.search.evaluation import latency_summary
 from web import create_app
 
 
 def sample(library: Library, size: int, seed: int) -> list[str]:
     """Passage ids with links: cited, citing, implemented, implementing, bulletin."""
-    table = library.snapshot().links()
+    snap = library.snapshot()
+    table = link_table(snap)
     pools = [
         sorted(table.by_target),  # cited or implemented articles
         sorted(table.by_source),  # citing or implementing passages
     ]
     rng = random.Random(seed)
     chosen = {pid for pool in pools for pid in rng.sample(pool, min(size // 2, len(pool)))}
-    snap = library.snapshot()
-    for rec in snap.docs.records:  # every bulletin paragraph too
+    for row, rec in enumerate(snap.docs.records):  # every bulletin paragraph too
         if rec["kind"] == "工作简报":
-            chosen |= {f"{rec['id']}-{o}" for o in range(int(rec.get("passage_count") or 0))}
+            chosen |= set(snap.passage_ids(row))
     return sorted(chosen)
 
 

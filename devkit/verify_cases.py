@@ -58,7 +58,7 @@ class CaseMaker:
         self.snap, self.rand = snap, random.Random(seed)
         self.table, self.texts = articles(snap), snap.texts()
         self.names = self._unique_names()
-        self.works = sorted(w for w, rows in current_rows(snap.docs).items() if self._usable(rows))
+        self.works = sorted(w for w, rows in current_rows(snap).items() if self._usable(rows))
 
     def _unique_names(self) -> dict[str, list[str]]:
         """Work → names that mean only that work (so a case's citation is unambiguous)."""
@@ -95,7 +95,7 @@ class CaseMaker:
             self.older_version,
             self.unknown,
         )
-        versioned = [w for w in self.works if len(version_rows(self.snap.docs, w)) > 1]
+        versioned = [w for w in self.works if len(version_rows(self.snap, w)) > 1]
         out = []
         for make in makers:
             made, tries = [], 0
@@ -111,7 +111,7 @@ class CaseMaker:
     # the citation and the sentence
     def _name(self, work: str) -> str:
         names = self.names.get(work, [])
-        title = self.snap.docs.records[current_rows(self.snap.docs)[work][0]]["title"]
+        title = self.snap.docs.records[current_rows(self.snap)[work][0]]["title"]
         return self.rand.choice([f"《{title}》", *names]) if names else f"《{title}》"
 
     def _sentence(self, citation: str, quote: str | None) -> str:
@@ -124,7 +124,7 @@ class CaseMaker:
 
     def _articles(self, work: str) -> list[tuple[int, int]]:
         """(article, docnum) of the work's current articles (no 之 articles)."""
-        rows = current_rows(self.snap.docs)[work]
+        rows = current_rows(self.snap)[work]
         return [(a, n) for r in rows for a, s, n in self.table.numbered(r) if not s]
 
     def _quote(self, text: str) -> str | None:
@@ -193,7 +193,7 @@ class CaseMaker:
 
     def _last(self, work: str) -> int:
         """The highest article number any version of the work has."""
-        rows = [r for v in version_rows(self.snap.docs, work) for r in v]
+        rows = [r for v in version_rows(self.snap, work) for r in v]
         return max(a for r in rows for a, _s, _n in self.table.numbered(r))
 
     def _passage(self, n: int):
@@ -237,7 +237,7 @@ class CaseMaker:
         return self._case("moved", cite, quote, "wrong_article")
 
     def older_text(self, work: str) -> VerdictCase | None:
-        versions = version_rows(self.snap.docs, work)
+        versions = version_rows(self.snap, work)
         if len(versions) < 2:
             return None
         old = self.rand.choice(versions[1:])
@@ -252,7 +252,7 @@ class CaseMaker:
         )
 
     def older_version(self, work: str) -> VerdictCase | None:
-        versions = version_rows(self.snap.docs, work)
+        versions = version_rows(self.snap, work)
         labels = [self.snap.docs.records[v[0]].get("version_label") or "" for v in versions]
         if len(versions) < 2 or not labels[1] or labels[1] == labels[0]:
             return None
@@ -271,7 +271,7 @@ class CaseMaker:
     # checks that a case is what it claims
     def _in_article(self, work: str, article: int, quote: str) -> bool:
         """Whether any version of the work's article holds the quotation."""
-        for rows in version_rows(self.snap.docs, work):
+        for rows in version_rows(self.snap, work):
             for r in rows:
                 n = self.table.find(r, article)
                 if n is not None and normalize(quote) in article_words(self.texts[n]):

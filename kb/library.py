@@ -14,7 +14,7 @@ from whoosh.query import And, Term
 from whoosh.reading import CorruptIndexError
 
 from kb import search as search_mod
-from kb.compare import earlier
+from kb.compare import same_article
 from kb.compare import service as compare_service
 from kb.compare.lookup import find_version
 from kb.compare.model import ArticleHistory, Comparison
@@ -24,9 +24,11 @@ from kb.engine.doc_questions import header_for_id
 from kb.engine.hits import load_passage, make_hit
 from kb.engine.policy import POLICY, Policy
 from kb.engine.snapshot import Snapshot
+from kb.engine.works import version_parts, versions_of
 from kb.errors import BadQuery, IndexCorrupt, IndexMissing, KBError, NotFound
 from kb.links.reading import passages as links_mod
 from kb.links.reading.document import DocumentLinks
+from kb.links.reading.table import link_table
 from kb.links.reading.view import PassageLinks
 from kb.models import DocumentInfo, DocumentView, Hit, Passage, SearchResult, VersionInfo
 from kb.query.parse import parse_query
@@ -115,13 +117,13 @@ class Library:
         """Load what first queries would otherwise wait for: texts and the commonest postings."""
         snap = self.snapshot()
         snap.texts()
-        snap.links()
+        link_table(snap)
         links_mod.warm_related(self)
         snap.text.warm(terms)
         snap.heading.warm(terms // 4)
         self.suggest("代表法第四")  # the article table and the names of the build
         self.verify("宪法第二条规定：“中华人民共和国的一切权力属于人民。”")
-        earlier.warm(snap)  # current articles paired with their earlier wording
+        same_article.warm(snap)  # articles paired across versions (earlier wording, links)
         self.semantic.warm(snap.path, snap.size)
 
     @_reading
@@ -192,20 +194,9 @@ class Library:
         passages = tuple(
             sorted((load_passage(snap, n) for n in nums if snap.alive[n]), key=lambda p: p.ordinal)
         )
-        same_work = [
-            snap.docs.records[r]
-            for r in range(len(snap.docs.ids))
-            if snap.docs.works[snap.docs.work[r]] == rec["work_key"]
-        ]
-        versions = _versions([r for r in same_work if r.get("subtitle") == rec.get("subtitle")])
-        parts = _versions(
-            [
-                r
-                for r in same_work
-                if r.get("version_date") == rec.get("version_date")
-                and r["id"] != doc_id
-                and not r.get("duplicate_of")
-            ]
+        versions, parts = (
+            tuple(_version_info(snap.docs.records[r]) for r in reversed(rows))
+            for rows in (versions_of(snap, row), version_parts(snap, row))
         )
         return DocumentView(document_from_record(rec, passages), versions, parts)
 
@@ -292,13 +283,6 @@ class Library:
 def _created(store: Store, build: Path) -> str | None:
     """When a build was made (its meta.json lists every file: read it once, not per request)."""
     return store.meta(build).get("created")
-
-
-def _versions(records: list[dict]) -> tuple[VersionInfo, ...]:
-    """VersionInfo for records, newest first (duplicate copies left out)."""
-    rows = [r for r in records if not r.get("duplicate_of")]
-    rows.sort(key=lambda r: (r.get("version_date") or "", r.get("source")), reverse=True)
-    return tuple(_version_info(r) for r in rows)
 
 
 def _version_info(r: dict) -> VersionInfo:

@@ -55,10 +55,13 @@ def align_passages(old: VersionText, new: VersionText) -> list[Match]:
     return align([passage_unit(p) for p in old.passages], [passage_unit(p) for p in new.passages])
 
 
-def compare_texts(old: VersionText, new: VersionText) -> Comparison:
-    """Align two versions of one work and describe every change."""
+def compare_texts(
+    old: VersionText, new: VersionText, matches: Sequence[Match] | None = None
+) -> Comparison:
+    """Align two versions of one work and describe every change (`matches`: their articles
+    aligned already, see kb.compare.same_article)."""
     started = time.perf_counter()
-    matches = align_passages(old, new)
+    matches = list(align_passages(old, new) if matches is None else matches)
     pairs, row_old, row_new = _rows(old.passages, new.passages, matches)
     headings = _headings(old.headings, new.headings, row_old, row_new, len(pairs))
     counts = Counter(p.status for p in pairs)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kb.compare.texts import versions_of
+from kb.compare.texts import version_records
 from kb.engine.snapshot import Snapshot
+from kb.engine.works import work_rows
 from kb.errors import BadQuery, NotFound
 from kb.numerals import NUM_CLASS
 
@@ -29,8 +30,8 @@ def find_version(snap: Snapshot, text: str) -> str:
     if len(works) != 1:
         found = "several works" if works else "no document or work"
         raise NotFound(f"{found} named {name or text!r}: give a document id or a law's name")
-    rows = [r for r in snap.docs.records if r["work_key"] in works and not r.get("duplicate_of")]
-    versions = versions_of(snap, min(rows, key=lambda r: r["source"])["id"])
+    first = work_rows(snap)[next(iter(works))][0]  # its first file (a part of 民法典: 总则)
+    versions = version_records(snap, snap.docs.ids[first])
     if not date:
         return versions[-1]["id"]
     dated = [r for r in versions if (r.get("version_date") or "").startswith(date)]

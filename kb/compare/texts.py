@@ -6,11 +6,10 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
-import numpy as np
-
 from kb.compare.model import VersionText
 from kb.engine.hits import document_info, load_passage
 from kb.engine.snapshot import Snapshot
+from kb.engine.works import version_parts, versions_of
 from kb.errors import NotFound
 from kb.models import Document, DocumentInfo, Passage
 from kb.records import document_from_record
@@ -38,56 +37,38 @@ def _part_order(doc: Document) -> tuple:
     return (first is None, first or 0, doc.source)
 
 
-def record(snap: Snapshot, doc_id: str) -> dict:
-    """The stored record of a document (NotFound for an unknown id)."""
+def row_of(snap: Snapshot, doc_id: str) -> int:
+    """The document row of an id (NotFound for an unknown id)."""
     row = snap.docs.row.get(doc_id) if isinstance(doc_id, str) else None
     if row is None:
         raise NotFound(f"no document with id {doc_id!r}")
-    return snap.docs.records[row]
+    return row
 
 
-def same_work(snap: Snapshot, rec: dict) -> list[dict]:
-    """Every record of the work `rec` belongs to (copies included)."""
-    docs = snap.docs
-    code = docs.work[docs.row[rec["id"]]]
-    return [docs.records[r] for r in np.nonzero(docs.work == code)[0]]
+def record(snap: Snapshot, doc_id: str) -> dict:
+    """The stored record of a document (NotFound for an unknown id)."""
+    return snap.docs.records[row_of(snap, doc_id)]
 
 
 def load_version(snap: Snapshot, doc_id: str) -> VersionText:
     """The version `doc_id` belongs to: the document and the other parts of its version."""
-    rec = record(snap, doc_id)
-    parts = [
-        r
-        for r in same_work(snap, rec)
-        if r["id"] == doc_id
-        or (
-            r.get("version_date") == rec.get("version_date")
-            and r.get("subtitle") != rec.get("subtitle")
-            and not r.get("duplicate_of")
-        )
-    ]
-    return join_parts(document_info(rec), [_document(snap, r) for r in parts])
+    row = row_of(snap, doc_id)
+    parts = [_document(snap, r) for r in (row, *version_parts(snap, row))]
+    return join_parts(document_info(snap.docs.records[row]), parts)
 
 
-def _document(snap: Snapshot, rec: dict) -> Document:
+def _document(snap: Snapshot, row: int) -> Document:
     """A document with its passages, read from the consecutive docnums they are stored at."""
-    row = snap.docs.row[rec["id"]]
-    first = int(snap.first_docnum()[row])
-    count = int(rec.get("passage_count") or 0)
-    nums = range(first, min(first + count, snap.size)) if first >= 0 else range(0)
-    passages = [load_passage(snap, n) for n in nums if snap.alive[n] and snap.passage_doc[n] == row]
-    passages.sort(key=lambda p: p.ordinal)
-    return document_from_record(rec, tuple(passages))
-
-
-def versions_of(snap: Snapshot, doc_id: str) -> list[dict]:
-    """The versions of a document's work (its own part), oldest first, one copy of each."""
-    rec = record(snap, doc_id)
-    kept = rec.get("duplicate_of")
-    rows = [
-        r
-        for r in same_work(snap, rec)
-        if r.get("subtitle") == rec.get("subtitle")
-        and (r["id"] == doc_id or (not r.get("duplicate_of") and r["id"] != kept))
+    passages = [
+        load_passage(snap, n)
+        for n in snap.docnums(row)
+        if snap.alive[n] and snap.passage_doc[n] == row
     ]
-    return sorted(rows, key=lambda r: (r.get("version_date") or "", r["source"]))
+    passages.sort(key=lambda p: p.ordinal)
+    return document_from_record(snap.docs.records[row], tuple(passages))
+
+
+def version_records(snap: Snapshot, doc_id: str) -> list[dict]:
+    """The records of the versions of a document's work (its own part), oldest first, one copy
+    of each (NotFound for an unknown id)."""
+    return [snap.docs.records[r] for r in versions_of(snap, row_of(snap, doc_id))]

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.engine.build_cache import per_build
 from kb.engine.snapshot import Snapshot
 
 
@@ -52,7 +51,7 @@ class ArticleTable:
 
 def articles(snap: Snapshot) -> ArticleTable:
     """The build's article table (read on first use, then shared by every thread)."""
-    return per_build(snap, "articles", _read)
+    return snap.cached("articles", lambda: _read(snap))
 
 
 def _read(snap: Snapshot) -> ArticleTable:

@@ -16,7 +16,7 @@ def doc_order(snap: Snapshot, works: frozenset[str], params, version: str = "") 
     """Document rows of these works: a version the citation names first, then those passing
     the filters, newest version first."""
     docs = snap.docs
-    rows = np.nonzero(docs.work_rows(set(works)))[0]
+    rows = np.nonzero(docs.work_mask(set(works)))[0]
     wanted = docs.mask(
         params.kinds, params.regions, params.documents, params.versions, params.as_of
     )
@@ -86,7 +86,7 @@ def resolve(snap: Snapshot, refs: tuple[CitationRef, ...], params) -> list[tuple
 def work_order(snap: Snapshot, works: frozenset[str], doc_mask: np.ndarray) -> np.ndarray:
     """Scores that list a named work's passages in reading order (for a query that is only a name)."""
     rows = snap.passage_doc.clip(0)
-    inside = snap.alive & snap.docs.work_rows(set(works))[rows] & doc_mask[rows]
+    inside = snap.alive & snap.docs.work_mask(set(works))[rows] & doc_mask[rows]
     docnums = np.arange(snap.size, dtype=np.float32)
     return np.where(inside, 1.0 / (1.0 + docnums / 1000.0), 0.0).astype(np.float32)
 

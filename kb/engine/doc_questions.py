@@ -90,7 +90,7 @@ def _current_of(snap: Snapshot, rec: dict) -> dict | None:
     if rec.get("status") == CURRENT:
         return None
     docs = snap.docs
-    rows = [r for r in docs.work_rows({rec["work_key"]}).nonzero()[0] if docs.current[r]]
+    rows = [r for r in docs.work_mask({rec["work_key"]}).nonzero()[0] if docs.current[r]]
     return docs.records[int(rows[0])] if rows else None
 
 
@@ -138,7 +138,7 @@ def scope(snap: Snapshot, q: ParsedQuery, doc_mask: np.ndarray) -> np.ndarray:
     """After the header, a question about a document lists that document's passages only."""
     if not q.about_document or not q.works:
         return doc_mask
-    return doc_mask & snap.docs.work_rows(set(q.works))
+    return doc_mask & snap.docs.work_mask(set(q.works))
 
 
 def header_for_id(snap: Snapshot, passage_id: str) -> Hit | None:

@@ -48,7 +48,6 @@ class DocTable:
     valid_from: np.ndarray
     valid_to: np.ndarray
     local: np.ndarray  # has a region (a local document)
-    cache: dict  # per-policy arrays derived from the columns (see ranking._base_prior)
 
     @classmethod
     def build(cls, records: list[dict]) -> DocTable:
@@ -76,7 +75,6 @@ class DocTable:
             valid_from=np.array([day_number(r["valid_from"], _ALWAYS) for r in records], np.int32),
             valid_to=np.array([day_number(r["valid_to"], _NEVER) for r in records], np.int32),
             local=np.array([bool(r.get("region")) for r in records], dtype=bool),
-            cache={},
         )
 
     def mask(
@@ -107,7 +105,7 @@ class DocTable:
             keep &= self.current
         return keep
 
-    def work_rows(self, work_keys: set[str]) -> np.ndarray:
+    def work_mask(self, work_keys: set[str]) -> np.ndarray:
         """Boolean row mask of the documents belonging to these works."""
         codes = [i for i, w in enumerate(self.works) if w in work_keys]
         return np.isin(self.work, codes)

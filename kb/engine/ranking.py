@@ -26,9 +26,9 @@ class Ranking:
 
 def _base_prior(snap: Snapshot, p: Policy) -> np.ndarray:
     """The legal-hierarchy prior of every document (cached per snapshot and policy)."""
-    docs = snap.docs
-    key = ("prior", p)
-    if key not in docs.cache:
+
+    def make() -> np.ndarray:
+        docs = snap.docs
         by_kind = {
             "司法解释": p.interpretation_prior,
             "行政法规": p.regulation_prior,
@@ -38,8 +38,9 @@ def _base_prior(snap: Snapshot, p: Policy) -> np.ndarray:
             "地方性法规": p.local_prior,
         }
         prior = np.array([by_kind.get(k, 1.0) for k in docs.kinds], dtype=np.float32)[docs.kind]
-        docs.cache[key] = np.where(docs.local, np.minimum(prior, p.local_prior), prior)
-    return docs.cache[key]
+        return np.where(docs.local, np.minimum(prior, p.local_prior), prior)
+
+    return snap.cached(("prior", p), make)
 
 
 def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
@@ -54,7 +55,7 @@ def document_prior(snap: Snapshot, q: ParsedQuery, p: Policy) -> np.ndarray:
         )
         prior = np.where(named, p.region_boost, prior)
     if q.works:
-        prior = np.where(docs.work_rows(set(q.works)), prior * p.work_boost, prior)
+        prior = np.where(docs.work_mask(set(q.works)), prior * p.work_boost, prior)
     return prior.astype(np.float32)
 
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
+from kb.engine.build_cache import BuildCache
 from kb.engine.doctable import DocTable
 from kb.engine.policy import POLICY, Policy
 from kb.engine.postings import FieldPostings
 from kb.errors import IndexCorrupt, KBError
-from kb.links.reading.table import LinkTable
 from kb.query.aliases import AliasTable
 from kb.schema import (
     DOCUMENT_TITLE,
@@ -30,6 +32,7 @@ from kb.schema import (
 from kb.store import check_files, read_meta
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _open(path: Path, name: str, schema):
@@ -50,12 +53,7 @@ class Snapshot:
         self._local = threading.local()
         self._open: list = []  # every reader and searcher opened, closed together by close()
         self._open_lock = threading.Lock()
-        self._texts: list[str] | None = None
-        self._aliases: AliasTable | None = None
-        self._first: np.ndarray | None = None
-        self._regions: tuple[str, ...] | None = None
-        self._links: LinkTable | None = None
-        self._texts_lock = threading.Lock()
+        self._cache = BuildCache()
         try:
             self._load(policy)
         except Exception as exc:
@@ -158,56 +156,79 @@ class Snapshot:
         if getattr(self, "_open", None):
             self.close()
 
+    def cached(self, key: Hashable, compute: Callable[[], T], keep: int | None = None) -> T:
+        """`compute()`, run once for this build and shared by every thread (see BuildCache);
+        features keep their per-build tables here under keys of their own."""
+        return self._cache.get(key, compute, keep)
+
     def aliases(self) -> AliasTable:
         """Names of the works in this build (titles, short names) for query understanding."""
-        if self._aliases is None:
-            self._aliases = AliasTable.from_records(self.docs.records, self.region_names())
-        return self._aliases
-
-    def links(self) -> LinkTable:
-        """The build's links (references resolved at index time), read once."""
-        if self._links is None:
-            with self._texts_lock:
-                if self._links is None:
-                    self._links = LinkTable.load(self.path)
-        return self._links
+        return self.cached(
+            "aliases", lambda: AliasTable.from_records(self.docs.records, self.region_names())
+        )
 
     def region_names(self) -> tuple[str, ...]:
         """Provinces and cities the documents belong to, longest first."""
-        if self._regions is None:
+
+        def read() -> tuple[str, ...]:
             names = {r.get(k) for r in self.docs.records for k in ("region", "city")}
-            self._regions = tuple(sorted((n for n in names if n), key=len, reverse=True))
-        return self._regions
+            return tuple(sorted((n for n in names if n), key=len, reverse=True))
+
+        return self.cached("regions", read)
 
     def passage_reader(self):
         """A new reader over all passage shards, numbering passages across them."""
         readers = [ix.reader() for ix in self.shards]
         return readers[0] if len(readers) == 1 else MultiReader(readers)
 
-    def docnum_of(self, passage_id: str) -> int | None:
-        """The docnum of a passage id ("<doc_id>-<ordinal>"), or None.
+    # Docnums. A document's passages are written together, in order, into one shard, so its
+    # passage of ordinal k is at the document's first docnum plus k (the stored id confirms it).
 
-        A document's passages are written together, in order, into one shard, so the passage is
-        at the document's first docnum plus its ordinal; the stored id confirms it.
-        """
+    def docnum_of(self, passage_id: str) -> int | None:
+        """The docnum of a passage id ("<doc_id>-<ordinal>"), or None."""
         doc_id, _, ordinal = passage_id.rpartition("-")
         row = self.docs.row.get(doc_id)
-        if row is None or not ordinal.isdigit():
-            return None
-        first = self.first_docnum()[row]
-        n = int(first) + int(ordinal)
-        if first < 0 or n >= self.size or not self.alive[n] or self.passage_doc[n] != row:
+        n = self.docnum_at(row, int(ordinal)) if row is not None and ordinal.isdigit() else None
+        if n is None:
             return None
         return n if self.searcher().stored_fields(n)["record"]["id"] == passage_id else None
 
+    def docnum_at(self, row: int, ordinal: int) -> int | None:
+        """The docnum of a document row's passage `ordinal` (None when it is not live)."""
+        first = int(self.first_docnum()[row])
+        n = first + ordinal
+        if first < 0 or ordinal < 0 or n >= self.size:
+            return None
+        return n if self.alive[n] and self.passage_doc[n] == row else None
+
+    def docnums(self, row: int) -> range:
+        """The docnums of a document row's passages, ordinal 0 first (some may be dead)."""
+        first = int(self.first_docnum()[row])
+        count = int(self.docs.records[row].get("passage_count") or 0)
+        return range(first, min(first + count, self.size)) if first >= 0 else range(0)
+
+    def passage_ids(self, row: int) -> list[str]:
+        """The ids of a document row's passages, ordinal 0 first."""
+        doc_id = self.docs.ids[row]
+        return [
+            f"{doc_id}-{k}" for k in range(int(self.docs.records[row].get("passage_count") or 0))
+        ]
+
+    def passage_id(self, docnum: int) -> str:
+        """The id of a live passage, "<doc_id>-<ordinal>", without reading it."""
+        row = self.passage_doc[docnum]
+        return f"{self.docs.ids[row]}-{docnum - int(self.first_docnum()[row])}"
+
     def first_docnum(self) -> np.ndarray:
         """First live docnum of every document row (-1 for documents without passages)."""
-        if self._first is None:
+
+        def find() -> np.ndarray:
             first = np.full(len(self.docs.ids), self.size, dtype=np.int64)
             live = np.nonzero(self.alive)[0]
             np.minimum.at(first, self.passage_doc[live], live)
-            self._first = np.where(first == self.size, -1, first)
-        return self._first
+            return np.where(first == self.size, -1, first)
+
+        return self.cached("first docnum", find)
 
     def searcher(self):
         """This thread's Whoosh searcher over passages (Whoosh readers are not thread-safe)."""
@@ -225,13 +246,12 @@ class Snapshot:
 
     def texts(self) -> list[str]:
         """Every passage text by docnum, read once from the `body` column (for phrase scans)."""
-        if self._texts is None:
-            with self._texts_lock:
-                if self._texts is None:
-                    reader = self.passage_reader()
-                    try:
-                        column = reader.column_reader("body")
-                        self._texts = [b.decode("utf-8") if b else "" for b in column]
-                    finally:
-                        reader.close()
-        return self._texts
+
+        def read() -> list[str]:
+            reader = self.passage_reader()
+            try:
+                return [b.decode("utf-8") if b else "" for b in reader.column_reader("body")]
+            finally:
+                reader.close()
+
+        return self.cached("texts", read)

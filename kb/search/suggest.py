@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from kb.config import MAX_SUGGEST_CHARS
 from kb.engine.articles import articles
-from kb.engine.build_cache import per_build
 from kb.engine.hits import load_passage
 from kb.engine.snapshot import Snapshot
 from kb.engine.works import current_rows
@@ -58,7 +57,7 @@ class Suggester:
 
     def __init__(self, snap: Snapshot):
         self.snap = snap
-        self.rows = current_rows(snap.docs)  # work key → current document rows
+        self.rows = current_rows(snap)  # work key → current document rows
         self.titles = {
             snap.docs.records[r[0]]["work_key"]: _display_title(snap, r[0])
             for r in self.rows.values()
@@ -219,4 +218,4 @@ def _display_title(snap: Snapshot, row: int) -> str:
 
 def suggester(snap: Snapshot) -> Suggester:
     """The build's Suggester (prepared on first use, then shared)."""
-    return per_build(snap, "suggester", Suggester)
+    return snap.cached("suggester", lambda: Suggester(snap))

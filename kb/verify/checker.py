@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kb.config import MAX_VERIFY_CHARS
-from kb.engine.build_cache import per_build
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery
 from kb.query.aliases import PREFIX, AliasTable
@@ -119,7 +118,7 @@ def claim(ref: Reference, quote: Quote | None, aliases: AliasTable) -> Claim:
 
 def checker_for(snap: Snapshot) -> Checker:
     """The build's Checker (its caches are shared by every request)."""
-    return per_build(snap, "checker", Checker)
+    return snap.cached("checker", lambda: Checker(snap))
 
 
 def cited_dict(c: Cited | None) -> dict | None:

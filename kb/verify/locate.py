@@ -47,7 +47,7 @@ class Locator:
         if not parts:
             return None
         if prefer:
-            rows = work_rows(self.snap.docs).get(prefer, [])
+            rows = work_rows(self.snap).get(prefer, [])
             rows = sorted(rows, key=lambda r: not self.snap.docs.current[r])
             for row in rows:
                 for n in self.table.docnums(row):

@@ -81,7 +81,7 @@ class Checker:
         if not c.works:
             return Verdict(c, "not_found", f"收录的文件中没有「{c.name or c.citation}」")
         work = self._work(c)
-        versions = version_rows(self.snap.docs, work)
+        versions = version_rows(self.snap, work)
         title = self.snap.docs.records[versions[0][0]]["title"]
         if not c.positions:
             return self._named_version(c, versions) or Verdict(c, "ok", f"《{title}》收录在案")
@@ -92,7 +92,7 @@ class Checker:
         article, suffix = c.positions[0][:2] if c.positions else (None, 0)
 
         def rank(work: str) -> tuple:
-            rows = version_rows(self.snap.docs, work)
+            rows = version_rows(self.snap, work)
             has = article is None or any(
                 self.table.find(r, article, suffix) is not None for r in rows[0]
             )

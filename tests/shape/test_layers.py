@@ -109,9 +109,6 @@ def _floor(module: str) -> int:
 GRAPH = _graph()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="kb.engine.snapshot still imports kb.links (per-build cache work)"
-)
 def test_every_import_goes_down_or_sideways() -> None:
     upward = [
         f"{a} (floor {_floor(a)}) imports {b} (floor {_floor(b)})"
@@ -158,9 +155,6 @@ def test_no_import_circles() -> None:
     assert circles == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="kb.engine.snapshot still imports kb.links (per-build cache work)"
-)
 def test_core_engine_imports_no_feature() -> None:
     leaks = [
         f"{a} imports {b}"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb.compare.same_article import same_article_ids
 from kb.engine.snapshot import Snapshot
 from kb.links import model as m
 from kb.links.reading.table import LinkTable
-from kb.links.reading.versions import passage_ids
 from kb.links.reading.view import LinkedPassage, other_end
 from kb.numerals import NUM_CLASS
 
@@ -78,11 +78,11 @@ def document_links(snap: Snapshot, table: LinkTable, doc_id: str) -> DocumentLin
         return DocumentLinks()
     rec = snap.docs.records[row]
     spans, counts = {}, {}
-    same = passage_ids(snap, table, doc_id)
-    for ordinal in range(int(rec.get("passage_count") or 0)):
-        equivalents = same.get(ordinal) or [f"{doc_id}-{ordinal}"]
-        own = table.by_source.get(f"{doc_id}-{ordinal}", [])
-        incoming = [x for pid in equivalents for x in table.by_target.get(pid, ())]
+    for ordinal, pid in enumerate(snap.passage_ids(row)):
+        own = table.by_source.get(pid, [])
+        incoming = [
+            x for same in same_article_ids(snap, pid) for x in table.by_target.get(same, ())
+        ]
         cited = {x.source for x in incoming if x.relation == m.CITES}
         local = {
             x.source for x in incoming if snap.docs.local[snap.docs.row.get(x.source_doc, row)]
@@ -112,7 +112,7 @@ def _relations(snap, table, doc_id) -> tuple[tuple[str, LinkedPassage], ...]:
 
 def _implemented_by(snap, table, work: str) -> dict[str, tuple[LinkedPassage, ...]]:
     """Local measures implementing any version of the work, current versions, by region."""
-    rows = snap.docs.work_rows({work}).nonzero()[0]
+    rows = snap.docs.work_mask({work}).nonzero()[0]
     found: dict[str, dict[str, LinkedPassage]] = {}
     for r in rows:
         for rel in table.relations_to.get(snap.docs.ids[r], ()):
@@ -128,8 +128,7 @@ def _implemented_by(snap, table, work: str) -> dict[str, tuple[LinkedPassage, ..
 def _named(snap, table, doc_id) -> tuple[tuple[str, LinkedPassage | None, str], ...]:
     """The documents a bulletin names: linked, or why not (not in the collection …)."""
     out, seen = [], set()
-    count = int(snap.docs.records[snap.docs.row[doc_id]].get("passage_count") or 0)
-    for pid in (f"{doc_id}-{o}" for o in range(count)):
+    for pid in snap.passage_ids(snap.docs.row[doc_id]):
         for x in table.by_source.get(pid, ()):
             if x.kind == "document" and x.text not in seen:
                 seen.add(x.text)

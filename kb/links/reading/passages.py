@@ -10,11 +10,11 @@ result is cached per build (and made when the library is warmed).
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import replace
 
 from kb.engine.hits import load_passage
 from kb.links.reading.document import DocumentLinks, document_links
+from kb.links.reading.table import link_table
 from kb.links.reading.view import PassageLink, PassageLinks, other_end, passage_links
 from kb.models import Passage
 
@@ -24,13 +24,12 @@ RELATED_LIMIT = 6
 NAMED_BOOST = 2.0
 _SENTENCE = re.compile(r"[。；！？!?\n]")
 _QUERY_CHARS = 120
-_lock = threading.Lock()
 
 
 def links_of(library, passage_id: str) -> PassageLinks:
     """PassageLinks of one passage, with related rules when it is a bulletin paragraph."""
     snap = library.snapshot()
-    table = snap.links()
+    table = link_table(snap)
     found = passage_links(snap, table, passage_id)
     rec = snap.docs.records[snap.docs.row[passage_id.rpartition("-")[0]]]
     if rec["kind"] != "工作简报":
@@ -42,14 +41,13 @@ def links_of(library, passage_id: str) -> PassageLinks:
 def document_links_of(library, doc_id: str) -> DocumentLinks:
     """DocumentLinks of a document; a bulletin's sections get their related rules."""
     snap = library.snapshot()
-    table = snap.links()
+    table = link_table(snap)
     found = document_links(snap, table, doc_id)
     row = snap.docs.row.get(doc_id)
     if row is None or snap.docs.records[row]["kind"] != "工作简报":
         return found
     related, seen = {}, set()
-    first = int(snap.first_docnum()[row])
-    for n in range(first, first + int(snap.docs.records[row].get("passage_count") or 0)):
+    for n in snap.docnums(row):
         p = load_passage(snap, n)
         if p.heading_path not in seen:
             seen.add(p.heading_path)
@@ -59,19 +57,18 @@ def document_links_of(library, doc_id: str) -> DocumentLinks:
 
 def _section(snap, p: Passage) -> list[Passage]:
     """The passages under the same heading as `p` in its document."""
-    row = snap.docs.row[p.doc_id]
-    first = int(snap.first_docnum()[row])
-    count = int(snap.docs.records[row].get("passage_count") or 0)
-    passages = [load_passage(snap, first + i) for i in range(count)]
+    passages = [load_passage(snap, n) for n in snap.docnums(snap.docs.row[p.doc_id])]
     return [x for x in passages if x.heading_path == p.heading_path]
 
 
 def related_rules(library, snap, table, p: Passage) -> tuple[PassageLink, ...]:
     """Rules about what a bulletin section describes (cached per build and section)."""
-    cache = table.related_cache
-    key = (p.doc_id, p.heading_path)
-    if key in cache:
-        return cache[key]
+    return snap.cached(
+        ("related rules", p.doc_id, p.heading_path), lambda: _related(library, snap, table, p)
+    )
+
+
+def _related(library, snap, table, p: Passage) -> tuple[PassageLink, ...]:
     scores: dict[str, float] = {}
     region = snap.docs.records[snap.docs.row[p.doc_id]].get("region")
     local = region if _has_local_measures(snap, region) else None
@@ -97,9 +94,7 @@ def related_rules(library, snap, table, p: Passage) -> tuple[PassageLink, ...]:
         end = other_end(snap, doc_id, int(ordinal))
         if end is not None:
             links.append(PassageLink(end, "", "article", "related"))
-    with _lock:
-        cache[key] = tuple(links)
-    return cache[key]
+    return tuple(links)
 
 
 def _has_local_measures(snap, region: str | None) -> bool:
@@ -116,9 +111,8 @@ def _fuse(scores: dict[str, float], result) -> None:
 
 def _named_works(snap, table, doc_id: str) -> set[str]:
     """Works a document names (references resolved to them)."""
-    count = int(snap.docs.records[snap.docs.row[doc_id]].get("passage_count") or 0)
     works = set()
-    for pid in (f"{doc_id}-{o}" for o in range(count)):
+    for pid in snap.passage_ids(snap.docs.row[doc_id]):
         for link in table.by_source.get(pid, ()):
             row = snap.docs.row.get(link.target_doc)
             if row is not None:

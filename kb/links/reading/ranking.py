@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from kb.compare.same_article import same_article_ids
 from kb.engine.ranking import Ranking
 from kb.engine.snapshot import Snapshot
-from kb.links.reading.versions import same_article_ids
+from kb.links.reading.table import link_table
 
 NATIONAL_HITS = 5  # the best national articles looked at
 PER_ARTICLE = 3  # implementing articles placed after each
@@ -23,36 +24,32 @@ WINDOW = 100  # how far down a national partner is brought up from
 
 def local_docnums(snap: Snapshot, docnum: int, regions: set[str]) -> list[int]:
     """Docnums of current local articles in `regions` implementing or citing the article."""
-    table = snap.links()
+    table = link_table(snap)
     row = int(snap.passage_doc[docnum])
     if row < 0 or snap.docs.local[row]:
         return []
-    doc_id = snap.docs.ids[row]
-    ordinal = docnum - int(snap.first_docnum()[row])
     found: dict[int, None] = {}
-    for pid in same_article_ids(snap, table, doc_id, ordinal):
+    for pid in same_article_ids(snap, snap.passage_id(docnum)):
         for link in table.by_target.get(pid, ()):
             src = snap.docs.row.get(link.source_doc)
             if src is None or not snap.docs.current[src]:
                 continue
             if snap.docs.regions[snap.docs.region[src]] not in regions:
                 continue
-            n = int(snap.first_docnum()[src]) + link.source_ordinal
-            if 0 <= n < snap.size and snap.alive[n]:
+            n = snap.docnum_at(src, link.source_ordinal)
+            if n is not None:
                 found[n] = None
     return list(found)[:PER_ARTICLE]
 
 
 def national_docnums(snap: Snapshot, docnum: int, within: set[int]) -> list[int]:
     """Docnums among `within` of the national articles a local article implements or cites."""
-    row = int(snap.passage_doc[docnum])
-    ordinal = docnum - int(snap.first_docnum()[row])
     found = []
-    for link in snap.links().by_source.get(f"{snap.docs.ids[row]}-{ordinal}", ()):
+    for link in link_table(snap).by_source.get(snap.passage_id(docnum), ()):
         target = snap.docs.row.get(link.target_doc)
         if target is None or link.target_ordinal is None or snap.docs.local[target]:
             continue
-        n = int(snap.first_docnum()[target]) + link.target_ordinal
+        n = snap.docnum_at(target, link.target_ordinal)
         if n in within and n not in found:
             found.append(n)
     return found[:PER_ARTICLE]
@@ -92,7 +89,7 @@ def with_local_articles(
     unfiltered: Callable[[], Ranking],
 ) -> Ranking:
     """The ranking with the regions' implementing articles beside the national ones."""
-    if not regions or not snap.links().links:
+    if not regions or not link_table(snap).links:
         return ranking
     scores, matched = dict(ranking.scores), dict(ranking.matched)
     if filtered:

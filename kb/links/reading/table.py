@@ -6,11 +6,17 @@ import logging
 from collections import defaultdict
 from pathlib import Path
 
+from kb.engine.snapshot import Snapshot
 from kb.errors import IndexCorrupt
 from kb.links import model as m
 from kb.links.store import LINKS, read_json
 
 log = logging.getLogger(__name__)
+
+
+def link_table(snap: Snapshot) -> LinkTable:
+    """The links of a build, read once and kept with it."""
+    return snap.cached("links", lambda: LinkTable.load(snap.path))
 
 
 class LinkTable:
@@ -21,8 +27,6 @@ class LinkTable:
         self.unresolved = [m.Unresolved(*row) for row in data.get("unresolved", ())]
         self.relations = [m.Relation(*row) for row in data.get("relations", ())]
         self.summary: dict = data.get("summary", {})
-        self.related_cache: dict = {}  # bulletin section → related rules (kb.links.reading.passages)
-        self.article_maps: dict[str, dict] = {}  # doc id → (article, suffix) → ordinal
         self.by_source: dict[str, list[m.Link]] = defaultdict(list)
         self.by_target: dict[str, list[m.Link]] = defaultdict(list)
         self.by_target_doc: dict[str, list[m.Link]] = defaultdict(list)

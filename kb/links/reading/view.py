@@ -1,8 +1,8 @@
 """What a passage links to and from, as plain dataclasses for the page, the API and the CLI.
 
 cites           what the passage's text refers to (articles, or whole documents)
-cited_by        passages whose text refers to this article (in any version of its work,
-                by the same article number)
+cited_by        passages whose text refers to this article (in any version of its work: the
+                article the version aligner pairs with it, see kb/compare/same_article.py)
 implemented_by  local articles carrying it out: articles of local implementing measures
                 matched to it, and local articles citing it (grouped by region for display)
 related         for a bulletin paragraph: rules about what it describes, found by search
@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.compare.same_article import same_article_ids
 from kb.engine.hits import document_info, load_passage, passage_url
 from kb.engine.snapshot import Snapshot
 from kb.errors import NotFound
 from kb.labels import render_label
 from kb.links import model as m
 from kb.links.reading.table import LinkTable
-from kb.links.reading.versions import same_article
 from kb.models import DocumentInfo
 
 MAX_LINKS = 200  # per list; PassageLinks.counts has the totals
@@ -87,11 +87,9 @@ def other_end(snap: Snapshot, doc_id: str, ordinal: int | None, paragraph=None, 
         return LinkedPassage(
             None, None, f"《{rec['title']}》{version}", f"/documents/{doc_id}", info
         )
-    first = int(snap.first_docnum()[row])
-    if first < 0 or first + ordinal >= snap.size:
-        return None
-    p = load_passage(snap, first + ordinal)
-    if p.id != f"{doc_id}-{ordinal}":
+    n = snap.docnum_at(row, ordinal)
+    p = load_passage(snap, n) if n is not None else None
+    if p is None or p.id != f"{doc_id}-{ordinal}":
         return None
     label = render_label(p.citation, paragraph, item)
     return LinkedPassage(p.id, p.article, label, passage_url(p), info, paragraph, item)
@@ -120,7 +118,7 @@ def passage_links(snap: Snapshot, table: LinkTable, passage_id: str) -> PassageL
     own = table.by_source.get(p.id, ())
     cites = [_as_target(snap, x) for x in own if x.relation == m.CITES]
     implements = [_as_target(snap, x) for x in own if x.relation == m.IMPLEMENTS]
-    incoming = [x for pid in same_article(snap, table, p) for x in table.by_target.get(pid, ())]
+    incoming = [x for pid in same_article_ids(snap, p.id) for x in table.by_target.get(pid, ())]
     cited_by = [_as_source(snap, x) for x in incoming if x.relation == m.CITES]
     local = {}
     for x in incoming:  # current local measures: implementing matches and citations
