@@ -29,11 +29,9 @@ from kb.semantic.retriever import load_adapter
 from training.fusion import rankings as R
 from training.fusion import trust as T
 
-KS = (2.0, 5.0, 10.0, 20.0, 40.0)
-WS = (0.5, 0.7, 1.0, 1.4, 2.0, 3.0)
-PINS = (0, 1)
-BUCKETS = {"agree": (1, 3, 6), "length": (20, 40, 80), "margin": (0.05, 0.15, 0.3)}
-PULL = 0.02  # objective per question given up for each doubling away from the global weight
+KS = (5.0, 10.0, 20.0)
+WS = (0.5, 0.7, 1.0, 1.4, 2.0)
+BELOW = 2.0  # a question's shortfall against lexical costs 1 + BELOW times (--below)
 SCORED = ("stard", "lawyer-llama", "legal-dc")
 
 
@@ -65,9 +63,7 @@ class Data:
                     R.CACHE / f"lex-{name}-{view}-{R.digest([x.judged.id for x in qs])}.pkl",
                     lambda qs=qs, view=view: R.lexical_rankings(self.corpus, qs, tables.get(view)),
                 )
-                self.cases[(name, view)] = [
-                    T.make_case(self.snap, self.table, x, r) for x, r in zip(qs, lex, strict=True)
-                ]
+                self.cases[(name, view)] = [T.make_case(x, r) for x, r in zip(qs, lex, strict=True)]
         R.timed("lexical rankings", started)
         self.vecs: dict[tuple[str, str], np.ndarray] = {}
         for name, qs in self.qs.items():
@@ -141,66 +137,46 @@ def pooled(data: Data, fold: str, part: str, sides: dict[str, dict[str, list]]):
     return cases, near, np.array(weights), names
 
 
-def fit(data: Data, cases, near: dict[str, list], weights) -> tuple[str, T.Rule, dict]:
-    """The best global policy per side on training cases, then a bucketed semantic weight
-    (one feature, its weights pulled towards the global one) when it gains on them."""
-    policies = T.grid(KS, WS, PINS)
-    best = (-1.0, None, None)
-    scored = {}
+def fit(data: Data, cases, near: dict[str, list], weights) -> tuple[str, T.Trusted, dict]:
+    """The best global policy (side, k, semantic weight) on training cases, then the
+    per-question trust around it (fit_trust on the same cases)."""
+    policies = T.grid(KS, WS, (0,))
+    best = (-1.0, "", T.Policy())
     for side, ns in near.items():
         m = T.score_all(data.snap, data.table, cases, ns, policies)
-        scored[side] = m
         for a, p in enumerate(policies):
             o = T.objective(m[a], weights)
             if o > best[0]:
                 best = (o, side, p)
     o_global, side, p = best
-    m = scored[side]
-    at = {q: a for a, q in enumerate(policies)}
-    feats = {
-        "agree": np.array([T.agreement(c, n) for c, n in zip(cases, near[side], strict=True)]),
-        "length": np.array([c.length for c in cases]),
-        "margin": np.array([c.margin for c in cases]),
-    }
-    rule, o_rule, why = T.Rule(p), o_global, "global"
-    for feat, edges in BUCKETS.items():
-        bucket = np.searchsorted(np.array(edges), feats[feat], side="right")
-        chosen, total = [], 0.0
-        for b in range(len(edges) + 1):
-            sel = bucket == b
-            options = []
-            for w in WS:
-                q = T.Policy(p.k, w, p.pin)
-                gain = T.objective(m[at[q]][sel], weights[sel])
-                pull = PULL * weights[sel].sum() * abs(np.log2(w / p.w))
-                options.append((gain - pull, gain, w))
-            _pen, gain, w = max(options)
-            chosen.append(w)
-            total += gain
-        if total > o_rule + 1e-9 and tuple(chosen) != (p.w,) * len(chosen):
-            rule, o_rule, why = T.Rule(p, edges, tuple(chosen)), total, feat
-    info = {"side": side, "global": p, "objective": o_global, "rule": why, "rule_obj": o_rule}
-    return side, rule, info
+    trust = learn_trust(data, cases, near[side], weights, p)
+    info = {"side": side, "global": p, "objective": round(o_global, 4), "trust": trust}
+    return side, trust, info
 
 
-def policy_for(rule: T.Rule, feat: str | None, case: T.Case, near) -> T.Policy:
-    """The policy `rule` gives one question (by the value of its bucket feature)."""
-    if not rule.edges or near is None:
-        return rule.base
-    value = {"agree": T.agreement(case, near), "length": case.length, "margin": case.margin}
-    return rule.policy(value[feat])
+def learn_trust(data: Data, cases, near: list, weights, base: T.Policy) -> T.Trusted:
+    """The per-question trust around `base` learned on these (training) cases."""
+    m = T.step_metrics(data.snap, data.table, cases, near, base)
+    f = np.array([T.features(data.snap, c, n) for c, n in zip(cases, near, strict=True)])
+    return T.Trusteded(base, T.fit_trust(m, f, weights))
 
 
-def orders(data: Data, cases, near, rule: T.Rule, feat: str | None) -> list[list[int]]:
-    return [
-        T.fused_order(data.snap, c, n, policy_for(rule, feat, c, n))
-        for c, n in zip(cases, near, strict=True)
-    ]
+def orders(data: Data, cases, near, rule: T.Trusted | T.Policy) -> list[list[int]]:
+    """The default mode's order of each question under a global policy or a trust."""
+    out = []
+    for c, n in zip(cases, near, strict=True):
+        p = (
+            rule.policy(T.features(data.snap, c, n))
+            if isinstance(rule, T.Trusted) and n is not None
+            else rule
+        )
+        out.append(T.fused_order(data.snap, c, n, p))
+    return out
 
 
-def apply(data: Data, cases, near, rule: T.Rule, feat: str | None) -> np.ndarray:
+def apply(data: Data, cases, near, rule: T.Trusted | T.Policy) -> np.ndarray:
     """(questions, 3) metrics of the default mode under `rule`."""
-    got = orders(data, cases, near, rule, feat)
+    got = orders(data, cases, near, rule)
     return np.array([T.measure(data.table, c, o) for c, o in zip(cases, got, strict=True)])
 
 
@@ -229,12 +205,17 @@ def main() -> None:
     ap.add_argument("--loras", type=Path, required=True)
     ap.add_argument("--lambda-base", type=float, default=0.3)
     ap.add_argument("--lambda-lora", type=float, default=3.0)
+    ap.add_argument("--base-only", action="store_true", help="today's question side only")
+    ap.add_argument("--below", type=float, default=BELOW)
     args = ap.parse_args()
+    global BELOW
+    BELOW = args.below
     started = time.monotonic()
     data = Data(args.pairs_dir, args.loras)
     prod_adapter = load_adapter(data.base.question_tag)
     rows: dict[str, dict[str, list]] = {}
     oof: dict[str, list] = {}  # out-of-fold training material for the shipped choice
+    today = T.Policy()
 
     def add(label, name, m):
         rows.setdefault(label, {}).setdefault(name, []).append(m)
@@ -242,79 +223,83 @@ def main() -> None:
     for fold in ("1", "2"):
         lora = f"lora{fold}"
         a_base = data.adapter("base", fold, args.lambda_base)
-        a_lora = data.adapter(lora, fold, args.lambda_lora)
-        sides = {"today": {}, "lora": {}, "lora+adapter": {}}
+        sides: dict[str, dict] = {"today": {}}
+        if not args.base_only:
+            a_lora = data.adapter(lora, fold, args.lambda_lora)
+            sides |= {"lora": {}, "lora+adapter": {}}
         for name in SCORED:
             today_adapter = a_base if name == "stard" else prod_adapter
             sides["today"][name] = data.neighbours(name, "base", today_adapter, f"today{fold}")
-            sides["lora"][name] = data.neighbours(name, lora, None, lora)
-            sides["lora+adapter"][name] = data.neighbours(name, lora, a_lora, f"{lora}A")
+            if not args.base_only:
+                sides["lora"][name] = data.neighbours(name, lora, None, lora)
+                sides["lora+adapter"][name] = data.neighbours(name, lora, a_lora, f"{lora}A")
         R.timed(f"fold {fold}: neighbours", started)
-        train = pooled(data, fold, "train", {k: v for k, v in sides.items() if k != "today"})
-        side, rule, info = fit(data, train[0], train[1], train[2])
-        print(f"fold {fold}: {info} → {rule}", flush=True)
+        train = pooled(data, fold, "train", sides)
+        trust_today = learn_trust(data, train[0], train[1]["today"], train[2], today)
+        print(f"fold {fold}: today + trust {trust_today}", flush=True)
+        side, trust, info = None, None, None
+        if not args.base_only:
+            lsides = {k: v for k, v in train[1].items() if k != "today"}
+            side, trust, info = fit(data, train[0], lsides, train[2])
+            print(f"fold {fold}: {info}", flush=True)
         R.timed(f"fold {fold}: fusion tuned", started)
         for name in SCORED:
             at = split(data, name, fold, "test")
             cs = [data.cases[(name, data.view(name, fold))][i] for i in at]
             pick = lambda s, at=at, name=name, sides=sides: [sides[s][name][i] for i in at]  # noqa: E731
-            add("lexical", name, apply(data, cs, [None] * len(cs), T.Rule(T.Policy()), None))
-            add(
-                "today (auto, adapter)",
-                name,
-                apply(data, cs, pick("today"), T.Rule(T.Policy()), None),
-            )
-            add(
-                "LoRA, today's fusion",
-                name,
-                apply(data, cs, pick("lora"), T.Rule(T.Policy()), None),
-            )
-            add(
-                "LoRA+adapter, today's fusion",
-                name,
-                apply(data, cs, pick("lora+adapter"), T.Rule(T.Policy()), None),
-            )
-            add(
-                "LoRA, re-tuned global",
-                name,
-                apply(data, cs, pick(side), T.Rule(info["global"]), None),
-            )
-            add("LoRA, re-tuned + trust", name, apply(data, cs, pick(side), rule, info["rule"]))
-            for s in ("lora", "lora+adapter"):
-                oof.setdefault(s, []).extend(pick(s))
+            add("lexical", name, apply(data, cs, [None] * len(cs), today))
+            add("today (auto, adapter)", name, apply(data, cs, pick("today"), today))
+            add("today + trust", name, apply(data, cs, pick("today"), trust_today))
+            oof.setdefault("today", []).extend(pick("today"))
             oof.setdefault("cases", []).extend(cs)
             oof.setdefault("weights", []).extend([1.0 / len(data.qs[name])] * len(cs))
+            if args.base_only:
+                continue
+            add("LoRA, today's fusion", name, apply(data, cs, pick("lora"), today))
+            add("LoRA+adapter, today's fusion", name, apply(data, cs, pick("lora+adapter"), today))
+            add("LoRA, re-tuned global", name, apply(data, cs, pick(side), info["global"]))
+            add("LoRA, re-tuned + trust", name, apply(data, cs, pick(side), trust))
+            for s in ("lora", "lora+adapter"):
+                oof.setdefault(s, []).extend(pick(s))
         R.timed(f"fold {fold}: scored", started)
-        report(rows, ("stard",) + SCORED[1:])
+        report(rows, SCORED)
     print("STARD (per fold, mean) and the other sets (both held-out halves), R@10 R@100 MRR@10:")
-    report(rows, ("stard",) + SCORED[1:])
-    near = {s: oof[s] for s in ("lora", "lora+adapter")}
-    side, rule, info = fit(data, oof["cases"], near, np.array(oof["weights"]))
-    print(f"shipped choice (out-of-fold, all three sets): {info} → {rule}", flush=True)
-    domain(data, prod_adapter, side, rule, info["rule"], args.lambda_lora)
+    report(rows, SCORED)
+    weights = np.array(oof["weights"])
+    shipped = {
+        "today + trust": ("base", learn_trust(data, oof["cases"], oof["today"], weights, today))
+    }
+    if not args.base_only:
+        near = {s: oof[s] for s in ("lora", "lora+adapter")}
+        side, trust, info = fit(data, oof["cases"], near, weights)
+        shipped |= {"LoRA, re-tuned global": (side, info["global"]), "LoRA + trust": (side, trust)}
+    for label, (side, rule) in shipped.items():
+        print(f"shipped choice {label} (out-of-fold, all three sets): {side} {rule}", flush=True)
+    domain(data, prod_adapter, shipped, args.lambda_lora)
     print(f"({time.monotonic() - started:.0f}s)")
 
 
-def domain(data: Data, prod_adapter, side: str, rule: T.Rule, feat: str, lam: float) -> None:
-    """domain-dev: lexical, today, and the shipped configuration (the all-pairs LoRA), per kind,
-    citations at rank 1."""
+def domain(data: Data, prod_adapter, shipped: dict, lam: float) -> None:
+    """domain-dev: lexical, today, and each shipped choice (LoRA ones through the all-pairs
+    LoRA), per kind, citations at rank 1."""
     cases = data.cases[("domain", "product")]
+    today = data.neighbours("domain", "base", prod_adapter, "today")
     variants = {
-        "lexical": ([None] * len(cases), T.Rule(T.Policy()), None),
-        "today (auto, adapter)": (
-            data.neighbours("domain", "base", prod_adapter, "today"),
-            T.Rule(T.Policy()),
-            None,
-        ),
+        "lexical": ([None] * len(cases), T.Policy()),
+        "today (auto, adapter)": (today, T.Policy()),
     }
-    if ("domain", "loraall") in data.vecs:
-        adapter = data.adapter_all(lam) if side == "lora+adapter" else None
-        near = data.neighbours("domain", "loraall", adapter, f"loraall-{side}")
-        variants["shipped"] = (near, rule, feat)
-        variants["shipped, global only"] = (near, T.Rule(rule.base), None)
+    for label, (side, rule) in shipped.items():
+        if side == "base":
+            variants[label] = (today, rule)
+        elif ("domain", "loraall") in data.vecs:
+            adapter = data.adapter_all(lam) if side == "lora+adapter" else None
+            variants[label] = (
+                data.neighbours("domain", "loraall", adapter, f"loraall-{side}"),
+                rule,
+            )
     kinds = sorted({c.q.judged.kind for c in cases})
-    for label, (near, r, f) in variants.items():
-        got = orders(data, cases, near, r, f)
+    for label, (near, rule) in variants.items():
+        got = orders(data, cases, near, rule)
         m = np.array([T.measure(data.table, c, o) for c, o in zip(cases, got, strict=True)])
         first = sum(
             score_ranking(c.q.judged, [data.table[n] for n in o[:100]]).first_grade2 == 1

@@ -1,10 +1,8 @@
 """Fusion of cached rankings, fast enough to score every question under a grid of policies,
-and per-question trust rules chosen on a training half.
+and a per-question trust in the semantic ranking learned on a training half.
 
-Each question becomes a Case: its lexical ranking, whether `auto` runs it lexically, the
-features a trust rule reads (length, the lexical first hit's coverage of the question's words
-and its score margin, the agreement of both top-10s) and, per docnum, which relevance entries
-it satisfies (so a ranking is scored without building result items). `fused_order` is
+Each question becomes a Case: its lexical ranking, whether `auto` runs it lexically and, per
+docnum, which relevance entries it satisfies (so a ranking is scored without building result items). `fused_order` is
 kb.semantic.fusion.fuse's reciprocal-rank order (citations pinned first, per-document
 grouping), then the earlier wording of the first hits as search adds it.
 """
@@ -22,7 +20,15 @@ from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking, group
 from kb.search import wants_earlier
 from kb.search.evaluation import matches
-from kb.semantic.fusion import FUSION, choose_mode, lexical_cover
+from kb.semantic.fusion import (
+    FUSION,
+    HIGHEST,
+    LOWEST,
+    Trust,
+    choose_mode,
+    step_factor,
+    trust_features,
+)
 from kb.semantic.retriever import Neighbours
 from training.fusion.rankings import Question
 
@@ -37,32 +43,17 @@ class Case:
     lex: Ranking
     lexical_only: bool  # `auto` answers it lexically (a citation, phrase or named work)
     earlier: bool  # search adds the first hits' earlier wording
-    length: int
-    cover: float  # share of the question's words in the first lexical hit (1.0: all)
-    margin: float  # (first − second) lexical score over the first's
     hits: dict[int, tuple[int, ...]]  # docnum → relevance entries it satisfies
 
 
-def make_case(snap, table, x: Question, lex: Ranking) -> Case:
-    plain = [n for n in lex.order if lex.matched.get(n) != "citation"]
-    s = [lex.scores[n] for n in plain[:2]]
-    margin = (s[0] - s[1]) / s[0] if len(s) == 2 and s[0] > 0 else (1.0 if s else 0.0)
+def make_case(x: Question, lex: Ranking) -> Case:
     return Case(
         x,
         lex,
         choose_mode("auto", x.query, True) == "lexical",
         wants_earlier(x.query, x.params),
-        len(x.query.text),
-        lexical_cover(snap, x.query, plain[0]) if plain else 0.0,
-        margin,
         {},
     )
-
-
-def agreement(case: Case, near: Neighbours, top: int = 10) -> int:
-    """How many of the first `top` lexical hits are among the first `top` semantic ones."""
-    sem = set(near.docnums[:top].tolist())
-    return sum(1 for n in case.lex.order[:top] if n in sem)
 
 
 @dataclass(frozen=True)
@@ -146,16 +137,73 @@ def objective(m: np.ndarray, weights: np.ndarray) -> float:
     return float((m.sum(-1) * weights).sum())
 
 
+FEATURES = (
+    "agree",
+    "cover",
+    "margin",
+    "length",
+    "cosine",
+    "lead",
+)  # kb.semantic.fusion.trust_features
+
+
+def features(snap, case: Case, near: Neighbours) -> np.ndarray:
+    return trust_features(snap, case.q.query, case.lex, near)
+
+
+def step_metrics(snap, table, cases, nears, base: Policy) -> np.ndarray:
+    """(steps, questions, 3): each question's metrics with the semantic weight scaled by every
+    trust step's factor (index 0: lexical only … last: HIGHEST)."""
+    policies = [
+        dataclasses.replace(base, w=base.w * step_factor(s)) for s in range(LOWEST, HIGHEST + 1)
+    ]
+    return score_all(snap, table, cases, nears, policies)
+
+
+THETAS = tuple(np.arange(-4.0, 4.01, 0.5))
+L1 = 0.002  # objective given up per unit of |θ| (few, small parameters)
+
+
+def fit_trust(m: np.ndarray, f: np.ndarray, weights: np.ndarray, below: float = 0.0) -> Trust:
+    """θ and bias by coordinate search on the training questions' step metrics `m`
+    (steps, questions, 3) and features `f` (questions, features), each coordinate over THETAS
+    with an L1 pull towards 0 (every question the global weight). A question's metric below its
+    lexical one (step LOWEST) costs 1 + `below` times the shortfall: never worse than lexical."""
+    shortfall = np.maximum(m[:1] - m, 0.0)
+    gain = (m - below * shortfall).sum(-1) * weights  # (steps, questions)
+    cols = np.arange(f.shape[0])
+    centre, scale = f.mean(0).round(4), np.maximum(f.std(0), 1e-4).round(4)
+    t = Trust(tuple(centre.tolist()), tuple(scale.tolist()), (0.0,) * f.shape[1])
+
+    def value(t: Trust) -> float:
+        got = gain[t.steps(f) - LOWEST, cols].sum()
+        return float(got) - L1 * (abs(t.bias) + sum(map(abs, t.theta)))
+
+    best = value(t)
+    for _round in range(3):
+        changed = False
+        for j in range(f.shape[1] + 1):
+            for v in THETAS:
+                if j == f.shape[1]:
+                    cand = dataclasses.replace(t, bias=float(v))
+                else:
+                    theta = list(t.theta)
+                    theta[j] = float(v)
+                    cand = dataclasses.replace(t, theta=tuple(theta))
+                got = value(cand)
+                if got > best + 1e-9:
+                    best, t, changed = got, cand, True
+        if not changed:
+            break
+    return t
+
+
 @dataclass(frozen=True)
-class Rule:
-    """Per-question policy: a global policy, and per agreement bucket a semantic weight."""
+class Trusted:
+    """A global policy and the per-question trust around it."""
 
     base: Policy
-    edges: tuple[int, ...] = ()  # agreement bucket edges (bucket b: edges[b-1] <= a < edges[b])
-    weights: tuple[float, ...] = ()  # semantic weight per bucket
+    trust: Trust
 
-    def policy(self, agree: int) -> Policy:
-        if not self.edges:
-            return self.base
-        b = int(np.searchsorted(np.array(self.edges), agree, side="right"))
-        return dataclasses.replace(self.base, w=self.weights[b])
+    def policy(self, f: np.ndarray) -> Policy:
+        return dataclasses.replace(self.base, w=self.base.w * self.trust.factor(f))
