@@ -199,7 +199,7 @@ class Runs:
             vec = self.vector(q.text)
             mask = document_mask(self.corpus.snap, q, params)
             self.near[key] = neighbours(
-                self.corpus.snap, q, self.index, vec, mask, POLICY, fp, fp.depth
+                self.corpus.snap, q, self.index, [vec], mask, POLICY, fp, fp.depth
             )
         return self.near[key]
 
@@ -268,10 +268,18 @@ def learn_adapter(runs: Runs, judged, lam: float = 1.0) -> np.ndarray:
         for e in j.relevant:
             n = where.get((e.get("version_file"), e.get("article")))
             if n is not None and idx.scale[n] > 0:
-                p = idx.codes[n].astype(np.float32) * idx.scale[n]
                 qs.append(q)
-                ps.append(p / np.linalg.norm(p))
-    q, p = np.array(qs), np.array(ps)
+                ps.append(unit_passage(idx, n))
+    return ridge_map(np.array(qs), np.array(ps), lam)
+
+
+def unit_passage(idx: SemanticIndex, n: int) -> np.ndarray:
+    p = idx.codes[n].astype(np.float32) * idx.scale[n]
+    return p / np.linalg.norm(p)
+
+
+def ridge_map(q: np.ndarray, p: np.ndarray, lam: float) -> np.ndarray:
+    """W minimising Σ‖W q − p‖² + lam‖W − I‖² over the rows of q and p."""
     eye = np.eye(q.shape[1], dtype=np.float32)
     return ((p.T @ q + lam * eye) @ np.linalg.inv(q.T @ q + lam * eye)).astype(np.float32)
 

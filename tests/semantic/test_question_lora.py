@@ -79,6 +79,30 @@ def test_numpy_engine_with_the_lora_equals_the_pytorch_model(plain, tmp_path):
     assert float((ours * plain.questions(QUESTIONS)).sum(1).max()) < 0.999  # the LoRA matters
 
 
+def test_a_lora_is_a_second_question_side_beside_todays(plain, tmp_path):
+    path = tmp_path / "lora.npz"
+    random_lora(path, base_name(plain))
+    tuned = Encoder(question_lora=path)
+    both = SemanticLayer(tmp_path, encoder_loader=lambda: tuned).question_vectors(QUESTIONS[0])
+    today = SemanticLayer(tmp_path, encoder_loader=lambda: plain).question_vectors(QUESTIONS[0])
+    assert len(both) == 2 and len(today) == 1
+    assert np.allclose(both[0], today[0], atol=1e-6)  # today's side, its adapter included
+    assert np.allclose(both[1], tuned.query(QUESTIONS[0]), atol=1e-6)  # no adapter of its own
+    assert np.array_equal(tuned.base_query(QUESTIONS[0]), plain.query(QUESTIONS[0]))
+
+
+def test_question_sides_merge_by_reciprocal_ranks():
+    from kb.semantic.fusion import merge_sides
+    from kb.semantic.retriever import Neighbours
+
+    a = Neighbours(np.array([1, 2, 3]), np.array([0.9, 0.8, 0.7], np.float32))
+    b = Neighbours(np.array([3, 1, 4]), np.array([0.95, 0.85, 0.6], np.float32))
+    merged = merge_sides([a, b], k=5.0, depth=3)
+    assert merged.docnums.tolist() == [1, 3, 2]  # 1 and 3 found by both, 1 ranked higher
+    assert merged.cosines.tolist() == pytest.approx([0.9, 0.95, 0.8])
+    assert merge_sides([a], 5.0, 3) is a
+
+
 @pytest.mark.parametrize("damage", ["missing", "garbage", "truncated", "other model"])
 def test_a_damaged_or_missing_lora_falls_back_with_a_message(plain, tmp_path, damage, caplog):
     path = tmp_path / "lora.npz"
@@ -93,9 +117,8 @@ def test_a_damaged_or_missing_lora_falls_back_with_a_message(plain, tmp_path, da
     layer = SemanticLayer(tmp_path, encoder_loader=lambda: encoder)
     as_today = SemanticLayer(tmp_path, encoder_loader=lambda: plain)  # its adapter, if shipped
     assert np.allclose(encoder.query(QUESTIONS[0]), plain.query(QUESTIONS[0]), atol=1e-6)
-    assert np.allclose(
-        layer.question_vector(QUESTIONS[0]), as_today.question_vector(QUESTIONS[0]), atol=1e-6
-    )
+    got, today = layer.question_vectors(QUESTIONS[0]), as_today.question_vectors(QUESTIONS[0])
+    assert len(got) == len(today) == 1 and np.allclose(got[0], today[0], atol=1e-6)
     assert encoder.question_tag == plain.tag and encoder.info()["question_lora"] is None
     assert "question LoRA" in encoder.lora_note and "questions go without it" in encoder.lora_note
     assert layer.status()["question_note"] == encoder.lora_note

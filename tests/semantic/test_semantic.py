@@ -300,7 +300,7 @@ def test_a_shipped_query_adapter_maps_question_vectors(lib, tmp_path, monkeypatc
     np.save(tmp_path / "adapter.npy", rotate)
     layer = semantic.SemanticLayer(lib.store.root)
     raw = layer.encoder().query(QUESTION)
-    assert np.allclose(layer.question_vector(QUESTION), raw[::-1], atol=1e-6)
+    assert np.allclose(layer.question_vectors(QUESTION)[0], raw[::-1], atol=1e-6)
     (tmp_path / "adapter.npy").write_bytes(b"garbage")
     assert semantic.load_adapter("any") is None  # unreadable: questions go unadapted
 
@@ -327,7 +327,7 @@ def test_per_question_trust_scales_the_semantic_side(lib):
     assert order("hybrid", FusionPolicy()) != order("lexical", FusionPolicy())
     lexical = rank_modes(snap, q, SearchParams(QUESTION, mode="lexical"), POLICY)[0]
     near = lib.semantic.index_for(snap.path, snap.size).nearest(
-        lib.semantic.question_vector(QUESTION), np.zeros(snap.size, np.float32), 10
+        lib.semantic.question_vectors(QUESTION)[0], np.zeros(snap.size, np.float32), 10
     )
     agree, cover, margin, length, cosine, lead = trust_features(snap, q, lexical, near)
     assert 0 <= agree <= 10 and 0.0 <= cover <= 1.0 and 0.0 <= margin <= 1.0

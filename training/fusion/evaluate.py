@@ -25,6 +25,7 @@ from bench.learn_related import Corpus
 from bench.semantic_eval import answer_finder
 from kb.search.evaluation import score_ranking
 from kb.semantic.encoder import Encoder
+from kb.semantic.fusion import FUSION, merge_sides
 from kb.semantic.retriever import load_adapter
 from training.fusion import rankings as R
 from training.fusion import trust as T
@@ -33,6 +34,7 @@ KS = (5.0, 10.0, 20.0)
 WS = (0.5, 0.7, 1.0, 1.4, 2.0)
 BELOW = 2.0  # a question's shortfall against lexical costs 1 + BELOW times (--below)
 SCORED = ("stard", "lawyer-llama", "legal-dc")
+SIDES = ("lora", "lora+adapter", "both")  # question sides kept out of fold
 
 
 class Data:
@@ -73,6 +75,7 @@ class Data:
                     self.vecs[(name, f"lora{n}")] = R.question_vectors(name, qs, self.loras[n])
         R.timed("question vectors", started)
         self.near: dict[tuple[str, str], list] = {}
+        self.below = BELOW  # the trust's penalty on a shortfall against lexical
 
     def view(self, name: str, fold: str) -> str:
         return f"T{fold}" if name == "stard" else "product"
@@ -111,6 +114,11 @@ class Data:
                 path, lambda: R.neighbour_lists(self.corpus, self.index, self.qs[name], vecs)
             )
         return self.near[key]
+
+
+def both(today: list, lora: list) -> list:
+    """Each question's neighbours of both question sides merged, as search merges them."""
+    return [merge_sides([a, b], FUSION.k, FUSION.depth) for a, b in zip(today, lora, strict=True)]
 
 
 def split(data: Data, name: str, fold: str, part: str) -> list[int]:
@@ -158,7 +166,7 @@ def learn_trust(data: Data, cases, near: list, weights, base: T.Policy) -> T.Tru
     """The per-question trust around `base` learned on these (training) cases."""
     m = T.step_metrics(data.snap, data.table, cases, near, base)
     f = np.array([T.features(data.snap, c, n) for c, n in zip(cases, near, strict=True)])
-    return T.Trusteded(base, T.fit_trust(m, f, weights))
+    return T.Trusted(base, T.fit_trust(m, f, weights, data.below))
 
 
 def orders(data: Data, cases, near, rule: T.Trusted | T.Policy) -> list[list[int]]:
@@ -208,10 +216,9 @@ def main() -> None:
     ap.add_argument("--base-only", action="store_true", help="today's question side only")
     ap.add_argument("--below", type=float, default=BELOW)
     args = ap.parse_args()
-    global BELOW
-    BELOW = args.below
     started = time.monotonic()
     data = Data(args.pairs_dir, args.loras)
+    data.below = args.below
     prod_adapter = load_adapter(data.base.question_tag)
     rows: dict[str, dict[str, list]] = {}
     oof: dict[str, list] = {}  # out-of-fold training material for the shipped choice
@@ -226,20 +233,21 @@ def main() -> None:
         sides: dict[str, dict] = {"today": {}}
         if not args.base_only:
             a_lora = data.adapter(lora, fold, args.lambda_lora)
-            sides |= {"lora": {}, "lora+adapter": {}}
+            sides |= {"lora": {}, "lora+adapter": {}, "both": {}}
         for name in SCORED:
             today_adapter = a_base if name == "stard" else prod_adapter
             sides["today"][name] = data.neighbours(name, "base", today_adapter, f"today{fold}")
             if not args.base_only:
                 sides["lora"][name] = data.neighbours(name, lora, None, lora)
                 sides["lora+adapter"][name] = data.neighbours(name, lora, a_lora, f"{lora}A")
+                sides["both"][name] = both(sides["today"][name], sides["lora"][name])
         R.timed(f"fold {fold}: neighbours", started)
         train = pooled(data, fold, "train", sides)
         trust_today = learn_trust(data, train[0], train[1]["today"], train[2], today)
         print(f"fold {fold}: today + trust {trust_today}", flush=True)
         side, trust, info = None, None, None
         if not args.base_only:
-            lsides = {k: v for k, v in train[1].items() if k != "today"}
+            lsides = {"both": train[1]["both"]}
             side, trust, info = fit(data, train[0], lsides, train[2])
             print(f"fold {fold}: {info}", flush=True)
         R.timed(f"fold {fold}: fusion tuned", started)
@@ -257,9 +265,10 @@ def main() -> None:
                 continue
             add("LoRA, today's fusion", name, apply(data, cs, pick("lora"), today))
             add("LoRA+adapter, today's fusion", name, apply(data, cs, pick("lora+adapter"), today))
-            add("LoRA, re-tuned global", name, apply(data, cs, pick(side), info["global"]))
-            add("LoRA, re-tuned + trust", name, apply(data, cs, pick(side), trust))
-            for s in ("lora", "lora+adapter"):
+            add("both sides, today's fusion", name, apply(data, cs, pick("both"), today))
+            add(f"{side}, re-tuned global", name, apply(data, cs, pick(side), info["global"]))
+            add(f"{side}, re-tuned + trust", name, apply(data, cs, pick(side), trust))
+            for s in SIDES:
                 oof.setdefault(s, []).extend(pick(s))
         R.timed(f"fold {fold}: scored", started)
         report(rows, SCORED)
@@ -270,9 +279,12 @@ def main() -> None:
         "today + trust": ("base", learn_trust(data, oof["cases"], oof["today"], weights, today))
     }
     if not args.base_only:
-        near = {s: oof[s] for s in ("lora", "lora+adapter")}
+        near = {"both": oof["both"]}
         side, trust, info = fit(data, oof["cases"], near, weights)
-        shipped |= {"LoRA, re-tuned global": (side, info["global"]), "LoRA + trust": (side, trust)}
+        shipped |= {
+            f"{side}, re-tuned global": (side, info["global"]),
+            f"{side} + trust": (side, trust),
+        }
     for label, (side, rule) in shipped.items():
         print(f"shipped choice {label} (out-of-fold, all three sets): {side} {rule}", flush=True)
     domain(data, prod_adapter, shipped, args.lambda_lora)
@@ -293,10 +305,10 @@ def domain(data: Data, prod_adapter, shipped: dict, lam: float) -> None:
             variants[label] = (today, rule)
         elif ("domain", "loraall") in data.vecs:
             adapter = data.adapter_all(lam) if side == "lora+adapter" else None
-            variants[label] = (
-                data.neighbours("domain", "loraall", adapter, f"loraall-{side}"),
-                rule,
-            )
+            near = data.neighbours("domain", "loraall", adapter, f"loraall-{side}")
+            if side == "both":
+                near = both(today, data.neighbours("domain", "loraall", None, "loraall-lora"))
+            variants[label] = (near, rule)
     kinds = sorted({c.q.judged.kind for c in cases})
     for label, (near, rule) in variants.items():
         got = orders(data, cases, near, rule)

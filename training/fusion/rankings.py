@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.learn_related import Corpus, Params, learn
+from bench.semantic_eval import ridge_map, unit_passage
 from bench.tune import EVAL
 from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking
@@ -167,12 +168,9 @@ def learn_adapter(
         for e in x.judged.relevant:
             found = [n for n in finder(e) if index.scale[n] > 0][:1]
             for n in found:
-                p = index.codes[n].astype(np.float32) * index.scale[n]
                 q_rows.append(v)
-                p_rows.append(p / np.linalg.norm(p))
-    q, p = np.array(q_rows), np.array(p_rows)
-    eye = np.eye(q.shape[1], dtype=np.float32)
-    return ((p.T @ q + lam * eye) @ np.linalg.inv(q.T @ q + lam * eye)).astype(np.float32)
+                p_rows.append(unit_passage(index, n))
+    return ridge_map(np.array(q_rows), np.array(p_rows), lam)
 
 
 def adapt(vecs: np.ndarray, w: np.ndarray | None) -> np.ndarray:
