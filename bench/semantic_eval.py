@@ -208,7 +208,7 @@ class Runs:
         mode = choose_mode(mode, q, True)
         if mode != "lexical":
             near = self.neighbours(j, q, params, fp.prior_weight)
-            ranking = fuse(self.corpus.snap, q, ranking, near, mode, POLICY, fp)[0]
+            ranking = fuse(self.corpus.snap, ranking, near, mode, POLICY, fp)[0]
         if wants_earlier(q, params):  # as search does: the first hits' earlier wording
             ranking = with_earlier_articles(self.corpus.snap, ranking)[0]
         return [n for n in ranking.order if self.subset[n]]

@@ -164,7 +164,6 @@ class Retrieval:
     lexical_rank: int | None
     semantic_rank: int | None
     semantic_score: float | None  # cosine of question and passage
-    semantic_weight: float = 1.0  # the semantic ranking's weight in this question's fusion
 
 
 @dataclass(frozen=True)

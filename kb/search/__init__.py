@@ -149,7 +149,7 @@ def rank_modes(
         return ranking, {}, ran
     depth = max(fp.depth, params.offset + params.limit)
     near = neighbours(snap, q, index, vectors, document_mask(snap, q, params), policy, fp, depth)
-    ranking, retrieval = fuse(snap, q, ranking, near, ran["mode"], policy, fp)
+    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp)
     return ranking, retrieval, ran
 
 

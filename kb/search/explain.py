@@ -86,7 +86,7 @@ def semantic_share(hit: Hit) -> dict | None:
         return None
     fp = FUSION
     lexical = fp.lexical_weight / (fp.k + r.lexical_rank) if r.lexical_rank else 0.0
-    semantic = r.semantic_weight / (fp.k + r.semantic_rank) if r.semantic_rank else 0.0
+    semantic = fp.semantic_weight / (fp.k + r.semantic_rank) if r.semantic_rank else 0.0
     return {
         "found_by": list(r.found_by),
         "lexical_rank": r.lexical_rank,

@@ -23,35 +23,6 @@ from kb.semantic.retriever import Neighbours, SemanticIndex
 MODES = ("auto", "hybrid", "lexical", "semantic")
 
 
-LOWEST = -9  # trust step at which the semantic ranking is left out
-HIGHEST = 4
-
-
-@dataclass(frozen=True)
-class Trust:
-    """How far one question trusts its semantic ranking, learned on training halves of the
-    judged pairs (training/fusion/evaluate.py): step = round(bias + Σ θ·(f − centre)/scale)
-    over `trust_features`, clipped to [LOWEST, HIGHEST]; the semantic weight is scaled by
-    2^(step/2), and by 0 at LOWEST (lexical only)."""
-
-    centre: tuple[float, ...]
-    scale: tuple[float, ...]
-    theta: tuple[float, ...]
-    bias: float = 0.0
-
-    def steps(self, f: np.ndarray) -> np.ndarray:
-        """The step of each row of features (questions × features)."""
-        z = (f - np.array(self.centre)) / np.array(self.scale)
-        return np.clip(np.rint(self.bias + z @ np.array(self.theta)), LOWEST, HIGHEST).astype(int)
-
-    def factor(self, f: np.ndarray) -> float:
-        return step_factor(int(self.steps(f[None, :])[0]))
-
-
-def step_factor(step: int) -> float:
-    return 0.0 if step <= LOWEST else 2.0 ** (step / 2)
-
-
 @dataclass(frozen=True)
 class FusionPolicy:
     """The knobs of fusion, as bench/semantic_eval.py tuned them on all of STARD train (with the
@@ -63,7 +34,6 @@ class FusionPolicy:
     semantic_weight: float = 1.0
     prior_weight: float = 0.0  # semantic key = cosine + prior_weight × ln(document prior)
     depth: int = 400  # semantic neighbours fused (and lexical candidates)
-    trust: Trust | None = None  # per-question semantic weight (None: the same for all)
 
 
 FUSION = FusionPolicy()
@@ -125,7 +95,6 @@ def merge_sides(lists: list[Neighbours], k: float, depth: int) -> Neighbours:
 
 def fuse(
     snap: Snapshot,
-    q: ParsedQuery,
     lexical: Ranking,
     near: Neighbours,
     mode: str,
@@ -141,18 +110,15 @@ def fuse(
     sem_rank = {n: i for i, n in enumerate(sem, 1)}
     cos = dict(zip(sem, near.cosines.tolist(), strict=True))
     score: dict[int, float] = {}
-    w = fp.semantic_weight
     if mode == "semantic":
         score = {n: cos[n] for n in sem}
     elif fp.method == "scores":
         score = _score_sum(lex, lexical.scores, sem, near.cosines, fp)
     else:
-        if fp.trust is not None:
-            w *= fp.trust.factor(trust_features(snap, q, lexical, near))
         for n, r in lex_rank.items():
             score[n] = fp.lexical_weight / (fp.k + r)
         for n, r in sem_rank.items():
-            score[n] = score.get(n, 0.0) + w / (fp.k + r)
+            score[n] = score.get(n, 0.0) + fp.semantic_weight / (fp.k + r)
     fused = sorted(score, key=lambda n: -score[n])
     if mode != "semantic":  # lexical matches past the fused depth still follow, for paging
         fused += [n for n in lexical.order[depth:] if n not in score]
@@ -165,39 +131,10 @@ def fuse(
             lex_rank.get(n),
             sem_rank.get(n),
             round(cos[n], 4) if n in cos else None,
-            w,
         )
         for n in order[:depth]
     }
     return replace(lexical, order=order, total=total, scores=scores), retrieval
-
-
-def trust_features(
-    snap: Snapshot, q: ParsedQuery, lexical: Ranking, near: Neighbours
-) -> np.ndarray:
-    """What the trust reads: how many of the lexical top 10 the semantic top 10 share, the share
-    of the question's words in the first lexical hit, that hit's score margin over the second,
-    log2 of the question's length, the first neighbour's cosine and its lead over the tenth."""
-    plain = [n for n in lexical.order[:100] if lexical.matched.get(n) != "citation"]
-    s = [lexical.scores[n] for n in plain[:2]]
-    margin = (s[0] - s[1]) / s[0] if len(s) == 2 and s[0] > 0 else (1.0 if s else 0.0)
-    cover = lexical_cover(snap, q, plain[0]) if plain else 0.0
-    sem = set(near.docnums[:10].tolist())
-    agree = sum(1 for n in lexical.order[:10] if n in sem)
-    cos = near.cosines[:10].astype(float)
-    top, lead = (cos[0], cos[0] - cos[-1]) if cos.size else (0.0, 0.0)
-    return np.array([agree, cover, margin, np.log2(max(len(q.text), 1)), top, lead])
-
-
-def lexical_cover(snap: Snapshot, q: ParsedQuery, docnum: int) -> float:
-    """Share of the question's content words (or a synonym) found in a passage or its title."""
-    if not q.concepts:
-        return 1.0
-    text = snap.texts()[docnum] + snap.docs.records[int(snap.passage_doc[docnum])]["title"]
-    found = sum(
-        c.text in text or any("".join(alt) in text for alt in c.alternatives) for c in q.concepts
-    )
-    return found / len(q.concepts)
 
 
 def _score_sum(

@@ -303,32 +303,3 @@ def test_a_shipped_query_adapter_maps_question_vectors(lib, tmp_path, monkeypatc
     assert np.allclose(layer.question_vectors(QUESTION)[0], raw[::-1], atol=1e-6)
     (tmp_path / "adapter.npy").write_bytes(b"garbage")
     assert semantic.load_adapter("any") is None  # unreadable: questions go unadapted
-
-
-def test_per_question_trust_scales_the_semantic_side(lib):
-    from kb.engine.policy import POLICY
-    from kb.query.parse import parse_query
-    from kb.search import SearchParams, rank_modes
-    from kb.semantic.fusion import LOWEST, FusionPolicy, Trust, trust_features
-
-    snap = lib.snapshot()
-    q = parse_query(QUESTION, snap.aliases(), snap.region_names())
-
-    def order(mode: str, fp: FusionPolicy) -> list[int]:
-        ranking = rank_modes(snap, q, SearchParams(QUESTION, mode=mode), POLICY, lib.semantic, fp)
-        return ranking[0].order[:20]
-
-    flat = (0.0,) * 6
-    neutral = FusionPolicy(trust=Trust(flat, (1.0,) * 6, flat))
-    off = FusionPolicy(trust=Trust(flat, (1.0,) * 6, flat, bias=LOWEST))
-    assert order("hybrid", neutral) == order("hybrid", FusionPolicy())
-    lexical_order = order("lexical", FusionPolicy())  # then the semantic neighbours, at 0
-    assert order("hybrid", off)[: len(lexical_order)] == lexical_order
-    assert order("hybrid", FusionPolicy()) != order("lexical", FusionPolicy())
-    lexical = rank_modes(snap, q, SearchParams(QUESTION, mode="lexical"), POLICY)[0]
-    near = lib.semantic.index_for(snap.path, snap.size).nearest(
-        lib.semantic.question_vectors(QUESTION)[0], np.zeros(snap.size, np.float32), 10
-    )
-    agree, cover, margin, length, cosine, lead = trust_features(snap, q, lexical, near)
-    assert 0 <= agree <= 10 and 0.0 <= cover <= 1.0 and 0.0 <= margin <= 1.0
-    assert length == np.log2(len(QUESTION)) and 0.0 <= lead <= cosine <= 1.0

@@ -76,6 +76,7 @@ class Data:
         R.timed("question vectors", started)
         self.near: dict[tuple[str, str], list] = {}
         self.below = BELOW  # the trust's penalty on a shortfall against lexical
+        self.keep_fusion = False  # True: the trust around today's k and weight, not re-tuned
 
     def view(self, name: str, fold: str) -> str:
         return f"T{fold}" if name == "stard" else "product"
@@ -146,9 +147,9 @@ def pooled(data: Data, fold: str, part: str, sides: dict[str, dict[str, list]]):
 
 
 def fit(data: Data, cases, near: dict[str, list], weights) -> tuple[str, T.Trusted, dict]:
-    """The best global policy (side, k, semantic weight) on training cases, then the
-    per-question trust around it (fit_trust on the same cases)."""
-    policies = T.grid(KS, WS, (0,))
+    """The best global policy (side, k, semantic weight) on training cases (today's with
+    --keep-fusion), then the per-question trust around it (fit_trust on the same cases)."""
+    policies = [T.Policy()] if data.keep_fusion else T.grid(KS, WS, (0,))
     best = (-1.0, "", T.Policy())
     for side, ns in near.items():
         m = T.score_all(data.snap, data.table, cases, ns, policies)
@@ -215,10 +216,11 @@ def main() -> None:
     ap.add_argument("--lambda-lora", type=float, default=3.0)
     ap.add_argument("--base-only", action="store_true", help="today's question side only")
     ap.add_argument("--below", type=float, default=BELOW)
+    ap.add_argument("--keep-fusion", action="store_true", help="trust around today's k, w")
     args = ap.parse_args()
     started = time.monotonic()
     data = Data(args.pairs_dir, args.loras)
-    data.below = args.below
+    data.below, data.keep_fusion = args.below, args.keep_fusion
     prod_adapter = load_adapter(data.base.question_tag)
     rows: dict[str, dict[str, list]] = {}
     oof: dict[str, list] = {}  # out-of-fold training material for the shipped choice

@@ -1,10 +1,11 @@
 """Fusion of cached rankings, fast enough to score every question under a grid of policies,
-and a per-question trust in the semantic ranking learned on a training half.
+and a per-question trust in the semantic ranking learned on a training half (measured, not
+shipped: serving it would scale FusionPolicy.semantic_weight by Trust.factor(trust_features)).
 
 Each question becomes a Case: its lexical ranking, whether `auto` runs it lexically and, per
-docnum, which relevance entries it satisfies (so a ranking is scored without building result items). `fused_order` is
-kb.semantic.fusion.fuse's reciprocal-rank order (citations pinned first, per-document
-grouping), then the earlier wording of the first hits as search adds it.
+docnum, which relevance entries it satisfies (so a ranking is scored without building result
+items). `fused_order` is kb.semantic.fusion.fuse's reciprocal-rank order (citations pinned
+first, per-document grouping), then the earlier wording of the first hits as search adds it.
 """
 
 from __future__ import annotations
@@ -18,21 +19,70 @@ import numpy as np
 from kb.compare.earlier import with_earlier_articles
 from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking, group
+from kb.engine.snapshot import Snapshot
+from kb.query.parse import ParsedQuery
 from kb.search import wants_earlier
 from kb.search.evaluation import matches
-from kb.semantic.fusion import (
-    FUSION,
-    HIGHEST,
-    LOWEST,
-    Trust,
-    choose_mode,
-    step_factor,
-    trust_features,
-)
+from kb.semantic.fusion import FUSION, choose_mode
 from kb.semantic.retriever import Neighbours
 from training.fusion.rankings import Question
 
 METRICS = ("R@10", "R@100", "MRR@10")
+LOWEST = -9  # trust step at which the semantic ranking is left out
+HIGHEST = 4
+
+
+@dataclass(frozen=True)
+class Trust:
+    """How far one question trusts its semantic ranking, learned on training halves of the
+    judged pairs (training/fusion/evaluate.py): step = round(bias + Σ θ·(f − centre)/scale)
+    over `trust_features`, clipped to [LOWEST, HIGHEST]; the semantic weight is scaled by
+    2^(step/2), and by 0 at LOWEST (lexical only)."""
+
+    centre: tuple[float, ...]
+    scale: tuple[float, ...]
+    theta: tuple[float, ...]
+    bias: float = 0.0
+
+    def steps(self, f: np.ndarray) -> np.ndarray:
+        """The step of each row of features (questions × features)."""
+        z = (f - np.array(self.centre)) / np.array(self.scale)
+        return np.clip(np.rint(self.bias + z @ np.array(self.theta)), LOWEST, HIGHEST).astype(int)
+
+    def factor(self, f: np.ndarray) -> float:
+        return step_factor(int(self.steps(f[None, :])[0]))
+
+
+def step_factor(step: int) -> float:
+    return 0.0 if step <= LOWEST else 2.0 ** (step / 2)
+
+
+def trust_features(
+    snap: Snapshot, q: ParsedQuery, lexical: Ranking, near: Neighbours
+) -> np.ndarray:
+    """What the trust reads: how many of the lexical top 10 the semantic top 10 share, the share
+    of the question's words in the first lexical hit, that hit's score margin over the second,
+    log2 of the question's length, the best neighbour's cosine and its lead over the tenth best."""
+    plain = [n for n in lexical.order[:100] if lexical.matched.get(n) != "citation"]
+    s = [lexical.scores[n] for n in plain[:2]]
+    margin = (s[0] - s[1]) / s[0] if len(s) == 2 and s[0] > 0 else (1.0 if s else 0.0)
+    cover = lexical_cover(snap, q, plain[0]) if plain else 0.0
+    sem = set(near.docnums[:10].tolist())
+    agree = sum(1 for n in lexical.order[:10] if n in sem)
+    cos = np.sort(near.cosines)[::-1][:10].astype(float)  # merged sides: not in cosine order
+    top, lead = (cos[0], cos[0] - cos[-1]) if cos.size else (0.0, 0.0)
+    return np.array([agree, cover, margin, np.log2(max(len(q.text), 1)), top, lead])
+
+
+def lexical_cover(snap: Snapshot, q: ParsedQuery, docnum: int) -> float:
+    """Share of the question's content words (or a synonym) found in a passage or its title."""
+    if not q.concepts:
+        return 1.0
+    text = snap.texts()[docnum] + snap.docs.records[int(snap.passage_doc[docnum])]["title"]
+    found = sum(
+        c.text in text or any("".join(alt) in text for alt in c.alternatives) for c in q.concepts
+    )
+    return found / len(q.concepts)
 
 
 @dataclass
