@@ -12,9 +12,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from collection.clock import now
-from collection.db import opened, transaction
+from collection.db import opened, rows, transaction
 from kb.access import ROLES
-from kb.errors import BadQuery, Conflict, NotSignedIn, Throttled
+from kb.errors import BadQuery, Conflict, NotFound, NotSignedIn, Throttled
 
 _HASHER = PasswordHasher()  # argon2id with the library's current defaults
 NAME = re.compile(r"^[\w.@-]{1,64}$")
@@ -56,9 +56,7 @@ def add_user(database: Path, name: str, role: str, password: str) -> Account:
     """Create an account; Conflict when the name is taken."""
     check_name(name)
     check_role(role)
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise BadQuery(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters")
-    digest = _HASHER.hash(password)
+    digest = _HASHER.hash(_checked_password(password))
     with opened(database) as conn:
         try:
             cur = conn.execute(
@@ -70,11 +68,56 @@ def add_user(database: Path, name: str, role: str, password: str) -> Account:
     return Account(cur.lastrowid, name, role, 0)
 
 
+def change_user(
+    database: Path,
+    name: str,
+    *,
+    role: str | None = None,
+    password: str | None = None,
+    disabled: bool | None = None,
+) -> dict:
+    """Change an account's role, password or whether it is disabled; its sessions end (the
+    epoch moves). NotFound for an unknown name; Conflict when no enabled admin would be left."""
+    if role is not None:
+        check_role(role)
+    digest = None if password is None else _HASHER.hash(_checked_password(password))
+    with opened(database) as conn, transaction(conn):
+        row = conn.execute("SELECT role, disabled FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFound(f"no account named {name!r}")
+        conn.execute(
+            "UPDATE users SET role = coalesce(?, role), password = coalesce(?, password), "
+            "disabled = coalesce(?, disabled), epoch = epoch + 1 WHERE name = ?",
+            (role, digest, None if disabled is None else int(disabled), name),
+        )
+        admins = conn.execute(
+            "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
+        ).fetchone()[0]
+        if not admins and row["role"] == "admin" and not row["disabled"]:
+            raise Conflict("this would leave no enabled admin account")
+        changed = conn.execute(
+            "SELECT name, role, created, disabled FROM users WHERE name = ?", (name,)
+        ).fetchone()
+    return dict(changed)
+
+
+def change_note(role: str | None, password: str | None, disabled: bool | None) -> str:
+    """The audit detail of a change (never the password)."""
+    parts = [f"role={role}"] if role else []
+    parts += ["password"] if password is not None else []
+    parts += [] if disabled is None else ["disabled" if disabled else "enabled"]
+    return ", ".join(parts)
+
+
+def _checked_password(password: str) -> str:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise BadQuery(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    return password
+
+
 def users(database: Path) -> list[dict]:
     """Every account: name, role, created, disabled."""
-    with opened(database) as conn:
-        rows = conn.execute("SELECT name, role, created, disabled FROM users ORDER BY name")
-        return [dict(r) for r in rows]
+    return rows(database, "SELECT name, role, created, disabled FROM users ORDER BY name")
 
 
 def account(database: Path, user_id: int) -> Account | None:

@@ -54,10 +54,10 @@ class Held:
 
     def record(self, doc_id: str) -> dict:
         library = self._library()
-        row = library.snapshot().docs.row.get(doc_id) if library else None
-        if row is None:
+        if library is None:
             raise NotFound(f"no document with id {doc_id!r}")
-        return library.snapshot().docs.records[row]
+        snap = library.snapshot()
+        return snap.docs.records[snap.row_of(doc_id)]
 
 
 def _update_upload(places: Places, upload_id: str, **fields) -> None:

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from collection.clock import now
-from collection.db import opened
+from collection.db import opened, rows
 
 
 def record(
@@ -29,10 +29,9 @@ def record(
 
 def entries(database: Path, limit: int = 200, before: int | None = None) -> list[dict]:
     """The newest entries first (older than entry `before` when given)."""
-    with opened(database) as conn:
-        rows = conn.execute(
-            "SELECT id, at, who, action, target, detail, address FROM audit "
-            "WHERE id < ? ORDER BY id DESC LIMIT ?",
-            (before if before is not None else 2**62, limit),
-        )
-        return [dict(r) for r in rows]
+    return rows(
+        database,
+        "SELECT id, at, who, action, target, detail, address FROM audit "
+        "WHERE id < ? ORDER BY id DESC LIMIT ?",
+        (before if before is not None else 2**62, limit),
+    )

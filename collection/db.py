@@ -63,6 +63,12 @@ def opened(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def rows(path: Path, sql: str, params: tuple = ()) -> list[dict]:
+    """The rows a query answers, as dicts."""
+    with opened(path) as conn:
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error): one writer at a time, no lost update."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from collection.accounts import check_name, check_role
 from collection.clock import now
-from collection.db import opened
+from collection.db import opened, rows
 from kb.access import Caller
 from kb.errors import NotFound, NotSignedIn
 
@@ -46,9 +46,7 @@ def revoke_tokens(database: Path, name: str) -> int:
 
 def tokens(database: Path) -> list[dict]:
     """Every token: name, role, created, revoked, last used (never the token itself)."""
-    with opened(database) as conn:
-        rows = conn.execute("SELECT name, role, created, revoked, used FROM tokens ORDER BY id")
-        return [dict(r) for r in rows]
+    return rows(database, "SELECT name, role, created, revoked, used FROM tokens ORDER BY id")
 
 
 def token_caller(database: Path, token: str) -> Caller:

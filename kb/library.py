@@ -186,9 +186,7 @@ class Library:
     def document(self, doc_id: str) -> DocumentView:
         """A document with all its passages, its work's versions and its version's other parts."""
         snap = self.snapshot()
-        row = snap.docs.row.get(doc_id)
-        if row is None:
-            raise NotFound(f"no document with id {doc_id!r}")
+        row = snap.row_of(doc_id)
         rec = snap.docs.records[row]
         nums = sorted(snap.searcher().docs_for_query(Term("doc", doc_id)))
         passages = tuple(
@@ -204,13 +202,22 @@ class Library:
     def article_in(self, doc_id: str, article: int, suffix: int = 0) -> Passage:
         """The passage of article `article` (之`suffix`) in `doc_id`, for switching versions."""
         snap = self.snapshot()
-        if doc_id not in snap.docs.row:
-            raise NotFound(f"no document with id {doc_id!r}")
+        snap.row_of(doc_id)  # NotFound for an unknown document
         query = And([Term("doc", doc_id), Term("art", article_key(article, suffix))])
         nums = sorted(n for n in snap.searcher().docs_for_query(query) if snap.alive[n])
         if not nums:
             raise NotFound(f"document {doc_id!r} has no article {article_key(article, suffix)}")
         return load_passage(snap, nums[0])
+
+    @_reading
+    def same_article_in(self, passage_id: str, doc_id: str) -> Passage | None:
+        """The article paired with a passage in version `doc_id` of its work, for switching
+        versions (None where it has none: see kb.compare.same_article); NotFound for bad ids."""
+        snap = self.snapshot()
+        if snap.docnum_of(passage_id) is None or doc_id not in snap.docs.row:
+            raise NotFound(f"no passage {passage_id!r} or no document {doc_id!r}")
+        found = same_article.counterpart_in(snap, passage_id, doc_id)
+        return None if found is None else load_passage(snap, snap.docnum_of(found))
 
     @_reading
     def links(self, passage_id: str) -> PassageLinks:
@@ -227,10 +234,7 @@ class Library:
     def version(self, doc_id: str) -> VersionInfo:
         """Where one document stands among its work's versions (status and validity dates)."""
         snap = self.snapshot()
-        row = snap.docs.row.get(doc_id)
-        if row is None:
-            raise NotFound(f"no document with id {doc_id!r}")
-        return _version_info(snap.docs.records[row])
+        return _version_info(snap.docs.records[snap.row_of(doc_id)])
 
     @_reading
     def compare(self, from_id: str, to_id: str) -> Comparison:

@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import asdict, fields, replace
 
 from kb.models import Citation, Document, Heading, HistoryEntry, Item, Paragraph, Passage
 
 
+def pick(obj: object, names: tuple[str, ...]) -> dict:
+    """The attributes `names` of `obj` under their own names: the plain dicts of records and
+    JSON shapes are built this way, not with dataclasses.asdict (a deep copy, ~10x slower)."""
+    return _picker(names)(obj)
+
+
+@functools.cache
+def _picker(names: tuple[str, ...]) -> Callable[[object], dict]:
+    """`lambda o: {"a": o.a, …}` for `names`, compiled once: as fast as the dict written out by
+    hand, where getattr in a loop is 4x slower (dataclasses compiles its methods the same way)."""
+    if not all(n.isidentifier() for n in names):
+        raise ValueError(f"not attribute names: {names!r}")
+    return eval("lambda o: {" + ", ".join(f"{n!r}: o.{n}" for n in names) + "}")
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order."""
+    return tuple(f.name for f in fields(cls))
+
+
+PASSAGE_FIELDS = ("id", "doc_id", "ordinal", "text", "article", "article_suffix", "label", "role")
+CITATION_FIELDS = field_names(Citation)
+
+
 def passage_record(p: Passage) -> dict:
-    """Everything needed to show and cite a passage, as plain data (hand-built: asdict is slow)."""
+    """Everything needed to show and cite a passage, as plain data."""
     return {
-        "id": p.id,
-        "doc_id": p.doc_id,
-        "ordinal": p.ordinal,
-        "text": p.text,
-        "article": p.article,
-        "article_suffix": p.article_suffix,
-        "label": p.label,
-        "role": p.role,
+        **pick(p, PASSAGE_FIELDS),
         "heading_path": list(p.heading_path),
         "paragraphs": paragraph_records(p.paragraphs),
         "citation": citation_record(p.citation),
@@ -40,16 +59,9 @@ def paragraph_records(paragraphs: tuple[Paragraph, ...]) -> list[dict]:
 
 def citation_record(c: Citation) -> dict:
     """A citation: title, version, article, 款/项, heading path and the label to quote."""
-    return {
-        "title": c.title,
-        "version": c.version,
-        "article": c.article,
-        "article_label": c.article_label,
-        "paragraph": c.paragraph,
-        "item": c.item,
-        "heading_path": list(c.heading_path),
-        "label": c.label,
-    }
+    rec = pick(c, CITATION_FIELDS)
+    rec["heading_path"] = list(c.heading_path)
+    return rec
 
 
 def passage_from_record(rec: dict) -> Passage:
@@ -68,20 +80,7 @@ def passage_from_record(rec: dict) -> Passage:
     cit = dict(rec["citation"])
     cit["heading_path"] = tuple(cit.get("heading_path", ()))
     return Passage(
-        **{
-            k: rec[k]
-            for k in (
-                "id",
-                "doc_id",
-                "ordinal",
-                "text",
-                "article",
-                "article_suffix",
-                "label",
-                "role",
-            )
-            if k in rec
-        },
+        **{k: rec[k] for k in PASSAGE_FIELDS if k in rec},
         heading_path=tuple(rec.get("heading_path", ())),
         paragraphs=paragraphs,
         citation=Citation(**cit),

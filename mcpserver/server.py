@@ -3,9 +3,7 @@ an assistant can call (official `mcp` SDK; `kb mcp` serves it over stdio).
 
 Every tool is read-only and returns typed, structured output (kb.shapes.tools). A failure the
 caller can fix (a malformed query, an unknown citation, no index) comes back as a tool error
-with kb's message, never as a crash. Tools for features other parts of kb provide
-(compare_versions, article_history, links) are added by `optional_tools` when the Library
-has them.
+with kb's message, never as a crash.
 """
 
 from __future__ import annotations
@@ -19,7 +17,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from kb.config import DEFAULT_LIMIT
+from kb.compare.lookup import compare_named
+from kb.config import DEFAULT_LIMIT, MAX_CHANGES, MAX_NAME_CHARS
 from kb.errors import KBError
 from kb.library import Library
 from kb.shapes.assist import VerifyOutput
@@ -34,7 +33,19 @@ from kb.shapes.params import (
     VerifyText,
     Versions,
 )
-from kb.shapes.tools import Article, SearchOutput, article_output, search_output, verify_output
+from kb.shapes.tools import (
+    Article,
+    ComparisonOutput,
+    HistoryOutput,
+    LinksOutput,
+    SearchOutput,
+    article_output,
+    comparison_output,
+    history_output,
+    links_output,
+    search_output,
+    verify_output,
+)
 from mcpserver.lookup import find_passage
 
 INSTRUCTIONS = (
@@ -72,6 +83,36 @@ VERIFY = (
     "wrong_article (the quotation is another article's: which one). Use it before answering."
 )
 
+COMPARE = (
+    "新旧对照：比较一部法律的两个版本，逐条列出修改、新增、删除和条号变动（附逐字差异）。"
+    "回答“某法修改了什么”“修改前后有何不同”时用它。\n"
+    "Compare two versions of a law article by article: changed, added, deleted and renumbered "
+    "articles with character diffs. Use it for questions about what an amendment changed."
+)
+HISTORY = (
+    "历次修改：一条条文（如「代表法第四十四条」）在该法各个版本中的原文和每次的改动。"
+    "需要说明某条何时、如何修改时用它。\n"
+    "One article (代表法第四十四条) through every version of its law, with each change. Use "
+    "it to say when and how an article was amended."
+)
+LINKS = (
+    "条文关联：一条条文（引用如「代表法第四十四条」或 id）引用了哪些条文、被哪些条文引用、由哪些地方性法规条文实施。"
+    "需要找上位法依据、配套规定或地方实施办法时用它。\n"
+    "What an article cites, what cites it, and the local articles implementing it (by citation "
+    "or passage id). Use it to find the higher law behind a rule, or the rules carrying it out."
+)
+
+
+# The arguments several tools take, described once.
+CitationArg = Annotated[
+    QueryText,
+    Field(description="条文引用或 id / a citation such as 代表法第四十四条, or a passage id"),
+]
+AsOfArg = Annotated[
+    str | None, Field(description="在该日有效的版本 / versions in force on YYYY-MM-DD")
+]
+VersionsArg = Annotated[Versions, Field(description="current: 现行版本; all: 含旧版本")]
+
 
 def _tool(fn: Callable) -> Callable:
     """kb's own errors (bad query, not found, no index) become tool errors with its message."""
@@ -102,12 +143,8 @@ class Tools:
         region: Annotated[
             Values | None, Field(description="只要这些省份 / only these provinces: 上海, 浙江 …")
         ] = None,
-        as_of: Annotated[
-            str | None, Field(description="在该日有效的版本 / versions in force on YYYY-MM-DD")
-        ] = None,
-        versions: Annotated[
-            Versions, Field(description="current: 现行版本; all: 含旧版本")
-        ] = "current",
+        as_of: AsOfArg = None,
+        versions: VersionsArg = "current",
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
         mode: Annotated[
@@ -121,18 +158,9 @@ class Tools:
     @_tool
     def get_article(
         self,
-        citation: Annotated[
-            QueryText,
-            Field(
-                description="引用或条文 id / a citation such as 选举法第三十条第二款, or a passage id"
-            ),
-        ],
-        as_of: Annotated[
-            str | None, Field(description="取该日有效的版本 / the version in force on YYYY-MM-DD")
-        ] = None,
-        versions: Annotated[
-            Versions, Field(description="current: 现行版本优先; all: 含旧版本")
-        ] = "current",
+        citation: CitationArg,
+        as_of: AsOfArg = None,
+        versions: VersionsArg = "current",
     ) -> Article:
         hit = find_passage(self.library, citation, versions, as_of)
         return article_output(hit, self.library.document(hit.document.id).versions)
@@ -146,22 +174,37 @@ class Tools:
     ) -> VerifyOutput:
         return verify_output(self.library.verify(text))
 
+    @_tool
+    def compare_versions(
+        self,
+        old: Annotated[
+            str,
+            Field(
+                description="旧版本：文件 id，或名称加年份如「代表法2015」 / older version: a document id or a name with a year",
+                max_length=MAX_NAME_CHARS,
+            ),
+        ],
+        new: Annotated[
+            str | None,
+            Field(
+                description="新版本（省略则为其后一个版本） / newer version; default: the next one",
+                max_length=MAX_NAME_CHARS,
+            ),
+        ] = None,
+        include_unchanged: bool = False,
+        limit: Annotated[int, Field(ge=1, le=MAX_CHANGES)] = 100,
+    ) -> ComparisonOutput:
+        return comparison_output(compare_named(self.library, old, new), include_unchanged, limit)
 
-def optional_tools(library: Library) -> list[tuple[str, Callable, str]]:
-    """(name, function, description) of the tools for features this Library has: version
-    comparison (kb.compare) and links (kb.links)."""
-    tools = []
-    if hasattr(library, "compare") and hasattr(library, "history"):
-        from mcpserver.compare import COMPARE, HISTORY, CompareTools
+    @_tool
+    def article_history(self, citation: CitationArg) -> HistoryOutput:
+        hit = find_passage(self.library, citation)
+        return history_output(self.library.passage_history(hit.id))
 
-        compare = CompareTools(library)
-        tools.append(("compare_versions", _tool(compare.compare_versions), COMPARE))
-        tools.append(("article_history", _tool(compare.article_history), HISTORY))
-    if hasattr(library, "links"):
-        from mcpserver.links import LINKS, LinkTools
-
-        tools.append(("links", _tool(LinkTools(library).links), LINKS))
-    return tools
+    @_tool
+    def links(self, citation: CitationArg) -> LinksOutput:
+        hit = find_passage(self.library, citation)
+        return links_output(hit, self.library.links(hit.id))
 
 
 def build_server(library: Library) -> MCPServer:
@@ -174,7 +217,9 @@ def build_server(library: Library) -> MCPServer:
         ("search", tools.search, SEARCH),
         ("get_article", tools.get_article, GET_ARTICLE),
         ("verify_citations", tools.verify_citations, VERIFY),
-        *optional_tools(library),
+        ("compare_versions", tools.compare_versions, COMPARE),
+        ("article_history", tools.article_history, HISTORY),
+        ("links", tools.links, LINKS),
     ):
         server.add_tool(fn, name=name, description=description, annotations=READ_ONLY)
     return server

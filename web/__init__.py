@@ -46,7 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _keep(app: Flask, settings, library: Library) -> None:
     """Staff features (sign-in, uploads, internal documents) once the collection has an
-    account or a token; without any, nothing of them exists (not even their routes)."""
+    account or a token; without any, nothing of them exists (not even their routes) until
+    the first is made (web.first_account)."""
     from dataclasses import replace
 
     from collection.db import has_accounts
@@ -58,6 +59,10 @@ def _keep(app: Flask, settings, library: Library) -> None:
         settings = replace(settings, corpus_dirs=dirs)
     places = Places(settings)
     if not has_accounts(places.database):
+        from web.first_account import FirstAccountWatch
+
+        config = {**app.config, "LIBRARY": library}  # the same index, already open
+        app.wsgi_app = FirstAccountWatch(app, places.database, lambda: create_app(config))
         return
     from kb.access import Shelves
     from web import auth, keep

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import re
+import functools
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -11,13 +11,10 @@ from werkzeug.wrappers import Response
 
 from kb.errors import NotFound
 from kb.models import Document, Heading, Passage
-from kb.numerals import int_to_cn
 from web.context import get_library
 from web.passage_text import passage_lines
 
 bp = Blueprint("documents", __name__)
-
-_ARTICLE = re.compile(r"([0-9]{1,5})(?:-([0-9]{1,3}))?")
 
 
 @dataclass(frozen=True)
@@ -62,27 +59,22 @@ def heading_tag(level: int, doc: Document) -> str:
     return f"h{min(6, 2 + level - top)}"
 
 
-def article_label(key: str) -> str:
-    """第三十条 / 第三十条之一 for an article key such as 30 or 30-1 ('' when malformed)."""
-    m = _ARTICLE.fullmatch(key or "")
-    if not m:
-        return ""
-    suffix = f"之{int_to_cn(int(m[2]))}" if m[2] else ""
-    return f"第{int_to_cn(int(m[1]))}条{suffix}"
+def switch_url(doc_id: str, to_id: str, at: Passage | None = None) -> str:
+    """The link from passage `at` of `doc_id` (or from the document) to version `to_id`."""
+    if at is None:
+        return url_for(".same_article", doc_id=doc_id, to_id=to_id)
+    return url_for(".same_article", doc_id=doc_id, to_id=to_id, p=at.ordinal)
 
 
-def article_key(p: Passage | None) -> str:
-    """The URL form of a passage's article: 30, 30-1, or '' for prose."""
-    if p is None or p.article is None:
-        return ""
-    return f"{p.article}-{p.article_suffix}" if p.article_suffix else str(p.article)
+def _ordinal(raw: str | None) -> int | None:
+    """The passage ordinal of ?p=<ordinal>, if well formed."""
+    return int(raw) if raw and raw.isdigit() and len(raw) <= 6 else None
 
 
 def _target(doc: Document, raw: str | None) -> Passage | None:
     """The passage asked for with ?p=<ordinal>, if it exists."""
-    if not raw or not raw.isdigit() or len(raw) > 6:
-        return None
-    return next((p for p in doc.passages if p.ordinal == int(raw)), None)
+    ordinal = _ordinal(raw)
+    return next((p for p in doc.passages if p.ordinal == ordinal), None)
 
 
 @bp.get("/documents/<doc_id>")
@@ -101,24 +93,29 @@ def document(doc_id: str) -> str:
         blocks=found,
         toc=contents(found),
         at=_target(doc, request.args.get("p")),
-        missing=article_label(request.args.get("missing", "")),
+        unmatched="unmatched" in request.args,
         heading_tag=heading_tag,
-        article_key=article_key,
+        switch_url=functools.partial(switch_url, doc_id),
         links=library.document_links(doc_id),
         passage_lines=passage_lines,
     )
 
 
-@bp.get("/documents/<doc_id>/articles/<key>")
-def article(doc_id: str, key: str) -> Response:
-    """Redirect to an article (30 or 30-1 for 第三十条之一) in a version, or say it is missing."""
-    m = _ARTICLE.fullmatch(key)
+@bp.get("/documents/<doc_id>/in/<to_id>")
+def same_article(doc_id: str, to_id: str) -> Response:
+    """Switch versions: to the article of version `to_id` that is passage ?p= of `doc_id`
+    (the one the version aligner pairs with it, renumbered or not: kb.compare.same_article),
+    or to the top of `to_id` where it has none (an article added later or deleted: the page
+    says so) or no passage is named."""
     library = get_library()
-    library.version(doc_id[:100])  # NotFound for an unknown document
-    if not m:
-        abort(404)
+    library.version(to_id[:100])  # NotFound for an unknown document
+    ordinal = _ordinal(request.args.get("p"))
+    if ordinal is None:
+        return redirect(url_for(".document", doc_id=to_id))
     try:
-        p = library.article_in(doc_id, int(m[1]), int(m[2] or 0))
-    except NotFound:
-        return redirect(url_for(".document", doc_id=doc_id, missing=key))
-    return redirect(url_for(".document", doc_id=doc_id, p=p.ordinal, _anchor=f"p{p.ordinal}"))
+        p = library.same_article_in(f"{doc_id}-{ordinal}", to_id)
+    except NotFound:  # no such passage where we come from: the top of the version asked for
+        return redirect(url_for(".document", doc_id=to_id))
+    if p is None:
+        return redirect(url_for(".document", doc_id=to_id, unmatched=1))
+    return redirect(url_for(".document", doc_id=to_id, p=p.ordinal, _anchor=f"p{p.ordinal}"))

@@ -10,11 +10,11 @@ from collection.keeper import ensure_running
 
 def register(app: Flask) -> None:
     """Blueprints and hooks of the staff features (web.create_app calls this with accounts)."""
-    from web import keep_api, keep_pages
+    from web import accounts_api, accounts_page, keep_api, keep_pages
 
     app.request_class = UploadRequest
-    app.register_blueprint(keep_api.bp)
-    app.register_blueprint(keep_pages.bp)
+    for blueprint in (keep_api.bp, keep_pages.bp, accounts_api.bp, accounts_page.bp):
+        app.register_blueprint(blueprint)
     app.jinja_env.globals["is_internal"] = is_internal
     app.jinja_env.globals["caller"] = _caller
     app.after_request(_mark_internal)

@@ -32,6 +32,8 @@ from web.waiting import wait_for
 STAFF = (401, 403)
 bp = Blueprint("keep_api", __name__, url_prefix="/api")
 
+# A document changed by the keeper: done (200), or still being indexed after `wait` (202).
+CHANGE_ANSWERS = {"query": WaitQuery, "errors": (400, *STAFF, 404, 409), "answers": (200, 202)}
 WAIT_SECONDS = 60.0  # how long a request waits for the keeper before answering 202
 
 
@@ -43,7 +45,13 @@ def upload_body(view):
 
 @bp.post("/uploads")
 @upload_body
-@operation(UploadEnvelope, form=UploadForm, query=WaitQuery, errors=(400, *STAFF, 404, 415, 422))
+@operation(
+    UploadEnvelope,
+    form=UploadForm,
+    query=WaitQuery,
+    errors=(400, *STAFF, 404, 415, 422),
+    answers=(200, 202),
+)
 @changes("editor")
 def upload() -> tuple[Response, int]:
     """Stage one file (multipart field `file`, optional `replaces`: a document id) and answer
@@ -89,6 +97,7 @@ def upload_state(id: str) -> Response:  # noqa: A002 - the path variable's publi
     query=WaitQuery,
     body=InternalBody,
     errors=(400, *STAFF, 404, 409, 422),
+    answers=(200, 202),
 )
 @changes("editor")
 def publish(id: str) -> tuple[Response, int]:
@@ -117,9 +126,7 @@ def publish(id: str) -> tuple[Response, int]:
 
 
 @bp.post("/documents/<id>/internal")
-@operation(
-    DocumentChangeEnvelope, path=DocumentId, body=InternalBody, errors=(400, *STAFF, 404, 409)
-)
+@operation(DocumentChangeEnvelope, path=DocumentId, body=InternalBody, **CHANGE_ANSWERS)
 @changes("editor")
 def mark_internal(id: str) -> Response:
     """Mark a document internal (`{"internal": true}`) or public again (`false`)."""
@@ -128,7 +135,7 @@ def mark_internal(id: str) -> Response:
 
 
 @bp.post("/documents/<id>/withdraw")
-@operation(DocumentChangeEnvelope, path=DocumentId, errors=(400, *STAFF, 404))
+@operation(DocumentChangeEnvelope, path=DocumentId, **CHANGE_ANSWERS)
 @changes("editor")
 def withdraw(id: str) -> Response:
     """Take a document out of search; its file goes to the archive (restorable)."""
@@ -136,7 +143,7 @@ def withdraw(id: str) -> Response:
 
 
 @bp.post("/documents/<id>/restore")
-@operation(DocumentChangeEnvelope, path=DocumentId, errors=(400, *STAFF, 404, 409))
+@operation(DocumentChangeEnvelope, path=DocumentId, **CHANGE_ANSWERS)
 @changes("editor")
 def restore(id: str) -> Response:
     """Bring a withdrawn document back from the archive."""

@@ -74,7 +74,7 @@ def logout() -> Response:
 @bp.get("/keep")
 def home() -> str | Response:
     """The upload page: the form, the newest uploads and the archive (editors)."""
-    if (refused := _page_guard("editor")) is not None:
+    if (refused := page_guard("editor")) is not None:
         return refused
     return render_template(
         "keep.html",
@@ -107,7 +107,7 @@ def upload() -> Response:
 @bp.get("/keep/uploads/<upload_id>")
 def preview(upload_id: str) -> str | Response:
     """What kb understood of an upload, and the button to publish it."""
-    if (refused := _page_guard("editor")) is not None:
+    if (refused := page_guard("editor")) is not None:
         return refused
     return render_template("upload.html", upload=uploads.get(places(), upload_id[:100]))
 
@@ -161,15 +161,15 @@ def document_action(doc_id: str, action: str) -> Response:
 @bp.get("/keep/audit")
 def audit_page() -> str | Response:
     """The audit log (admins)."""
-    if (refused := _page_guard("admin")) is not None:
+    if (refused := page_guard("admin")) is not None:
         return refused
     return render_template("audit.html", entries=audit.entries(places().database, 500))
 
 
-def _page_guard(role: str) -> Response | None:
+def page_guard(role: str) -> Response | None:
     """A page for `role`: anonymous visitors go to the sign-in form, others must have it."""
     if not current_caller().signed_in:
-        return redirect(url_for(".login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("keep.login", next=request.full_path.rstrip("?")))
     require(role)
     return None
 

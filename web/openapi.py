@@ -32,8 +32,9 @@ INFO = {
     "{ok: false, error, status}. New keys may be added; the documented ones stay.",
 }
 ERRORS = {
-    400: "Bad parameter (missing or too long q, limit/offset out of range, unknown kind …)",
-    401: "No credentials, or a token invalid or revoked, or a session expired (staff endpoints)",
+    400: "Bad parameter (missing or too long q, limit/offset out of range, unknown kind …, "
+    "or a token sent in the URL)",
+    401: "No credentials (staff endpoints), or a token invalid or revoked, or a session expired",
     403: "The caller's role does not allow this",
     404: "No such passage, document or citation",
     409: "A duplicate of a document held, or a state that does not allow this",
@@ -46,7 +47,14 @@ ERRORS = {
     500: "Internal error",
     503: "No index has been built yet",
 }
-ALWAYS = (405, 413, 414, 431, 500, 503)  # any endpoint may answer these
+ANSWERS = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted: the keeper has not finished within `wait`; the answer says the state",
+}
+# Any endpoint may answer these (400 and 401 for a token in the URL or a bad one, where the
+# collection has accounts).
+ALWAYS = (400, 401, 405, 413, 414, 431, 500, 503)
 _VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")  # <id>, <int:n>
 
 
@@ -61,6 +69,11 @@ class Operation:
     body: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
     form: type[BaseModel] | None = None  # a multipart/form-data body (uploads)
+    answers: tuple[int, ...] = (200,)  # the success codes; each answers with `response`
+
+    def statuses(self) -> set[int]:
+        """Every status this route may answer with."""
+        return {*self.answers, *self.errors, *ALWAYS}
 
 
 def operation(response: type[BaseModel] | None, **parts) -> Callable:
@@ -116,7 +129,7 @@ def _operation(o: Operation, refs: dict) -> Json:
     if o.response is None:
         out["responses"] = {"200": _answer("OpenAPI 3.1 document", {"type": "object"})}
         return out
-    out["responses"] = {"200": _answer("OK", refs[o.response])}
+    out["responses"] = {str(c): _answer(ANSWERS[c], refs[o.response]) for c in o.answers}
     for code in (*o.errors, *ALWAYS):
         out["responses"][str(code)] = _answer(ERRORS[code], refs[ErrorEnvelope])
     return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kb.compare.align import Match
 from kb.compare.compare import align_passages
 from kb.compare.model import VersionText
-from kb.compare.texts import load_version, row_of
+from kb.compare.texts import load_version
 from kb.engine.snapshot import Snapshot
 from kb.engine.works import versions_of, work_rows
 
@@ -67,7 +67,7 @@ def counterparts(snap: Snapshot, passage_id: str) -> list[tuple[str, str | None]
     passage in its own version, the article paired with it in the others (None where it is
     not: added later, or deleted)."""
     doc_id = passage_id.rpartition("-")[0]
-    ids = [snap.docs.ids[r] for r in versions_of(snap, row_of(snap, doc_id))]
+    ids = [snap.docs.ids[r] for r in versions_of(snap, snap.row_of(doc_id))]
     at = ids.index(doc_id)
     chain: list[str | None] = [None] * len(ids)
     chain[at] = passage_id
@@ -86,6 +86,12 @@ def same_article_ids(snap: Snapshot, passage_id: str) -> list[str]:
     """The passage's id, then the same article's in the other versions of its work."""
     others = (p for _v, p in counterparts(snap, passage_id) if p and p != passage_id)
     return [passage_id, *others]
+
+
+def counterpart_in(snap: Snapshot, passage_id: str, doc_id: str) -> str | None:
+    """The passage paired with `passage_id` in version `doc_id` of its work (None where the
+    article is not there: added later, deleted, or `doc_id` is not a version of the work)."""
+    return dict(counterparts(snap, passage_id)).get(doc_id)
 
 
 def warm(snap: Snapshot) -> None:

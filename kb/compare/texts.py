@@ -10,7 +10,6 @@ from kb.compare.model import VersionText
 from kb.engine.hits import document_info, load_passage
 from kb.engine.snapshot import Snapshot
 from kb.engine.works import version_parts, versions_of
-from kb.errors import NotFound
 from kb.models import Document, DocumentInfo, Passage
 from kb.records import document_from_record
 
@@ -37,22 +36,14 @@ def _part_order(doc: Document) -> tuple:
     return (first is None, first or 0, doc.source)
 
 
-def row_of(snap: Snapshot, doc_id: str) -> int:
-    """The document row of an id (NotFound for an unknown id)."""
-    row = snap.docs.row.get(doc_id) if isinstance(doc_id, str) else None
-    if row is None:
-        raise NotFound(f"no document with id {doc_id!r}")
-    return row
-
-
 def record(snap: Snapshot, doc_id: str) -> dict:
     """The stored record of a document (NotFound for an unknown id)."""
-    return snap.docs.records[row_of(snap, doc_id)]
+    return snap.docs.records[snap.row_of(doc_id)]
 
 
 def load_version(snap: Snapshot, doc_id: str) -> VersionText:
     """The version `doc_id` belongs to: the document and the other parts of its version."""
-    row = row_of(snap, doc_id)
+    row = snap.row_of(doc_id)
     parts = [_document(snap, r) for r in (row, *version_parts(snap, row))]
     return join_parts(document_info(snap.docs.records[row]), parts)
 
@@ -71,4 +62,4 @@ def _document(snap: Snapshot, row: int) -> Document:
 def version_records(snap: Snapshot, doc_id: str) -> list[dict]:
     """The records of the versions of a document's work (its own part), oldest first, one copy
     of each (NotFound for an unknown id)."""
-    return [snap.docs.records[r] for r in versions_of(snap, row_of(snap, doc_id))]
+    return [snap.docs.records[r] for r in versions_of(snap, snap.row_of(doc_id))]

@@ -18,7 +18,7 @@ from kb.engine.build_cache import BuildCache
 from kb.engine.doctable import DocTable
 from kb.engine.policy import POLICY, Policy
 from kb.engine.postings import FieldPostings
-from kb.errors import IndexCorrupt, KBError
+from kb.errors import IndexCorrupt, KBError, NotFound
 from kb.query.aliases import AliasTable
 from kb.schema import (
     DOCUMENT_TITLE,
@@ -33,6 +33,14 @@ from kb.store import check_files, read_meta
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def _postings(reader, field: str, lengths_from, live: np.ndarray, k1: float, b: float):
+    """The BM25 postings of `field` read through `reader`, with every docnum's token count
+    read from `lengths_from`."""
+    get = lengths_from.doc_field_length
+    lengths = np.fromiter((get(n, field) or 0 for n in range(live.size)), np.float32, live.size)
+    return FieldPostings(reader, field, lengths, live, k1=k1, b=b)
 
 
 def _open(path: Path, name: str, schema):
@@ -92,31 +100,15 @@ class Snapshot:
         self.alive[np.fromiter(preader.all_doc_ids(), dtype=np.int64)] = True
         self.passage_doc = self._passage_rows(preader)
         self.alive &= self.passage_doc >= 0
-        self.text = FieldPostings(
-            preader,
-            PASSAGE_TEXT,
-            self._lengths(preader, PASSAGE_TEXT, self.size),
-            self.alive,
-            k1=policy.k1,
-            b=policy.b_text,
-        )
+        k1 = policy.k1
+        self.text = _postings(preader, PASSAGE_TEXT, preader, self.alive, k1, policy.b_text)
         # Its own reader: fields read under separate locks must not share file handles.
         hreader = self._keep(self.passage_reader())
-        self.heading = FieldPostings(
-            hreader,
-            PASSAGE_HEADING,
-            self._lengths(preader, PASSAGE_HEADING, self.size),
-            self.alive,
-            k1=policy.k1,
-            b=policy.b_heading,
+        self.heading = _postings(
+            hreader, PASSAGE_HEADING, preader, self.alive, k1, policy.b_heading
         )
-        self.title = FieldPostings(
-            dreader,
-            DOCUMENT_TITLE,
-            self._lengths(dreader, DOCUMENT_TITLE, self.doc_row.size),
-            self.doc_row >= 0,
-            k1=policy.k1,
-            b=policy.b_title,
+        self.title = _postings(
+            dreader, DOCUMENT_TITLE, dreader, self.doc_row >= 0, k1, policy.b_title
         )
         self.live_count = int(self.alive.sum())
 
@@ -129,12 +121,6 @@ class Snapshot:
             dtype=np.int32,
             count=self.size,
         )
-
-    @staticmethod
-    def _lengths(reader, field: str, size: int) -> np.ndarray:
-        """Token count of `field` for every docnum."""
-        get = reader.doc_field_length
-        return np.fromiter((get(n, field) or 0 for n in range(size)), dtype=np.float32, count=size)
 
     def _keep(self, thing):
         with self._open_lock:
@@ -180,6 +166,13 @@ class Snapshot:
         """A new reader over all passage shards, numbering passages across them."""
         readers = [ix.reader() for ix in self.shards]
         return readers[0] if len(readers) == 1 else MultiReader(readers)
+
+    def row_of(self, doc_id: str) -> int:
+        """The document row of an id (NotFound for an unknown id)."""
+        row = self.docs.row.get(doc_id) if isinstance(doc_id, str) else None
+        if row is None:
+            raise NotFound(f"no document with id {doc_id!r}")
+        return row
 
     # Docnums. A document's passages are written together, in order, into one shard, so its
     # passage of ordinal k is at the document's first docnum plus k (the stored id confirms it).

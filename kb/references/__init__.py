@@ -63,34 +63,9 @@ Rules worth knowing (tests/links/test_references.py shows each):
     - Titles in 《》 may nest 《》 and 〈〉 (关于修改〈…〉的决定).
 """
 
+from kb.references import model
 from kb.references.finder import find_references
-from kb.references.model import (
-    ARTICLE,
-    DOCUMENT,
-    INHERITED,
-    NAMED,
-    NUMBER,
-    SAME,
-    SELF,
-    NameIndex,
-    Position,
-    Reference,
-)
+from kb.references.model import *  # noqa: F403 (its __all__: the finder's vocabulary)
 from kb.references.names import abbreviations, law_like, title_spans
 
-__all__ = [
-    "ARTICLE",
-    "DOCUMENT",
-    "INHERITED",
-    "NAMED",
-    "NUMBER",
-    "SAME",
-    "SELF",
-    "NameIndex",
-    "Position",
-    "Reference",
-    "abbreviations",
-    "find_references",
-    "law_like",
-    "title_spans",
-]
+__all__ = [*model.__all__, "abbreviations", "find_references", "law_like", "title_spans"]

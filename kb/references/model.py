@@ -5,6 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+__all__ = [  # re-exported by kb.references
+    "ARTICLE",
+    "DOCUMENT",
+    "INHERITED",
+    "NAMED",
+    "NUMBER",
+    "SAME",
+    "SELF",
+    "NameIndex",
+    "Position",
+    "Reference",
+]
+
 # Reference.scope: how the text names the work it points at.
 NAMED = "named"  # a title in 《…》 or a name such as 选举法 / 宪法 (Reference.name is the name)
 SELF = "self"  # 本法 / 本条例 / 本办法 …, or positions with no work named (第十条, 前款)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 COMPONENTS = "#/components/schemas/{model}"  # where OpenAPI keeps named schemas
 
 Ok = Literal[True]  # every answer's `ok`
 Json = dict[str, Any]  # a free-form object (its keys are not part of the contract)
+Internal = Annotated[
+    bool, Field(description="true for an internal document (shown only to signed-in callers)")
+]
 
 
 class Shape(BaseModel):

@@ -12,6 +12,7 @@ from kb.compare.diff import Diff
 from kb.compare.model import HEADING_STATUSES, STATUSES
 from kb.engine.hits import passage_url
 from kb.models import Heading, Passage
+from kb.records import pick
 from kb.shapes.base import Ok, Shape
 from kb.shapes.search import DocumentInfo, document_info_dict
 
@@ -139,9 +140,7 @@ def side_dict(p: Passage | None) -> dict | None:
 def pair_dict(pair: cm.Pair) -> dict:
     """An aligned pair with its status and diff."""
     return {
-        "status": pair.status,
-        "moved": pair.moved,
-        "similarity": pair.similarity,
+        **pick(pair, ("status", "moved", "similarity")),
         "from": side_dict(pair.old),
         "to": side_dict(pair.new),
         "diff": diff_list(pair.diff),
@@ -169,19 +168,13 @@ def _version(v: cm.VersionText) -> dict:
 
 def compare_envelope(c: cm.Comparison) -> dict:
     """The /api/compare envelope."""
-    s = c.summary
     return {
         "ok": True,
         "from": _version(c.old),
         "to": _version(c.new),
-        "summary": {
-            "unchanged": s.unchanged,
-            "changed": s.changed,
-            "added": s.added,
-            "deleted": s.deleted,
-            "renumbered": s.renumbered,
-            "headings": s.headings,
-        },
+        "summary": pick(
+            c.summary, ("unchanged", "changed", "added", "deleted", "renumbered", "headings")
+        ),
         "took_ms": c.took_ms,
         "headings": [heading_dict(h) for h in c.headings],
         "pairs": [pair_dict(p) for p in c.pairs],

@@ -8,8 +8,8 @@ from dataclasses import asdict
 from pydantic import Field
 
 from kb import models as m
-from kb.records import citation_record, paragraph_records
-from kb.shapes.base import Ok, Shape
+from kb.records import citation_record, paragraph_records, pick
+from kb.shapes.base import Internal, Ok, Shape
 from kb.shapes.search import Citation, Status
 
 
@@ -31,9 +31,7 @@ class Version(VersionBrief):
     subtitle: str | None
     effective_date: str | None
     source: str
-    internal: bool = Field(
-        False, description="true for an internal document (shown only to signed-in callers)"
-    )
+    internal: Internal = False
 
 
 class Item(Shape):
@@ -102,9 +100,7 @@ class Document(Shape):
     valid_from: str | None
     valid_to: str | None
     source: str
-    internal: bool = Field(
-        False, description="true for an internal document (shown only to signed-in callers)"
-    )
+    internal: Internal = False
     work_key: str
     issue: str | None
     recipients: list[str]
@@ -125,13 +121,7 @@ class DocumentEnvelope(Shape):
 def passage_dict(p: m.Passage) -> dict:
     """A passage of a document in reading order (Passage)."""
     return {
-        "id": p.id,
-        "ordinal": p.ordinal,
-        "label": p.label,
-        "role": p.role,
-        "article": p.article,
-        "article_suffix": p.article_suffix,
-        "text": p.text,
+        **pick(p, ("id", "ordinal", "label", "role", "article", "article_suffix", "text")),
         "heading_path": list(p.heading_path),
         "paragraphs": paragraph_records(p.paragraphs),
         "citation": citation_record(p.citation),
@@ -157,7 +147,7 @@ def document_envelope(view: m.DocumentView) -> dict:
     return {
         "ok": True,
         "document": {
-            **{k: getattr(doc, k) for k in _DOCUMENT_KEYS},
+            **pick(doc, _DOCUMENT_KEYS),
             "recipients": list(doc.recipients),
             "history": [asdict(h) for h in doc.history],
             "headings": [asdict(h) for h in doc.headings],

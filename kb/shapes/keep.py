@@ -172,3 +172,81 @@ class AuditQuery(Request):
 
 class WaitQuery(Request):
     wait: float = Field(60, ge=0, le=300, description="Seconds to wait for the keeper (then 202)")
+
+
+Role = Literal["reader", "editor", "admin"]
+
+
+class AccountRow(Shape):
+    """A staff account (never its password)."""
+
+    name: str
+    role: Role
+    created: str
+    disabled: bool
+
+
+class TokenRow(Shape):
+    """An API token (never the token itself)."""
+
+    name: str
+    role: Role
+    created: str
+    revoked: str | None
+    used: str | None = Field(description="last use, to the minute")
+
+
+class AccountsEnvelope(Shape):
+    ok: Ok
+    accounts: list[AccountRow]
+    tokens: list[TokenRow]
+
+
+class AccountEnvelope(Shape):
+    ok: Ok
+    account: AccountRow
+
+
+class NewToken(Shape):
+    name: str
+    role: Role
+    token: str = Field(description="send it as `Authorization: Bearer …`; it is not shown again")
+
+
+class TokenEnvelope(Shape):
+    ok: Ok
+    token: NewToken
+
+
+class RevokedEnvelope(Shape):
+    ok: Ok
+    revoked: int = Field(description="live tokens of the name revoked")
+
+
+class AccountName(Request):
+    """An account or token named in the path."""
+
+    name: str = Field(description="Account or token name")
+
+
+class NewAccountBody(Request):
+    """POST /api/accounts."""
+
+    name: str = Field(description="1-64 letters, digits or . _ @ -")
+    role: Role
+    password: str = Field(description="8 to 1024 characters")
+
+
+class AccountChangeBody(Request):
+    """POST /api/accounts/<name>: what to change (the account's sessions end)."""
+
+    role: Role | None = None
+    password: str | None = None
+    disabled: bool | None = Field(None, description="true locks the account, false opens it")
+
+
+class NewTokenBody(Request):
+    """POST /api/tokens."""
+
+    name: str = Field(description="who or what uses it")
+    role: Role

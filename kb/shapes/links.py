@@ -9,6 +9,7 @@ from pydantic import Field
 
 from kb.links.reading.view import LinkedPassage as Linked
 from kb.links.reading.view import PassageLink, PassageLinks
+from kb.records import pick
 from kb.shapes.base import Ok, Shape
 from kb.shapes.search import DocumentInfo, document_info_dict
 
@@ -72,10 +73,7 @@ class LinksEnvelope(Shape):
 def linked_passage_dict(p: Linked) -> dict:
     """The other end of a link: passage id (None for a whole document), article, citation label."""
     return {
-        "id": p.id,
-        "article": p.article,
-        "paragraph": p.paragraph,
-        "item": p.item,
+        **pick(p, ("id", "article", "paragraph", "item")),
         "citation": {"label": p.label},
         "url": p.url,
         "document": document_info_dict(p.document),

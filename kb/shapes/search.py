@@ -12,11 +12,12 @@ from typing import Literal
 from pydantic import Field
 
 from kb import models as m
-from kb.records import citation_record
+from kb.records import citation_record, field_names, pick
 from kb.shapes.assist import Explanation
-from kb.shapes.base import Json, Ok, Shape
+from kb.shapes.base import Internal, Json, Ok, Shape
 
 Status = Literal["current", "superseded"]
+DOCUMENT_INFO_FIELDS = field_names(m.DocumentInfo)
 
 
 class VersionRef(Shape):
@@ -27,9 +28,7 @@ class VersionRef(Shape):
     version_label: str = Field(description="2020年修正, 2024年度第2期 …")
     version_date: str | None
     status: Status = Field(description="current: in force now")
-    internal: bool = Field(
-        False, description="true for an internal document (shown only to signed-in callers)"
-    )
+    internal: Internal = False
 
 
 class DocumentBrief(VersionRef):
@@ -175,29 +174,14 @@ class ErrorEnvelope(Shape):
 
 def document_info_dict(d: m.DocumentInfo) -> dict:
     """The document fields a hit carries."""
-    return {
-        "id": d.id,
-        "title": d.title,
-        "kind": d.kind,
-        "region": d.region,
-        "source": d.source,
-        "version_date": d.version_date,
-        "effective_date": d.effective_date,
-        "status": d.status,
-        "version_label": d.version_label,
-        "subtitle": d.subtitle,
-    }
+    return pick(d, DOCUMENT_INFO_FIELDS)
 
 
 def hit_dict(hit: m.Hit) -> dict:
     """A hit (Hit). Built by hand rather than with dataclasses.asdict, which deep-copies and
     costs ~0.1 ms a hit."""
     return {
-        "id": hit.id,
-        "score": hit.score,
-        "text": hit.text,
-        "article": hit.article,
-        "paragraph": hit.paragraph,
+        **pick(hit, ("id", "score", "text", "article", "paragraph")),
         "heading_path": list(hit.heading_path),
         "snippet": {
             "text": hit.snippet.text,
@@ -218,9 +202,7 @@ def retrieval_dict(r: m.Retrieval | None) -> dict | None:
         return None
     return {
         "found_by": list(r.found_by),
-        "lexical_rank": r.lexical_rank,
-        "semantic_rank": r.semantic_rank,
-        "semantic_score": r.semantic_score,
+        **pick(r, ("lexical_rank", "semantic_rank", "semantic_score")),
     }
 
 
@@ -228,11 +210,7 @@ def search_envelope(result: m.SearchResult) -> dict:
     """The /api/search envelope (SearchEnvelope)."""
     return {
         "ok": True,
-        "query": result.query,
-        "total": result.total,
-        "limit": result.limit,
-        "offset": result.offset,
-        "took_ms": result.took_ms,
+        **pick(result, ("query", "total", "limit", "offset", "took_ms")),
         "hits": [hit_dict(h) for h in result.hits],
         "understood": result.understood,
     }

@@ -18,6 +18,7 @@ from kb.config import MAX_VERIFY_CHARS
 from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery
 from kb.query.aliases import PREFIX, AliasTable
+from kb.records import pick
 from kb.references import ARTICLE, NUMBER, Reference, find_references
 from kb.verify.quotes import Quote, find_quotes
 from kb.verify.verdicts import VERDICTS, Checker, Cited, Claim, Verdict
@@ -140,14 +141,8 @@ def verdict_dict(v: Verdict) -> dict:
     """One verdict as JSON (the Verdict schema of the API)."""
     c = v.claim
     return {
-        "citation": c.citation,
-        "start": c.start,
-        "end": c.end,
-        "quote": c.quote,
-        "quote_start": c.quote_start,
-        "quote_end": c.quote_end,
-        "verdict": v.verdict,
-        "message": v.message,
+        **pick(c, ("citation", "start", "end", "quote", "quote_start", "quote_end")),
+        **pick(v, ("verdict", "message")),
         "label": v.passage.label if v.passage else None,
         "passage": cited_dict(v.passage),
         "current": cited_dict(v.current),
@@ -161,8 +156,6 @@ def verify_envelope(result: VerifyResult) -> dict:
     """The /api/verify envelope."""
     return {
         "ok": True,
-        "took_ms": result.took_ms,
-        "characters": result.characters,
-        "counts": result.counts,
+        **pick(result, ("took_ms", "characters", "counts")),
         "citations": [verdict_dict(v) for v in result.verdicts],
     }

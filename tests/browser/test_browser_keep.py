@@ -148,3 +148,25 @@ def test_an_editor_keeps_the_collection(page):
     for action in ("upload", "publish", "internal", "withdraw", "restore", "sign in"):
         assert action in log
     shot(page, "keep-audit.png")
+
+
+def test_an_admin_makes_an_account_and_a_token(page):
+    sign_in(page, "admin")
+    page.click(".staff-nav a:has-text('账号')")
+    page.wait_for_selector("table.accounts")
+    page.fill("form.add-account input[name=name]", "deputy")
+    page.select_option("form.add-account select[name=role]", "reader")
+    page.fill("form.add-account input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("form.add-account button[type=submit]")
+    row = page.locator("table.accounts tr", has_text="deputy")
+    assert "阅读者" in row.inner_text()
+    page.fill("form.add-token input[name=name]", "archive-bot")
+    with page.expect_navigation():
+        page.click("form.add-token button[type=submit]")
+    assert page.inner_text("code.token").startswith("kb_")
+    shot(page, "keep-accounts.png")
+    with page.expect_navigation():
+        row.locator("button:has-text('停用')").click()
+    assert "已停用" in page.locator("table.accounts tr", has_text="deputy").inner_text()
+    sign_out(page)  # (a locked account's refused sign-in: tests/keep/test_accounts.py)

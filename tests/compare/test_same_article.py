@@ -6,6 +6,8 @@ implementing the 2015 text: Chongqing's 2016 measure implements 第三十六条,
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indexer.build import build_index
@@ -13,6 +15,7 @@ from kb.compare.earlier import earlier_article
 from kb.config import load_settings
 from kb.library import Library
 from kb.links.reading.table import link_table
+from tests.support.shapes import checked_app
 from tests.support.sources import LINK_SOURCES, copy_sources
 
 CHONGQING = (
@@ -63,3 +66,29 @@ def test_the_links_panel_shows_what_was_made_to_the_same_article(lib, articles):
         assert shown == to_was
     doc = lib.document_links(now.doc_id)
     assert doc.counts[now.ordinal][2] == len(to_was)  # the document page's count alike
+
+
+def switch(client, passage, to_id: str) -> str:
+    """Where the document page's link to version `to_id`, shown at `passage`, leads."""
+    html = client.get(f"/documents/{passage.doc_id}?p={passage.ordinal}").get_data(as_text=True)
+    tag = re.search(rf'<a [^>]*data-version="{to_id}"[^>]*>', html)
+    assert tag
+    response = client.get(re.search(r'href="([^"]+)"', tag[0])[1].replace("&amp;", "&"))
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def test_the_version_switcher_lands_on_the_same_article(lib, articles):
+    was, now, _other = articles
+    client = checked_app({"INDEX_DIR": str(lib.store.root), "LIBRARY": lib}).test_client()
+    for here, there in ((now, was), (was, now)):  # the 版本 list; 查看现行版本 on the old one
+        landing = f"/documents/{there.doc_id}?p={there.ordinal}#p{there.ordinal}"
+        assert switch(client, here, there.doc_id).endswith(landing)
+
+
+def test_an_article_without_counterpart_switches_to_the_top(lib, articles):
+    was, now, _other = articles
+    client = checked_app({"INDEX_DIR": str(lib.store.root), "LIBRARY": lib}).test_client()
+    old = lib.document(was.doc_id).document.passages
+    gone = next(p for p in old if p.article and lib.same_article_in(p.id, now.doc_id) is None)
+    assert switch(client, gone, now.doc_id).endswith(f"/documents/{now.doc_id}?unmatched=1")

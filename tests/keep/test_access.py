@@ -148,6 +148,7 @@ def test_signed_in_readers_see_it_with_its_badge(canaries):
 def test_an_internal_id_is_answered_exactly_like_a_missing_one(canaries):
     anonymous = canaries["kept"].app.test_client()
     doc, passage = canaries["internal_doc"], canaries["internal_passage"]
+    public = canaries["constitution"].rpartition("-")[0]
     missing_passage = MISSING_DOC + passage[len(MISSING_DOC) :]
     pairs = [
         (f"/api/documents/{doc}", f"/api/documents/{MISSING_DOC}"),
@@ -157,7 +158,8 @@ def test_an_internal_id_is_answered_exactly_like_a_missing_one(canaries):
         (f"/passages/{passage}/links", f"/passages/{missing_passage}/links"),
         (f"/api/compare?from={doc}&to={doc}", f"/api/compare?from={MISSING_DOC}&to={MISSING_DOC}"),
         (f"/compare?from={doc}&to={doc}", f"/compare?from={MISSING_DOC}&to={MISSING_DOC}"),
-        (f"/documents/{doc}/articles/1", f"/documents/{MISSING_DOC}/articles/1"),
+        (f"/documents/{doc}/in/{doc}?p=1", f"/documents/{MISSING_DOC}/in/{MISSING_DOC}?p=1"),
+        (f"/documents/{public}/in/{doc}?p=1", f"/documents/{public}/in/{MISSING_DOC}?p=1"),
     ]
     for held, missing in pairs:
         a, b = anonymous.get(held), anonymous.get(missing)
@@ -165,6 +167,11 @@ def test_an_internal_id_is_answered_exactly_like_a_missing_one(canaries):
         body = a.data.replace(doc.encode(), MISSING_DOC.encode())
         body = body.replace(passage.encode(), missing_passage.encode())
         assert body == b.data, held
+    for p in ("1", "0"):  # switching versions from it: like switching from a missing document
+        a = anonymous.get(f"/documents/{doc}/in/{public}?p={p}")
+        b = anonymous.get(f"/documents/{MISSING_DOC}/in/{public}?p={p}")
+        assert (a.status_code, a.headers["Location"]) == (b.status_code, b.headers["Location"])
+        assert a.headers["Location"].endswith(f"/documents/{public}")
 
 
 # ---- every door ---------------------------------------------------------------------------------
@@ -188,7 +195,7 @@ ROUTES = {
     "compare.history": "read",
     "search.index": "read",
     "documents.document": "read",
-    "documents.article": "read",
+    "documents.same_article": "read",
     "verify.page": "read",
     "links.passage": "read",
     "keep_api.upload": "staff",
@@ -209,6 +216,16 @@ ROUTES = {
     "keep.publish": "staff",
     "keep.document_action": "staff",
     "keep.audit_page": "staff",
+    "accounts_api.listed": "staff",
+    "accounts_api.add_account": "staff",
+    "accounts_api.change_account": "staff",
+    "accounts_api.add_token": "staff",
+    "accounts_api.revoke_tokens": "staff",
+    "accounts.page": "staff",
+    "accounts.add": "staff",
+    "accounts.change": "staff",
+    "accounts.add_token": "staff",
+    "accounts.revoke": "staff",
 }
 
 
@@ -222,10 +239,11 @@ def _fill(rule: str, canaries) -> str:
     values = {
         "passage_id": canaries["internal_passage"],
         "doc_id": canaries["internal_doc"],
+        "to_id": canaries["internal_doc"],
         "upload_id": "0123456789abcdef",
-        "key": "1",
         "action": "withdraw",
         "filename": "kb.css",
+        "name": "admin",
         "id": canaries["internal_passage"],
     }
     if "/documents/" in rule:

@@ -45,3 +45,19 @@ def test_users_and_tokens_from_the_command_line(tmp_path):
     listed = runner.invoke(main, ["tokens", "list"])
     assert "crawler" in listed.output and token not in listed.output
     assert runner.invoke(main, ["tokens", "revoke", "crawler"]).exit_code == 2
+
+
+def test_users_change_from_the_command_line(tmp_path):
+    runner = _runner(tmp_path)
+    runner.invoke(main, ["users", "add", "chief", "--role", "admin"], input="s3cret pass\n")
+    runner.invoke(main, ["users", "add", "clerk", "--role", "reader"], input="s3cret pass\n")
+    assert runner.invoke(main, ["users", "change", "clerk"]).exit_code == 2  # nothing to change
+    locked = runner.invoke(main, ["users", "change", "clerk", "--disable", "--role", "editor"])
+    assert locked.exit_code == 0 and "clerk (editor) (disabled)" in locked.output
+    moved = runner.invoke(main, ["users", "change", "clerk", "--password"], input="new secret\n")
+    assert moved.exit_code == 0
+    last = runner.invoke(main, ["users", "change", "chief", "--disable"])
+    assert last.exit_code == 2 and "no enabled admin" in last.output
+    assert runner.invoke(main, ["users", "change", "nobody", "--enable"]).exit_code == 2
+    listed = runner.invoke(main, ["users", "list"]).output
+    assert "clerk\teditor" in listed and "(disabled)" in listed

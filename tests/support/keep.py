@@ -45,8 +45,8 @@ def make_collection(root: Path, corpus_dir: Path, sources=KEEP_SOURCES, **config
     from collection.places import Places
     from indexer.build import build_index
     from kb.config import load_settings
+    from tests.support.shapes import checked_app
     from tests.support.sources import copy_sources
-    from web import create_app
 
     corpus = copy_sources(corpus_dir, root / "corpus", sources)
     settings = load_settings({}, corpus_dirs=(corpus,), index_dir=root / "index")
@@ -60,7 +60,7 @@ def make_collection(root: Path, corpus_dir: Path, sources=KEEP_SOURCES, **config
     }
     made["revoked"] = tokens.add_token(places.database, "old-bot", "editor")
     tokens.revoke_tokens(places.database, "old-bot")
-    app = create_app(
+    app = checked_app(  # every /api answer checked against its model, as in the API tests
         {"INDEX_DIR": str(settings.index_dir), "CORPUS_DIRS": [str(corpus)], "TESTING": True}
         | config
     )

@@ -25,6 +25,9 @@ def checked_app(config: dict[str, Any] | None = None) -> Flask:
 
     def check(response: Response) -> Response:
         model = _model(app, response)
+        declared = operation_of(app, request.endpoint)
+        if model is not None and declared and response.status_code not in declared.statuses():
+            _mismatches.append(f"{request.method} {request.path}: undeclared {response.status}")
         if model is not None:
             try:
                 model.model_validate_json(response.get_data(), strict=True)

@@ -109,18 +109,26 @@ def test_version_links_point_at_the_same_article(client, library):
     hit = library.search("代表法第四十四条").hits[0]
     ordinal = hit.url.rsplit("#p", 1)[1]
     html = page(client, f"/documents/{hit.document.id}?p={ordinal}")
-    other = re.search(r'<a data-version="(\w+)" href="([^"]+)"', html)
-    assert other and other[2] == f"/documents/{other[1]}/articles/44"
+    other = re.search(r'<a data-version="(\w+)" data-switch="[^"]+" href="([^"]+)"', html)
+    assert other and other[2] == f"/documents/{hit.document.id}/in/{other[1]}?p={ordinal}"
     response = client.get(other[2])
     assert response.status_code == 302
-    assert re.search(rf"/documents/{other[1]}\?p=\d+#p\d+$", response.headers["Location"])
+    landing = re.search(rf"/documents/{other[1]}\?p=(\d+)#p\d+$", response.headers["Location"])
+    assert landing  # 2025 第四十四条 was 2015 第三十六条 (renumbered), not 2015 第四十四条
+    assert library.passage(f"{other[1]}-{landing[1]}").article == 36
 
 
-def test_missing_article_in_other_version(client, library):
-    doc_id = library.search("代表法第四十四条").hits[0].document.id
-    response = client.get(f"/documents/{doc_id}/articles/999")
-    assert response.status_code == 302 and "missing=999" in response.headers["Location"]
-    assert "此版本中没有第九百九十九条" in page(client, response.headers["Location"])
+def test_an_article_another_version_lacks(client, library):
+    """An article with no counterpart (added later): the top of the version, with a notice."""
+    new, old = (h.document.id for h in library.search("代表法第四十四条", versions="all").hits[:2])
+    view = library.document(new).document
+    added = next(p for p in view.passages if library.same_article_in(p.id, old) is None)
+    response = client.get(f"/documents/{new}/in/{old}?p={added.ordinal}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("unmatched=1")
+    assert "此版本中没有对应的条文" in page(client, response.headers["Location"])
+    for p in (f"?p={added.ordinal}x", "?p=99999", ""):  # no such passage: the top, no notice
+        response = client.get(f"/documents/{new}/in/{old}{p}")
+        assert response.headers["Location"].endswith(f"/documents/{old}")
 
 
 def test_parts_and_bulletin_headings(client, library):
@@ -131,7 +139,12 @@ def test_parts_and_bulletin_headings(client, library):
 
 @pytest.mark.parametrize(
     "url",
-    ["/documents/nope", "/documents/nope/articles/3", "/documents/" + "x" * 200, "/no/such/page"],
+    [
+        "/documents/nope",
+        "/documents/x/in/nope?p=3",
+        "/documents/" + "x" * 200,
+        "/no/such/page",
+    ],
 )
 def test_not_found_pages(client, url):
     html = page(client, url, 404)

@@ -44,14 +44,13 @@
     });
   }
 
-  // Version links jump to the same article in the other version (the article in the URL's #p…).
+  // Version links jump to the same article in the other version: the passage in the URL's #p…
+  // goes to the server, which pairs it (web/document_page.py same_article).
   function retargetVersions() {
-    var id = (location.hash || "").slice(1);
-    var target = id ? document.getElementById(id.split("-")[0]) : null;
-    var article = target && target.getAttribute("data-article");
-    document.querySelectorAll("a[data-version]").forEach(function (link) {
-      var base = "/documents/" + encodeURIComponent(link.getAttribute("data-version"));
-      link.href = article ? base + "/articles/" + encodeURIComponent(article) : base;
+    var at = /^#p(\d+)(?:-|$)/.exec(location.hash || "");
+    document.querySelectorAll("a[data-switch]").forEach(function (link) {
+      var base = link.getAttribute("data-switch");
+      link.href = at ? base + "?p=" + at[1] : base;
     });
   }
 
@@ -216,7 +215,7 @@
     document.querySelectorAll("button.copy[hidden], button.print[hidden]").forEach(function (b) { b.hidden = false; });
     var box = document.querySelector("input[data-suggest]");
     if (box && window.fetch) suggestBox(box);
-    if (document.querySelector("a[data-version]")) {
+    if (document.querySelector("a[data-switch]")) {
       if (location.hash) retargetVersions();
       window.addEventListener("hashchange", retargetVersions);
     }
