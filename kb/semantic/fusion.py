@@ -59,20 +59,38 @@ def neighbours(
     snap: Snapshot,
     q: ParsedQuery,
     index: SemanticIndex,
-    vector: np.ndarray,
+    vectors: list[np.ndarray],
     doc_mask: np.ndarray,
     policy: Policy,
     fp: FusionPolicy,
     depth: int,
 ) -> Neighbours:
-    """The semantic neighbours of a question among the passages the filters allow."""
+    """The semantic neighbours of a question among the passages the filters allow: of each of
+    its vectors (question sides), merged by reciprocal ranks when there are several."""
     rows = snap.passage_doc
     allowed = snap.alive & (rows >= 0)
     allowed[allowed] &= doc_mask[rows[allowed]]
     bias = np.full(snap.size, -np.inf, np.float32)
     prior = np.log(np.maximum(document_prior(snap, q, policy), 1e-6)) * np.float32(fp.prior_weight)
     bias[allowed] = prior[rows[allowed]]
-    return index.nearest(vector, bias, depth)
+    return merge_sides([index.nearest(v, bias, depth) for v in vectors], fp.k, depth)
+
+
+def merge_sides(lists: list[Neighbours], k: float, depth: int) -> Neighbours:
+    """One neighbour list from several question sides' lists: equal reciprocal ranks (constant
+    `k`), each passage with its best cosine."""
+    if len(lists) == 1:
+        return lists[0]
+    score: dict[int, float] = {}
+    cos: dict[int, float] = {}
+    for near in lists:
+        for i, (n, c) in enumerate(
+            zip(near.docnums.tolist(), near.cosines.tolist(), strict=True), 1
+        ):
+            score[n] = score.get(n, 0.0) + 1.0 / (k + i)
+            cos[n] = max(cos.get(n, -1.0), c)
+    order = sorted(score, key=lambda n: -score[n])[:depth]
+    return Neighbours(np.array(order, np.int64), np.array([cos[n] for n in order], np.float32))
 
 
 def fuse(

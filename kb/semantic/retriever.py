@@ -72,7 +72,7 @@ class SemanticLayer:
         self.enabled = enabled
         self._load_encoder = encoder_loader or _shared_encoder
         self._encoder = None
-        self._adapter: np.ndarray | None = None
+        self._adapters: dict[str, np.ndarray | None] = {}  # question side's tag → its adapter
         self._build: str | None = None
         self._index: SemanticIndex | None = None
         self._error: str | None = None
@@ -85,17 +85,29 @@ class SemanticLayer:
         if self._encoder is None:
             with self._encoder_lock:
                 if self._encoder is None:
-                    encoder = self._load_encoder()
-                    self._adapter = load_adapter(encoder.tag)
-                    self._encoder = encoder
+                    self._encoder = self._load_encoder()
         return self._encoder
 
-    def question_vector(self, text: str) -> np.ndarray:
-        """A question's vector, through the learned query adapter when there is one."""
-        vec = self.encoder().query(text)
-        if self._adapter is None:
+    def question_vectors(self, text: str) -> list[np.ndarray]:
+        """A question's vectors: the base encoder's, then (when a question LoRA is shipped and
+        loads) the LoRA's; each through the query adapter learned for its side, if any."""
+        encoder = self.encoder()
+        sides = [(encoder.tag, encoder.base_query(text))]
+        tuned = encoder.query(text)  # loads the LoRA (question_tag falls back if it fails)
+        if encoder.question_tag != encoder.tag:
+            sides.append((encoder.question_tag, tuned))
+        return [self._adapted(tag, vec) for tag, vec in sides]
+
+    def _adapter(self, tag: str) -> np.ndarray | None:
+        if tag not in self._adapters:
+            self._adapters[tag] = load_adapter(tag)
+        return self._adapters[tag]
+
+    def _adapted(self, tag: str, vec: np.ndarray) -> np.ndarray:
+        adapter = self._adapter(tag)
+        if adapter is None:
             return vec
-        out = self._adapter @ vec
+        out = adapter @ vec
         return out / max(float(np.linalg.norm(out)), 1e-12)
 
     def index_for(self, build: Path, rows: int) -> SemanticIndex | None:
@@ -126,7 +138,11 @@ class SemanticLayer:
         ready = self._index is not None and build is not None and build.name == self._build
         out = {"enabled": True, "complete": ready, "coverage": 1.0 if ready else 0.0}
         if self._encoder is not None:
-            out["model"], out["adapter"] = self._encoder.tag, self._adapter is not None
+            adapter = self._adapter(self._encoder.tag)
+            out["model"], out["adapter"] = self._encoder.tag, adapter is not None
+            out["question_lora"] = self._encoder.info()["question_lora"]
+            if self._encoder.lora_note:
+                out["question_note"] = self._encoder.lora_note
             if not ready and build is not None:
                 out["coverage"] = progress_of(self.index_dir, self._encoder.tag, build.name)
         if not ready:
@@ -157,7 +173,8 @@ def _shared_encoder():
 
 
 def adapter_path(tag: str) -> Path:
-    """Where the query adapter learned for an encoder tag lives (bench/semantic_eval.py)."""
+    """Where the query adapter learned for the question vectors of `tag` (an encoder's
+    `question_tag`: its LoRA, if any, included) lives (bench/semantic_eval.py)."""
     return Path(__file__).resolve().parents[1] / "data" / f"adapter-{slug(tag)}.npy"
 
 

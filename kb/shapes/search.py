@@ -123,6 +123,13 @@ class HitEnvelope(Shape):
     hit: Hit
 
 
+class QuestionLora(Shape):
+    """The question-side LoRA file of the encoder and its sha256."""
+
+    file: str
+    sha256: str
+
+
 class VectorsHealth(Shape):
     """The semantic layer: on or off, whether the build's vectors are complete, and why not."""
 
@@ -131,6 +138,12 @@ class VectorsHealth(Shape):
     coverage: float = Field(description="share of the build's passages embedded")
     model: str | None = Field(None, description="the encoder, once loaded")
     adapter: bool | None = Field(None, description="whether a query adapter is applied")
+    question_lora: QuestionLora | None = Field(
+        None, description="the LoRA questions go through (none: the base encoder)"
+    )
+    question_note: str | None = Field(
+        None, description="why a shipped question LoRA is not used (missing, damaged)"
+    )
     note: str | None = Field(None, description="why semantic search is not ready")
 
 

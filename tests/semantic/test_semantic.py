@@ -285,6 +285,6 @@ def test_a_shipped_query_adapter_maps_question_vectors(lib, tmp_path, monkeypatc
     np.save(tmp_path / "adapter.npy", rotate)
     layer = semantic.SemanticLayer(lib.store.root)
     raw = layer.encoder().query(QUESTION)
-    assert np.allclose(layer.question_vector(QUESTION), raw[::-1], atol=1e-6)
+    assert np.allclose(layer.question_vectors(QUESTION)[0], raw[::-1], atol=1e-6)
     (tmp_path / "adapter.npy").write_bytes(b"garbage")
     assert semantic.load_adapter("any") is None  # unreadable: questions go unadapted

@@ -9,6 +9,7 @@ first path found, scanning starts left to right and lengths short to long).
 from __future__ import annotations
 
 import re
+from array import array
 
 from kb.semantic.e5.weights import Weights
 
@@ -31,7 +32,7 @@ class Tokenizer:
                 self.ids.setdefault(raw.decode("utf-8"), i)  # the first of duplicates, as e5.c
             except UnicodeDecodeError:  # a partial character never matches whole characters
                 continue
-        self.scores = w.scores.tolist()
+        self.scores = array("d", w.scores.tolist())  # 2 MB where a list of floats takes 8
         self.longest: dict[str, int] = {}  # first character → longest piece starting with it
         for piece in self.ids:
             self.longest[piece[0]] = max(self.longest.get(piece[0], 0), len(piece))

@@ -90,20 +90,21 @@ def dequantize(blocks: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return out.reshape(rows, cols)
 
 
-def load_weights(path: Path) -> Weights:
-    """Parse the model file at `path` (ModelFileError when it is not one)."""
+def load_weights(path: Path, matrices: bool = True) -> Weights:
+    """Parse the model file at `path` (ModelFileError when it is not one); without `matrices`
+    the layers' four matrices are left as None (kb/semantic/e5/shared.py maps them)."""
     buf = np.memmap(path, dtype=np.uint8, mode="r")
     if buf.size < 64 or bytes(buf[:4]) != MAGIC:
         raise ModelFileError(f"{path} is not a packed e5 model (bad magic or truncated)")
     r = _Reader(buf)
     r.at = 8
     try:
-        return _parse(r, buf)
+        return _parse(r, buf, matrices)
     except (struct.error, KeyError, ValueError, IndexError) as exc:
         raise ModelFileError(f"{path} is damaged: {type(exc).__name__}: {exc}") from exc
 
 
-def _parse(r: _Reader, buf: np.ndarray) -> Weights:
+def _parse(r: _Reader, buf: np.ndarray, matrices: bool = True) -> Weights:
     hidden, layers, heads, ff, _vocab, max_pos, _types = r.take("7i")
     (eps,) = r.take("f")
     (qk,) = r.take("i")
@@ -122,8 +123,10 @@ def _parse(r: _Reader, buf: np.ndarray) -> Weights:
         _dtype, count, off = tensors[name]
         return np.frombuffer(buf, "<f4", count, off).copy()
 
-    def q4t(name: str, rows: int, cols: int) -> np.ndarray:
+    def q4t(name: str, rows: int, cols: int) -> np.ndarray | None:
         _dtype, count, off = tensors[name]
+        if not matrices:
+            return None
         raw = np.asarray(buf[off : off + count // QK * BLOCK.itemsize])
         return np.ascontiguousarray(dequantize(raw, rows, cols).T)
 
@@ -152,7 +155,7 @@ def _parse(r: _Reader, buf: np.ndarray) -> Weights:
 def _layer(p: str, f32, q4t, h: int, ff: int) -> Layer:
     qkv = [q4t(p + s, h, h) for s in ("q.w", "k.w", "v.w")]
     return Layer(
-        np.ascontiguousarray(np.concatenate(qkv, axis=1)),
+        None if qkv[0] is None else np.ascontiguousarray(np.concatenate(qkv, axis=1)),
         np.concatenate([f32(p + "q.b"), f32(p + "k.b"), f32(p + "v.b")]),
         q4t(p + "ao.w", h, h),
         f32(p + "ao.b"),
