@@ -1,11 +1,16 @@
 """Load test: start `kb serve` on a free loopback port and drive /api/search at rising concurrency.
 
-    .venv/bin/python bench/load.py [--levels 1,4,16] [--seconds 20] [--workers 2] [--threads 8]
+    .venv/bin/python -m bench.load [--levels 1,4,16] [--seconds 20] [--workers 2] [--threads 8]
+                                   [--repo PATH]
 
 Uses the configured index (KB_INDEX_DIR, else kb.config's default) and a mix of the queries in
 ../shared/eval: long questions, short words, citations, and filtered searches (kind, as_of,
-versions=all). Prints requests/s, latency percentiles, errors, server CPU and total RSS per level,
-and the CPU this client and everything else on the machine used meanwhile (100% = one core).
+versions=all). Prints requests/s, latency percentiles, errors, server CPU (in all, and per answer:
+on a shared machine the CPU a version needs per answer is steadier than what it gets), total RSS
+and PSS (resident memory with pages shared between the server's processes counted once) per
+level, and the CPU this client and everything else on the machine used meanwhile (100% = one
+core), with the load average at the level's end.
+--repo drives the `kb serve` of another checkout (two versions measured by the same client).
 """
 
 from __future__ import annotations
@@ -122,8 +127,9 @@ class Server:
         workers: int | None = None,
         threads: int | None = None,
         timeout: float = 900.0,
+        repo: Path = REPO,
     ):
-        self.index_dir, self.timeout = index_dir, timeout
+        self.index_dir, self.timeout, self.repo = index_dir, timeout, repo
         self.cmd = [
             sys.executable,
             "-c",
@@ -149,8 +155,10 @@ class Server:
 
     def __enter__(self) -> Server:
         began = time.monotonic()
-        env = {**os.environ, "KB_INDEX_DIR": str(self.index_dir)}
-        self.proc = subprocess.Popen(self.cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+        env = {**os.environ, "KB_INDEX_DIR": str(self.index_dir), "PYTHONPATH": str(self.repo)}
+        self.proc = subprocess.Popen(
+            self.cmd, cwd=self.repo, env=env, stdout=subprocess.PIPE, text=True
+        )
         line = self.proc.stdout.readline()  # "serving http://127.0.0.1:PORT/ …" (after any build)
         match = re.search(r"http://[^:]+:(\d+)/", line)
         if not match:
@@ -185,34 +193,39 @@ def wait_healthy(port: int, deadline: float) -> None:
     raise RuntimeError("kb serve never became healthy")
 
 
-def _children(pid: int) -> list[int]:
-    """Direct children of `pid`, from /proc."""
-    out = []
+def _tree(pid: int) -> list[int]:
+    """`pid` and every process below it (workers, the vector filler, the keeper), from /proc."""
+    parent_of = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(entry))
-    return out
+            parent_of[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, todo = [], [pid]
+    while todo:
+        tree.append(up := todo.pop())
+        todo += [p for p, parent in parent_of.items() if parent == up]
+    return tree
 
 
 def server_usage(pid: int) -> dict:
-    """CPU seconds and RSS (MB) summed over the server process and its workers."""
-    cpu, rss, procs = 0.0, 0, 0
+    """CPU seconds, RSS and PSS (MB) summed over the server process and all below it."""
+    cpu, rss, pss, procs = 0.0, 0, 0, 0
     tick = os.sysconf("SC_CLK_TCK")
-    for p in [pid, *_children(pid)]:
+    for p in _tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             status = Path(f"/proc/{p}/status").read_text()
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
         except OSError:
             continue
         cpu += (int(fields[11]) + int(fields[12])) / tick
         rss += int(re.search(r"VmRSS:\s+(\d+)", status)[1])
+        pss += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M)[1])
         procs += 1
-    return {"cpu": cpu, "rss_mb": rss / 1024, "processes": procs}
+    return {"cpu": cpu, "rss_mb": rss / 1024, "pss_mb": pss / 1024, "processes": procs}
 
 
 def run_level(
@@ -241,9 +254,11 @@ def run_level(
         "errors": len(errors),
         "error_sample": errors[:3],
         "cpu": server_cpu / elapsed * 100,
+        "cpu_ms": server_cpu * 1000 / max(1, len(latencies)),  # the server's CPU per answer
         "client": mine / elapsed * 100,
         "others": max(0.0, busy - server_cpu - mine) / elapsed * 100,
         "rss_mb": usage["rss_mb"],
+        "pss_mb": usage["pss_mb"],
         "processes": usage["processes"],
     }
 
@@ -252,6 +267,11 @@ def _own_cpu() -> float:
     """CPU seconds used by this load-generating process."""
     t = os.times()
     return t.user + t.system
+
+
+def _load1() -> float:
+    """The machine's one-minute load average (runnable processes, all cores)."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 def _busy() -> float:
@@ -269,26 +289,30 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first")
     ap.add_argument("--workers", type=int)
     ap.add_argument("--threads", type=int)
+    ap.add_argument("--repo", type=Path, default=REPO, help="checkout whose kb serve to drive")
     args = ap.parse_args()
     index_dir = load_settings().index_dir
     paths = query_mix()
     print(f"index {index_dir}; {len(paths)} distinct requests in the mix")
     levels = [int(x) for x in args.levels.split(",")]
-    with Server(index_dir, workers=args.workers, threads=args.threads) as server:
-        print(f"kb serve pid {server.pid} on {HOST}:{server.port} (ready in {server.ready_s:.1f}s)")
+    server = Server(index_dir, workers=args.workers, threads=args.threads, repo=args.repo)
+    with server:
+        where = f"{HOST}:{server.port} (ready in {server.ready_s:.1f}s)"
+        print(f"kb serve of {args.repo}: pid {server.pid} on {where}")
         if args.warmup > 0:
             run_level(server, paths, max(levels), args.warmup, args.max_requests)
         print(
             f"{'conc':>4} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-            f"{'errors':>6} {'cpu %':>6} {'RSS MB':>7} procs {'client%':>7} {'other%':>6}"
+            f"{'errors':>6} {'cpu %':>6} {'ms/req':>6} {'RSS MB':>7} {'PSS MB':>7} procs {'client%':>7} "
+            f"{'other%':>6} {'load1':>5}"
         )
         for level in levels:
             r = run_level(server, paths, level, args.seconds, args.max_requests)
             print(
                 f"{r['concurrency']:>4} {r['requests']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} "
-                f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} "
-                f"{r['rss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
-                f"{r['others']:>6.0f}",
+                f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors']:>6} {r['cpu']:>6.0f} {r['cpu_ms']:>6.1f} "
+                f"{r['rss_mb']:>7.0f} {r['pss_mb']:>7.0f} {r['processes']:>5} {r['client']:>7.0f} "
+                f"{r['others']:>6.0f} {_load1():>5.1f}",
                 flush=True,
             )
             for sample in r["error_sample"]:

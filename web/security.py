@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, Response, abort, current_app, request
 
 CSP = "; ".join(
@@ -16,6 +18,11 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+
+# A body over the limit is read and thrown away, up to this much and for this long, before the
+# 413 goes out (see discard_body).
+DISCARD_BYTES = 16 * 1024 * 1024
+DISCARD_SECONDS = 2.0
 
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -33,8 +40,25 @@ def limit_request() -> None:
         abort(414)
     length, limit = request.content_length, body_limit()
     if length is not None and length > limit:
+        discard_body(length)
         abort(413)
     request.max_content_length = limit
+
+
+def discard_body(length: int) -> None:
+    """Read a refused body away (up to DISCARD_BYTES, for DISCARD_SECONDS) before answering.
+
+    A server closing a connection with unread bytes makes the kernel reset it, and a client
+    still sending its body then gets the reset instead of the 413."""
+    if length > DISCARD_BYTES:
+        return  # not worth the time: that client gets the reset
+    stream, left = request.environ["wsgi.input"], length
+    deadline = time.monotonic() + DISCARD_SECONDS
+    while left > 0 and time.monotonic() < deadline:
+        chunk = stream.read(min(left, 64 * 1024))
+        if not chunk:
+            break
+        left -= len(chunk)
 
 
 def body_limit() -> int:

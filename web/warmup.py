@@ -7,6 +7,8 @@ import time
 
 from flask import Flask
 
+from kb.analysis import segmenter
+from kb.config import vectors_enabled
 from kb.errors import KBError
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,20 @@ def warm(app: Flask) -> float:
     seconds = time.monotonic() - started
     log.info("worker warmed in %.2fs", seconds)
     return seconds
+
+
+def warm_shared() -> None:
+    """Load what every worker needs alike and that holds no open file: the word dictionary and
+    (with KB_VECTORS on) the question encoder. Done in the server's master before it forks, its
+    memory is shared by the workers, whose own apps find both loaded."""
+    segmenter()
+    if vectors_enabled():
+        from kb.semantic.encoder import shared_encoder  # a layer that is off never loads it
+
+        try:
+            shared_encoder()
+        except KBError as exc:  # the workers say so again when they warm
+            log.debug("encoder not loaded: %s", exc)
 
 
 def warm_thread(app: Flask) -> None:

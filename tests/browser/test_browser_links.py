@@ -8,8 +8,7 @@ import re
 import pytest
 
 from kb.library import Library
-from tests.support.browser import ARGS, CHROMIUM, shot, wait_healthy
-from tests.support.serve import start_kb_serve
+from tests.support.browser import ARGS, CHROMIUM, served, shot
 
 DAIBIAO_2015 = "b0294960f2e5"
 
@@ -22,21 +21,15 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def served(links_settings):
-    proc, port = start_kb_serve(links_settings.index_dir, links_settings.corpus_dirs[0])
-    try:
-        wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}", Library(links_settings.index_dir)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
+def site(links_settings):
+    with served(links_settings.index_dir, links_settings.corpus_dirs[0], threads=2) as url:
+        yield url, Library(links_settings.index_dir)
 
 
 @pytest.fixture(scope="module")
-def page(served):
+def page(site):
     sync_api = pytest.importorskip("playwright.sync_api")
-    base_url, _lib = served
+    base_url, _lib = site
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
@@ -54,8 +47,8 @@ def _open_panel(page, section: str) -> None:
     page.wait_for_selector(f"{section} .links-panel[data-loaded] .links-list")
 
 
-def test_follow_a_reference_and_open_cited_by(page, served):
-    _url, lib = served
+def test_follow_a_reference_and_open_cited_by(page, site):
+    _url, lib = site
     citing = lib.article_in(DAIBIAO_2015, 34)
     page.goto(f"/documents/{DAIBIAO_2015}#p{citing.ordinal}")
     link = page.locator(f"#p{citing.ordinal} a.ref", has_text="本法第三十三条")
@@ -70,8 +63,8 @@ def test_follow_a_reference_and_open_cited_by(page, served):
     shot(page, "links-cited-by.png", full_page=False)
 
 
-def test_open_local_implementations(page, served):
-    _url, lib = served
+def test_open_local_implementations(page, site):
+    _url, lib = site
     article = lib.article_in(DAIBIAO_2015, 6)
     page.goto(f"/documents/{DAIBIAO_2015}#p{article.ordinal}")
     section = f"#p{article.ordinal}"

@@ -21,9 +21,9 @@ from tests.support.faults import (
     finds,
     run_kb,
     started,
-    wait_group_gone,
     write_marker,
 )
+from tests.support.proctree import wait_group_gone
 
 # ---- kill -9 during `kb index` ----------------------------------------------------------------
 

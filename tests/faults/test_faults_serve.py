@@ -9,8 +9,6 @@ import contextlib
 import http.client
 import json
 import re
-import signal
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -25,25 +23,19 @@ from tests.support.faults import (
     env_for,
     fresh_index,
     run_kb,
-    started,
     write_marker,
 )
+from tests.support.serve import kb_serve
 
 # ---- a real `kb serve` --------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
-def serving(settings, workers: int = 2):
+def serving(settings, workers: int = 2, env: dict[str, str] | None = None):
     """`kb serve` on a free loopback port; yields the port, stops the server on the way out."""
-    args = ["serve", "--host", HOST, "--port", "0", "--workers", str(workers), "--quiet"]
-    with started(args, env_for(settings), stdout=subprocess.PIPE, text=True) as proc:
-        line = proc.stdout.readline()
-        port = int(re.search(r"http://[^:]+:(\d+)/", line)[1])
-        try:
-            yield port
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
+    corpus = settings.corpus_dirs[0]
+    with kb_serve(settings.index_dir, corpus, workers=workers, env=env) as (_proc, port):
+        yield port
 
 
 def get(port: int, path: str, timeout: float = 30) -> tuple[int, dict]:
@@ -187,10 +179,7 @@ def test_real_server_never_writes_reads_paths_or_debugs(pristine, tmp_path):
     Store(settings.index_dir).publish(Store(pristine[0].index_dir).current_name())  # undamaged
     before = _tree(settings.index_dir, settings.corpus_dirs[0])
     debug = {"FLASK_DEBUG": "1", "KB_DEBUG": "true", "KB_PROPAGATE_EXCEPTIONS": "true"}
-    args = ["serve", "--host", HOST, "--port", "0", "--workers", "1", "--quiet"]
-    env = env_for(settings) | debug
-    with started(args, env, stdout=subprocess.PIPE, text=True) as proc:
-        port = int(re.search(r":(\d+)/", proc.stdout.readline())[1])
+    with serving(settings, workers=1, env=debug) as port:
         for path in TRAVERSALS:
             conn = http.client.HTTPConnection(HOST, port, timeout=30)
             conn.putrequest("GET", path, skip_host=False, skip_accept_encoding=True)

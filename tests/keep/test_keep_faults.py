@@ -16,9 +16,8 @@ import pytest
 from collection.db import opened
 from kb.library import Library
 from kb.store import Store
-from tests.support.browser import wait_healthy
 from tests.support.keep import bearer, docx_bytes, make_collection, multipart, regulation
-from tests.support.serve import start_kb_serve
+from tests.support.serve import start_kb_serve, stop_kb_serve, wait_healthy
 
 
 def _call(port: int, method: str, path: str, token: str, body: bytes = b"", kind: str = ""):
@@ -30,18 +29,6 @@ def _call(port: int, method: str, path: str, token: str, body: bytes = b"", kind
         return response.status, json.loads(response.read() or b"{}")
     finally:
         conn.close()
-
-
-def _stop(proc) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except Exception:  # noqa: BLE001 - a server that hangs is killed
-            proc.kill()
-            proc.wait()
-    if proc.stdout is not None:
-        proc.stdout.close()
 
 
 def _files(root) -> dict[str, bytes]:
@@ -77,7 +64,7 @@ def test_kill_9_during_a_publish_leaves_the_index_as_before_then_the_next_server
         assert placed.read_bytes() == data  # written whole before the index update
         assert not [p for p in corpus.rglob(".*") if p.is_file()]
     finally:
-        _stop(proc)
+        stop_kb_serve(proc)
     monkeypatch.delenv("KB_FAULT_POINT")
     proc, port = start_kb_serve(index, corpus, workers=1)
     try:
@@ -95,7 +82,7 @@ def test_kill_9_during_a_publish_leaves_the_index_as_before_then_the_next_server
         assert json.loads(conn.getresponse().read())["total"] > 0
         conn.close()
     finally:
-        _stop(proc)
+        stop_kb_serve(proc)
     with opened(kept.places.database) as conn:
         published = conn.execute("SELECT count(*) FROM audit WHERE action = 'publish'").fetchone()
     assert published[0] == 1
@@ -121,7 +108,7 @@ def test_kill_9_of_the_server_during_an_upload_leaves_nothing(kept):
         proc.wait(30)
         sock.close()
     finally:
-        _stop(proc)
+        stop_kb_serve(proc)
     assert _files(corpus) == before
     assert Store(index).current_name() == live
     with opened(kept.places.database) as conn:

@@ -22,7 +22,7 @@ from kb.semantic.encoder import Encoder, EncoderUnavailable
 from kb.semantic.vectors import progress_of, slug
 from kb.store import Store
 from tests.support.faults import env_for, run_kb
-from tests.support.proctree import descendants, living
+from tests.support.proctree import descendants
 from tests.support.sources import copy_sources
 
 SOURCES = (
@@ -223,34 +223,28 @@ def test_kb_serve_answers_at_once_and_turns_hybrid_by_itself(tmp_path, corpus_di
     import http.client
     import time
 
-    from tests.support.serve import start_kb_serve
+    from tests.support.serve import kb_serve
 
     corpus = copy_sources(corpus_dir, tmp_path / "corpus", SOURCES[2:])
     write_synthetic(corpus)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KB_VECTORS", "on")  # inherited by `kb serve` and its filler
-        proc, port = start_kb_serve(tmp_path / "index", corpus, workers=1)
 
-    def get(path: str) -> dict:
+    def get(port: int, path: str) -> dict:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", path)
         body = json.loads(conn.getresponse().read())
         conn.close()
         return body
 
-    try:
-        first = get("/api/search?q=%E5%BF%AB%E9%80%92%E4%B8%A2%E4%BA%86")  # answered at once
+    # KB_VECTORS=on: kb serve starts its vector filler
+    with kb_serve(tmp_path / "index", corpus, env={"KB_VECTORS": "on"}) as (_proc, port):
+        first = get(port, "/api/search?q=%E5%BF%AB%E9%80%92%E4%B8%A2%E4%BA%86")  # answered at once
         assert first["ok"] and first["understood"]["mode"] in ("lexical", "hybrid")
         deadline = time.monotonic() + 300
-        while not get("/api/health")["index"]["vectors"]["complete"]:
+        while not get(port, "/api/health")["index"]["vectors"]["complete"]:
             assert time.monotonic() < deadline, "vectors never completed"
             time.sleep(1)
-        after = get("/api/search?q=%E5%BF%AB%E9%80%92%E4%B8%A2%E4%BA%86")
+        after = get(port, "/api/search?q=%E5%BF%AB%E9%80%92%E4%B8%A2%E4%BA%86")
         assert after["understood"]["mode"] == "hybrid"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
@@ -259,13 +253,11 @@ def test_kb_serve_stops_with_its_vector_filler(tmp_path, corpus_dir):
     import signal
     import time
 
-    from tests.support.serve import start_kb_serve
+    from tests.support.serve import start_kb_serve, stop_kb_serve
 
     corpus = copy_sources(corpus_dir, tmp_path / "corpus", SOURCES[2:])
     write_synthetic(corpus)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KB_VECTORS", "on")
-        proc, port = start_kb_serve(tmp_path / "index", corpus, workers=2)
+    proc, port = start_kb_serve(tmp_path / "index", corpus, workers=2, env={"KB_VECTORS": "on"})
     try:
         deadline = time.monotonic() + 120
         while True:  # filling: the filler and its embedding workers run beside the server's
@@ -278,18 +270,11 @@ def test_kb_serve_stops_with_its_vector_filler(tmp_path, corpus_dir):
             time.sleep(0.5)
         below = descendants(proc.pid)
         assert len(below) >= 3  # two workers and the filler
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        assert "stopped" in proc.stdout.read()
-        deadline = time.monotonic() + 10
-        while below & living().keys() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not below & living().keys(), "a process of kb serve outlived it"
+        stopped = stop_kb_serve(proc, signal.SIGTERM)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        stop_kb_serve(proc)
+    assert stopped.status == 0 and "stopped" in stopped.out
+    assert stopped.left == [], "a process of kb serve outlived it"
 
 
 def test_a_shipped_query_adapter_maps_question_vectors(lib, tmp_path, monkeypatch):

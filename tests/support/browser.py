@@ -1,11 +1,8 @@
-"""Headless Chromium for the page tests: Debian's binary, its flags, screenshots, a healthy server."""
+"""Headless Chromium for the page tests: Debian's binary, its flags, screenshots, a served site."""
 
 from __future__ import annotations
 
 import contextlib
-import http.client
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,22 +20,6 @@ ARGS = [
 ]
 
 
-def wait_healthy(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
-    """Wait until the server at `port` answers /api/health (or fail)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and proc.poll() is None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            conn.request("GET", "/api/health")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            conn.close()
-    raise RuntimeError("kb serve did not become healthy")
-
-
 def shot(page, name: str, full_page: bool = True) -> None:
     """Save a screenshot under tests/artifacts."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -48,16 +29,11 @@ def shot(page, name: str, full_page: bool = True) -> None:
 @contextlib.contextmanager
 def served(index_dir, corpus_dir, threads: int = 4) -> Iterator[str]:
     """A real `kb serve` (one worker) on the index, healthy; yields its URL, stops it after."""
-    from tests.support.serve import start_kb_serve
+    from tests.support.serve import kb_serve, wait_healthy
 
-    proc, port = start_kb_serve(index_dir, corpus_dir, workers=1, threads=threads)
-    try:
+    with kb_serve(index_dir, corpus_dir, workers=1, threads=threads) as (proc, port):
         wait_healthy(port, proc)
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
 
 
 @contextlib.contextmanager

@@ -14,7 +14,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -103,25 +102,6 @@ def run_kb(
     ) as proc:
         out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(args, proc.returncode, out, err)
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live (not zombie) processes of process group `pgid`, from /proc."""
-    members = []
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            if fields[0] != "Z" and int(fields[2]) == pgid:
-                members.append(int(entry))
-    return members
-
-
-def wait_group_gone(pgid: int, seconds: float = 10.0) -> list[int]:
-    """Wait until process group `pgid` is empty; returns what is left after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while (left := group_members(pgid)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return left
 
 
 def assert_clean(store: Store) -> None:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from dataclasses import fields
 
 import jsonschema
@@ -17,8 +11,6 @@ import openapi_spec_validator
 import pytest
 
 from kb.models import DocumentInfo
-from tests.support.proctree import children, living
-from tests.support.serve import start_kb_serve
 
 ERROR_KEYS = {"ok", "error", "status"}
 
@@ -428,163 +420,3 @@ def test_passage_and_document_match_the_schemas(client, spec):
         client.get(f"/api/documents/{bulletin['document']['id']}").get_json(),
         "DocumentEnvelope",
     )
-
-
-# `kb serve` itself: builds a missing index, forks workers, restarts one that dies, stops cleanly.
-def _health(port: int) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        conn.request("GET", "/api/health")
-        return conn.getresponse().status
-    except OSError:
-        return 0
-    finally:
-        conn.close()
-
-
-def _until(condition, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
-def test_kb_serve_builds_index_and_supervises_workers(tmp_path, small_settings):
-    proc, port = start_kb_serve(
-        tmp_path / "index", small_settings.corpus_dirs[0], workers=2, stderr=subprocess.PIPE
-    )
-    try:
-        _until(lambda: _health(port) == 200)
-        workers = children(proc.pid)
-        assert len(workers) == 2
-        for method, url, body, status in (
-            ("GET", "/api/search?q=" + "a" * 100_000, None, 414),
-            ("POST", "/api/search", b"x" * 100_000, 413),
-        ):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request(method, url, body=body)
-            response = conn.getresponse()
-            assert (response.status, json.loads(response.read())["status"]) == (status, status)
-            assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy")
-            conn.close()
-        os.kill(min(workers), signal.SIGKILL)
-        _until(lambda: len(children(proc.pid)) == 2 and children(proc.pid) != workers)
-        _until(lambda: _health(port) == 200)
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
-        assert "stopped" in proc.stdout.read()
-        assert "building it now" in proc.stderr.read()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers, /proc")
-def test_kb_serve_workers_do_not_outlive_a_killed_server(tmp_path, small_settings):
-    proc, port = start_kb_serve(small_settings.index_dir, small_settings.corpus_dirs[0], workers=2)
-    try:
-        _until(lambda: _health(port) == 200)
-        workers = children(proc.pid)
-        assert len(workers) == 2
-        proc.kill()  # kill -9: the server runs no cleanup of its own
-        proc.wait()
-        _until(lambda: not workers & living().keys())
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-
-
-# Request limits over a real socket: the app's 413/414 and waitress's own refusals (headers or
-# body beyond its limits, a malformed request line) all carry the envelope and security headers.
-@pytest.fixture(scope="module")
-def served(small_settings):
-    proc, port = start_kb_serve(
-        small_settings.index_dir, small_settings.corpus_dirs[0], stderr=subprocess.DEVNULL
-    )
-    try:
-        _until(lambda: _health(port) == 200)
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
-
-
-def _raw(port: int, data: bytes) -> tuple[int, dict, bytes, float]:
-    """Send raw bytes; (status, headers, body, seconds) of the answer."""
-    import socket
-
-    started = time.monotonic()
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(data)
-        chunks = []
-        try:
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-        except ConnectionResetError:  # the server closed with part of the request unread
-            assert chunks, "reset before any answer"
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines[1:])
-    return int(lines[0].split()[1]), headers, body, time.monotonic() - started
-
-
-def _get(path: str, extra: bytes = b"", body: bytes = b"", method: bytes = b"GET") -> bytes:
-    length = b"Content-Length: %d\r\n" % len(body) if body else b""
-    return (
-        method + b" " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        b"Connection: close\r\n" + length + extra + b"\r\n" + body
-    )
-
-
-REFUSED = [
-    ("100 KB query string", _get("/api/search?q=" + "a" * 100_000), 414),
-    ("100 KB query string on the page", _get("/?q=" + "a" * 100_000), 414),
-    ("body over the app's limit", _get("/api/search", body=b"x" * 100_000, method=b"POST"), 413),
-    (  # 10 MB: the client is still sending when the refusal comes (see EnvelopeChannel)
-        "body over the server's limit",
-        _get("/api/search", body=b"x" * 10_000_000, method=b"POST"),
-        413,
-    ),
-    ("query string over the server's limit", _get("/api/search?q=" + "a" * 300_000), 431),
-    (
-        "a header over the server's limit",
-        _get("/api/health", b"X-Pad: " + b"p" * 300_000 + b"\r\n"),
-        431,
-    ),
-    ("malformed request line", b"NONSENSE\r\n\r\n", 400),
-    ("bad Content-Length", _get("/api/health", b"Content-Length: many\r\n"), 400),
-]
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kb serve forks workers")
-@pytest.mark.parametrize("name, request_bytes, status", REFUSED, ids=[r[0] for r in REFUSED])
-def test_real_server_refuses_quickly_in_the_envelope(served, name, request_bytes, status):
-    got, headers, body, seconds = _raw(served, request_bytes)
-    assert got == status, body[:200]
-    assert seconds < 2.0
-    assert_secured(headers)
-    if status == 414 and "/api/" not in request_bytes[:20].decode("latin-1"):
-        assert headers["Content-Type"].startswith("text/html")
-        return
-    assert headers["Content-Type"] == "application/json"
-    assert_error(json.loads(body), status)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kb serve forks workers")
-def test_real_server_serves_the_longest_valid_query(served):
-    from urllib.parse import quote
-
-    from kb.config import MAX_QUERY_CHARS
-
-    ok, headers, body, _ = _raw(served, _get("/api/search?q=" + quote("代" * MAX_QUERY_CHARS)))
-    assert ok == 200 and json.loads(body)["ok"] is True
-    too_long = _raw(served, _get("/api/search?q=" + quote("代" * (MAX_QUERY_CHARS + 1))))
-    assert too_long[0] == 400
-    assert_error(json.loads(too_long[2]), 400)
