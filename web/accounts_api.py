@@ -89,7 +89,7 @@ def update_account(name: str) -> dict:
         places().database, name, role=body.role, password=body.password, disabled=body.disabled
     )
     _audit("change user", name, accounts.change_note(body.role, body.password, body.disabled))
-    return {**changed, "disabled": bool(changed["disabled"])}
+    return _shown(changed)
 
 
 def create_token() -> dict:
@@ -109,7 +109,12 @@ def revoke(name: str) -> int:
 
 def account_rows() -> list[dict]:
     """Every account as the API shows it."""
-    return [{**a, "disabled": bool(a["disabled"])} for a in accounts.users(places().database)]
+    return [_shown(a) for a in accounts.users(places().database)]
+
+
+def _shown(row: dict) -> dict:
+    """An account row as the API shows it (SQLite keeps the lock as 0/1)."""
+    return {**row, "disabled": bool(row["disabled"])}
 
 
 def parsed(shape: type[BaseModel]):
