@@ -24,6 +24,7 @@ from kb.links.reading.ranking import region_set, with_local_articles
 from kb.models import KINDS, Retrieval, SearchResult
 from kb.query.parse import Concept, ParsedQuery, parse_query
 from kb.semantic.fusion import FUSION, MODES, FusionPolicy, choose_mode, fuse, neighbours
+from kb.semantic.rerank import learned_scores
 
 VERSIONS = ("current", "all")
 
@@ -149,7 +150,13 @@ def rank_modes(
         return ranking, {}, ran
     depth = max(fp.depth, params.offset + params.limit)
     near = neighbours(snap, q, index, vectors, document_mask(snap, q, params), policy, fp, depth)
-    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp)
+    ranker = semantic.ranker() if ran["mode"] == "hybrid" else None
+    learned = None
+    if ranker is not None:
+        ran["fusion"] = "ranker"
+        lexical = ranking
+        learned = lambda: learned_scores(snap, index, q, lexical, [(vectors[0], near)], ranker)  # noqa: E731
+    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned)
     return ranking, retrieval, ran
 
 

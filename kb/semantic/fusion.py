@@ -9,6 +9,7 @@ of the log document prior, so the legal hierarchy and named works/regions count 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -100,8 +101,11 @@ def fuse(
     mode: str,
     policy: Policy,
     fp: FusionPolicy,
+    learned: Callable[[], dict[int, float]] | None = None,
 ) -> tuple[Ranking, dict[int, Retrieval]]:
-    """One ranking from the lexical one and the neighbours (citations stay pinned first)."""
+    """One ranking from the lexical one and the neighbours (citations stay pinned first):
+    by `learned` scores when a ranker is shipped (its candidates first, then the other lexical
+    matches in their order), else by `fp`."""
     depth = max(fp.depth, near.docnums.size)  # deeper when a later page is asked for
     pinned = [n for n in lexical.order if lexical.matched.get(n) == "citation"]
     lex = [n for n in lexical.order[:depth] if lexical.matched.get(n) != "citation"]
@@ -112,6 +116,8 @@ def fuse(
     score: dict[int, float] = {}
     if mode == "semantic":
         score = {n: cos[n] for n in sem}
+    elif learned is not None:
+        score = learned()
     elif fp.method == "scores":
         score = _score_sum(lex, lexical.scores, sem, near.cosines, fp)
     else:
@@ -120,6 +126,8 @@ def fuse(
         for n, r in sem_rank.items():
             score[n] = score.get(n, 0.0) + fp.semantic_weight / (fp.k + r)
     fused = sorted(score, key=lambda n: -score[n])
+    if learned is not None:
+        fused += [n for n in lex if n not in score]
     if mode != "semantic":  # lexical matches past the fused depth still follow, for paging
         fused += [n for n in lexical.order[depth:] if n not in score]
     order = pinned + group(fused, snap.passage_doc, policy.per_document, policy.page)

@@ -18,6 +18,7 @@ import numpy as np
 import simsimd
 
 from kb.errors import KBError
+from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path
 from kb.semantic.vectors import VectorsPending, open_build_vectors, progress_of, slug
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class SemanticLayer:
         self._load_encoder = encoder_loader or _shared_encoder
         self._encoder = None
         self._adapters: dict[str, np.ndarray | None] = {}  # question side's tag → its adapter
+        self._rankers: dict[str, Ranker | None] = {}  # question side's tag → its fusion ranker
         self._build: str | None = None
         self._index: SemanticIndex | None = None
         self._error: str | None = None
@@ -90,13 +92,23 @@ class SemanticLayer:
 
     def question_vectors(self, text: str) -> list[np.ndarray]:
         """A question's vectors: the base encoder's, then (when a question LoRA is shipped and
-        loads) the LoRA's; each through the query adapter learned for its side, if any."""
+        loads) the LoRA's; each through the query adapter learned for its side, if any. With a
+        shipped ranker, only the side it was trained on (the encoder's question side)."""
         encoder = self.encoder()
-        sides = [(encoder.tag, encoder.base_query(text))]
         tuned = encoder.query(text)  # loads the LoRA (question_tag falls back if it fails)
+        if self.ranker() is not None:
+            return [self._adapted(encoder.question_tag, tuned)]
+        sides = [(encoder.tag, encoder.base_query(text))]
         if encoder.question_tag != encoder.tag:
             sides.append((encoder.question_tag, tuned))
         return [self._adapted(tag, vec) for tag, vec in sides]
+
+    def ranker(self) -> Ranker | None:
+        """The learned fusion shipped for the encoder's question side (None: reciprocal ranks)."""
+        tag = self.encoder().question_tag
+        if tag not in self._rankers:
+            self._rankers[tag] = load_ranker(tag, feature_names(1))
+        return self._rankers[tag]
 
     def _adapter(self, tag: str) -> np.ndarray | None:
         if tag not in self._adapters:
@@ -141,6 +153,8 @@ class SemanticLayer:
             adapter = self._adapter(self._encoder.tag)
             out["model"], out["adapter"] = self._encoder.tag, adapter is not None
             out["question_lora"] = self._encoder.info()["question_lora"]
+            ranker = self._rankers.get(self._encoder.question_tag)
+            out["ranker"] = ranker_path(self._encoder.question_tag).name if ranker else None
             if self._encoder.lora_note:
                 out["question_note"] = self._encoder.lora_note
             if not ready and build is not None:

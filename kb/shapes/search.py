@@ -144,6 +144,9 @@ class VectorsHealth(Shape):
     question_note: str | None = Field(
         None, description="why a shipped question LoRA is not used (missing, damaged)"
     )
+    ranker: str | None = Field(
+        None, description="the learned fusion model in use (none: reciprocal ranks)"
+    )
     note: str | None = Field(None, description="why semantic search is not ready")
 
 

@@ -1,0 +1,123 @@
+"""The learned fusion model: a tree ensemble (LightGBM lambdarank, trained by
+training/fusion/rerank.py) kept as flat numpy arrays and scored here without LightGBM.
+
+Shipped as kb/data/fusion-ranker-<question tag>.npz beside a .json record of its training data,
+parameters and cross-validated numbers. It is keyed by the question side it was trained on (the
+encoder's `question_tag`, LoRA included): another question side never uses it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# What a ranker reads about a candidate passage, in column order (kb/semantic/rerank.py
+# computes them): the question's, the passage's, then each question side's.
+QUESTION = ("q_length", "q_concepts", "agree", "top_cosine")
+PASSAGE = (
+    "lex_rank",
+    "lex_ratio",
+    "prior",
+    "local",
+    "current",
+    "bulletin",
+    "length",
+    "cover",
+    "title_cover",
+)
+SIDE = ("sem_rank", "cosine", "cosine_gap")
+
+
+def feature_names(sides: int) -> tuple[str, ...]:
+    """The features of a ranker reading `sides` question sides, in column order."""
+    return QUESTION + PASSAGE + tuple(f"{f}{s}" for s in range(1, sides + 1) for f in SIDE)
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """Trees as arrays over all nodes: a leaf has feature -1 and its value; an inner node sends
+    a row left when x[feature] <= threshold."""
+
+    features: tuple[str, ...]
+    feature: np.ndarray  # int32
+    threshold: np.ndarray  # float64
+    left: np.ndarray  # int32
+    right: np.ndarray  # int32
+    value: np.ndarray  # float64
+    roots: np.ndarray  # int32, one per tree
+    depth: int
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """One score per row of `x` (rows × features), higher first."""
+        x = np.asarray(x, np.float64)
+        rows = np.arange(x.shape[0])[:, None]
+        at = np.broadcast_to(self.roots, (x.shape[0], self.roots.size)).copy()
+        for _level in range(self.depth):
+            f = self.feature[at]
+            inner = f >= 0
+            if not inner.any():
+                break
+            left = x[rows, np.maximum(f, 0)] <= self.threshold[at]
+            at = np.where(inner, np.where(left, self.left[at], self.right[at]), at)
+        return self.value[at].sum(axis=1)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "features": np.array(self.features),
+            "feature": self.feature,
+            "threshold": self.threshold,
+            "left": self.left,
+            "right": self.right,
+            "value": self.value,
+            "roots": self.roots,
+            "depth": np.array(self.depth),
+        }
+
+
+def ranker_path(question_tag: str) -> Path:
+    """Where the ranker learned for questions of `question_tag` is shipped."""
+    from kb.semantic.vectors import slug
+
+    return Path(__file__).resolve().parents[1] / "data" / f"fusion-ranker-{slug(question_tag)}.npz"
+
+
+def read_ranker(path: Path) -> Ranker:
+    """A ranker file (raises OSError, ValueError or KeyError when it is not one)."""
+    with np.load(path, allow_pickle=False) as z:
+        r = Ranker(
+            tuple(str(f) for f in z["features"]),
+            z["feature"].astype(np.int32),
+            z["threshold"].astype(np.float64),
+            z["left"].astype(np.int32),
+            z["right"].astype(np.int32),
+            z["value"].astype(np.float64),
+            z["roots"].astype(np.int32),
+            int(z["depth"]),
+        )
+    nodes = r.feature.size
+    sound = all(a.size == nodes for a in (r.threshold, r.left, r.right, r.value))
+    if not sound or r.feature.max(initial=-1) >= len(r.features) or r.roots.max() >= nodes:
+        raise ValueError("inconsistent tree arrays")
+    return r
+
+
+def load_ranker(question_tag: str, expected: tuple[str, ...]) -> Ranker | None:
+    """The shipped ranker for `question_tag` when it reads the `expected` features, else None
+    (a damaged or foreign file is logged and fusion goes by reciprocal ranks)."""
+    path = ranker_path(question_tag)
+    if not path.is_file():
+        return None
+    try:
+        r = read_ranker(path)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("fusion ranker %s unreadable (%s): reciprocal ranks instead", path.name, exc)
+        return None
+    if r.features != expected:
+        log.warning("fusion ranker %s reads other features: reciprocal ranks instead", path.name)
+        return None
+    return r

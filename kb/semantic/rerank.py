@@ -1,0 +1,117 @@
+"""Learned fusion: what a ranker reads about each candidate passage of a question.
+
+Candidates are the lexical top DEPTH and each question side's top DEPTH neighbours. Every
+feature is computed the same way at training (training/fusion/rerank.py) and when serving.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kb.engine.policy import POLICY
+from kb.engine.ranking import Ranking, document_prior
+from kb.engine.snapshot import Snapshot
+from kb.query.parse import ParsedQuery
+from kb.semantic.ranker import Ranker
+from kb.semantic.retriever import Neighbours, SemanticIndex
+
+DEPTH = 100  # places of each list that become candidates
+ABSENT = math.log2(1024)  # log2 rank of a candidate a list did not return
+
+
+def learned_scores(
+    snap: Snapshot,
+    index: SemanticIndex,
+    q: ParsedQuery,
+    lexical: Ranking,
+    sides: list[tuple[np.ndarray, Neighbours]],
+    ranker: Ranker,
+) -> dict[int, float]:
+    """The ranker's score of each candidate passage of a question."""
+    cands, x = candidate_features(snap, index, q, lexical, sides)
+    return dict(zip(cands, ranker.score(x).tolist(), strict=True))
+
+
+def candidate_features(
+    snap: Snapshot,
+    index: SemanticIndex,
+    q: ParsedQuery,
+    lexical: Ranking,
+    sides: list[tuple[np.ndarray, Neighbours]],
+) -> tuple[list[int], np.ndarray]:
+    """The candidates (docnums) of a question and their feature rows (in ranker.feature_names order)."""
+    plain = [n for n in lexical.order if lexical.matched.get(n) != "citation"][:DEPTH]
+    cands = list(
+        dict.fromkeys(plain + [int(n) for _v, near in sides for n in near.docnums[:DEPTH]])
+    )
+    c = np.array(cands, np.int64)
+    cols = [_question(q, plain, sides, len(cands))]
+    cols.append(_passage(snap, q, lexical, plain, c))
+    cols += [_side(index, vec, near, c) for vec, near in sides]
+    return cands, np.hstack(cols).astype(np.float32)
+
+
+def _question(q: ParsedQuery, plain: list[int], sides, n: int) -> np.ndarray:
+    vec, near = sides[0]
+    sem = set(near.docnums[:10].tolist())
+    agree = sum(1 for d in plain[:10] if d in sem)
+    top = float(near.cosines.max()) if near.cosines.size else 0.0
+    row = [math.log2(max(len(q.text), 1)), len(q.concepts), agree, top]
+    return np.tile(np.array(row, np.float32), (n, 1))
+
+
+def _passage(
+    snap: Snapshot, q: ParsedQuery, lexical: Ranking, plain: list[int], c: np.ndarray
+) -> np.ndarray:
+    docs = snap.docs
+    rows = snap.passage_doc[c]
+    rank = {d: i for i, d in enumerate(plain, 1)}
+    top = lexical.scores.get(plain[0], 0.0) if plain else 0.0
+    lex_rank = np.array([math.log2(rank[d]) if d in rank else ABSENT for d in c.tolist()])
+    ratio = np.array(
+        [lexical.scores.get(d, 0.0) / top if d in rank and top > 0 else 0.0 for d in c.tolist()]
+    )
+    prior = np.log(np.maximum(document_prior(snap, q, POLICY)[rows], 1e-6))
+    bulletin = np.isin(docs.kind[rows], [i for i, k in enumerate(docs.kinds) if "简报" in k])
+    texts = snap.texts()
+    length = np.array([math.log2(len(texts[d]) + 1) for d in c.tolist()])
+    cover, title_cover = _cover(snap, q, c, rows)
+    return np.column_stack(
+        [
+            lex_rank,
+            ratio,
+            prior,
+            docs.local[rows],
+            docs.current[rows],
+            bulletin,
+            length,
+            cover,
+            title_cover,
+        ]
+    )
+
+
+def _cover(snap: Snapshot, q: ParsedQuery, c: np.ndarray, rows: np.ndarray):
+    """Share of the question's content words (or a synonym) in each passage, and in its title."""
+    if not q.concepts:
+        one = np.ones(len(c))
+        return one, one
+    forms = [(x.text, *("".join(a) for a in x.alternatives)) for x in q.concepts]
+    texts, records = snap.texts(), snap.docs.records
+    body, title = np.zeros(len(c)), np.zeros(len(c))
+    for i, (d, r) in enumerate(zip(c.tolist(), rows.tolist(), strict=True)):
+        t, h = texts[d], records[r]["title"]
+        body[i] = sum(any(f in t for f in fs) for fs in forms)
+        title[i] = sum(any(f in h for f in fs) for fs in forms)
+    return body / len(forms), title / len(forms)
+
+
+def _side(index: SemanticIndex, vec: np.ndarray, near: Neighbours, c: np.ndarray) -> np.ndarray:
+    rank = {d: i for i, d in enumerate(near.docnums[:400].tolist(), 1)}
+    sem_rank = np.array([math.log2(rank[d]) if d in rank else ABSENT for d in c.tolist()])
+    codes = index.codes[c].astype(np.float32)
+    cos = (codes @ vec) * index.scale[c]
+    top = float(near.cosines.max()) if near.cosines.size else float(cos.max(initial=0.0))
+    return np.column_stack([sem_rank, cos, top - cos])

@@ -1,0 +1,72 @@
+"""The learned fusion (issue 19): numpy trees scored as LightGBM would, a damaged or foreign
+ranker file falls back to reciprocal ranks, and the shipped one is recorded beside its LoRA."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kb.semantic.encoder import Encoder
+from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path, read_ranker
+
+
+def stump_pair() -> Ranker:
+    """Two trees: x0 <= 1 → 1.0 else (x1 <= 0.5 → 2.0 else 3.0); and a single leaf 0.25."""
+    return Ranker(
+        features=("a", "b"),
+        feature=np.array([0, -1, 1, -1, -1, -1], np.int32),
+        threshold=np.array([1.0, 0, 0.5, 0, 0, 0]),
+        left=np.array([1, 0, 3, 0, 0, 0], np.int32),
+        right=np.array([2, 0, 4, 0, 0, 0], np.int32),
+        value=np.array([0, 1.0, 0, 2.0, 3.0, 0.25]),
+        roots=np.array([0, 5], np.int32),
+        depth=2,
+    )
+
+
+def test_trees_send_rows_left_on_less_or_equal():
+    x = np.array([[1.0, 9.0], [1.5, 0.5], [2.0, 0.6]], np.float32)
+    assert stump_pair().score(x).tolist() == [1.25, 2.25, 3.25]
+
+
+def test_a_ranker_file_round_trips_and_is_checked(tmp_path):
+    path = tmp_path / "r.npz"
+    np.savez(path, **stump_pair().arrays())
+    again = read_ranker(path)
+    assert again.features == ("a", "b") and again.depth == 2
+    x = np.array([[0.0, 0.0], [5.0, 5.0]])
+    assert np.array_equal(again.score(x), stump_pair().score(x))
+    bad = stump_pair().arrays() | {"feature": np.array([0, -1, 7, -1, -1, -1], np.int32)}
+    np.savez(path, **bad)
+    with pytest.raises(ValueError):
+        read_ranker(path)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other features"])
+def test_a_damaged_or_foreign_ranker_is_not_used(tmp_path, monkeypatch, damage, caplog):
+    import kb.semantic.ranker as module
+
+    path = tmp_path / "fusion-ranker-x.npz"
+    if damage == "garbage":
+        path.write_bytes(b"not a zip")
+    else:
+        np.savez(path, **stump_pair().arrays())
+    monkeypatch.setattr(module, "ranker_path", lambda tag: path)
+    assert load_ranker("x", feature_names(1)) is None
+    assert any("fusion ranker" in r.getMessage() for r in caplog.records)
+
+
+def test_the_shipped_ranker_reads_the_shipped_question_side():
+    encoder = Encoder()
+    path = ranker_path(encoder.question_tag)
+    if not path.is_file():
+        pytest.skip("no fusion ranker shipped for this question side")
+    ranker = load_ranker(encoder.question_tag, feature_names(1))
+    assert ranker is not None and ranker.roots.size > 0
+    record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert record["question_tag"] == encoder.question_tag
+    assert record["features"] == list(feature_names(1))
+    assert {"params", "trained_on", "cross_validated", "versions"} <= set(record)
+    assert path.stat().st_size < 200_000  # ships small
