@@ -57,7 +57,7 @@ def warm_shared() -> None:
         from kb.semantic.encoder import shared_encoder  # a layer that is off never loads it
 
         try:
-            shared_encoder()
+            shared_encoder().load_question_side()
         except KBError as exc:  # the workers say so again when they warm
             log.debug("encoder not loaded: %s", exc)
 

