@@ -164,6 +164,7 @@ class Retrieval:
     lexical_rank: int | None
     semantic_rank: int | None
     semantic_score: float | None  # cosine of question and passage
+    semantic_share: float | None = None  # the semantic features' part of a learned fusion score
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from kb.links.reading.ranking import region_set, with_local_articles
 from kb.models import KINDS, Retrieval, SearchResult
 from kb.query.parse import Concept, ParsedQuery, parse_query
 from kb.semantic.fusion import FUSION, MODES, FusionPolicy, choose_mode, fuse, neighbours
-from kb.semantic.rerank import learned_scores
+from kb.semantic.rerank import Learned
 
 VERSIONS = ("current", "all")
 
@@ -154,9 +154,12 @@ def rank_modes(
     learned = None
     if ranker is not None:
         ran["fusion"] = "ranker"
-        lexical = ranking
-        learned = lambda: learned_scores(snap, index, q, lexical, [(vectors[0], near)], ranker)  # noqa: E731
+        learned = Learned(snap, index, q, ranking, [(vectors[0], near)], ranker)
     ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned)
+    if learned is not None:  # the page's hits say how much the semantic side weighed
+        page = ranking.order[: params.offset + params.limit]
+        for n, share in learned.semantic_shares(page).items():
+            retrieval[n] = replace(retrieval[n], semantic_share=share)
     return ranking, retrieval, ran
 
 

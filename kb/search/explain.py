@@ -80,19 +80,23 @@ def _explain(ctx: _Context, hit: Hit) -> dict:
 
 def semantic_share(hit: Hit) -> dict | None:
     """The semantic retriever's part in a fused hit: ranks, cosine and its share of the fused
-    reciprocal-rank score (None when no semantic pass ran)."""
+    score: under the learned fusion, of the ranker's score (kb.semantic.rerank.Learned), else of
+    the reciprocal-rank score (None when no semantic pass ran)."""
     r = hit.retrieval
     if r is None:
         return None
-    fp = FUSION
-    lexical = fp.lexical_weight / (fp.k + r.lexical_rank) if r.lexical_rank else 0.0
-    semantic = fp.semantic_weight / (fp.k + r.semantic_rank) if r.semantic_rank else 0.0
+    share = r.semantic_share
+    if share is None:
+        fp = FUSION
+        lexical = fp.lexical_weight / (fp.k + r.lexical_rank) if r.lexical_rank else 0.0
+        semantic = fp.semantic_weight / (fp.k + r.semantic_rank) if r.semantic_rank else 0.0
+        share = round(semantic / (lexical + semantic), 3) if lexical + semantic else 0.0
     return {
         "found_by": list(r.found_by),
         "lexical_rank": r.lexical_rank,
         "semantic_rank": r.semantic_rank,
         "cosine": r.semantic_score,
-        "share": round(semantic / (lexical + semantic), 3) if lexical + semantic else 0.0,
+        "share": share,
     }
 
 

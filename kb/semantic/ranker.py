@@ -40,8 +40,9 @@ def feature_names(sides: int) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Ranker:
-    """Trees as arrays over all nodes: a leaf has feature -1 and its value; an inner node sends
-    a row left when x[feature] <= threshold."""
+    """Trees as arrays over all nodes: a leaf has feature -1, an inner node sends a row left
+    when x[feature] <= threshold. `value` is a leaf's output and, when `inner_values`, an inner
+    node's expected output (what its leaves give the training rows reaching it)."""
 
     features: tuple[str, ...]
     feature: np.ndarray  # int32
@@ -51,20 +52,45 @@ class Ranker:
     value: np.ndarray  # float64
     roots: np.ndarray  # int32, one per tree
     depth: int
+    inner_values: bool = False
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """One score per row of `x` (rows × features), higher first."""
+        _levels, leaves = self._walk(x)
+        return self.value[leaves].sum(axis=1)
+
+    def contributions(self, x: np.ndarray) -> np.ndarray | None:
+        """Per row, each feature's part of its score (the change of the expected output along
+        each tree's path, credited to the feature split on), then the roots' expected output:
+        a row sums to its score. None for a file without inner values."""
+        if not self.inner_values:
+            return None
+        out = np.zeros((len(x), len(self.features) + 1))
+        out[:, -1] = self.value[self.roots].sum()
+        rows = np.repeat(np.arange(len(x)), self.roots.size)
+        levels, _leaves = self._walk(x)
+        for at, step, f, inner in levels:
+            gain = np.where(inner, self.value[step] - self.value[at], 0.0)
+            np.add.at(out, (rows, np.maximum(f, 0).ravel()), gain.ravel())
+        return out
+
+    def _walk(self, x: np.ndarray) -> tuple[list[tuple], np.ndarray]:
+        """Every row down every tree: per level (nodes, next nodes, feature split on, whether
+        the node is inner), rows × trees each, and the leaves reached."""
         x = np.asarray(x, np.float64)
         rows = np.arange(x.shape[0])[:, None]
         at = np.broadcast_to(self.roots, (x.shape[0], self.roots.size)).copy()
+        levels = []
         for _level in range(self.depth):
             f = self.feature[at]
             inner = f >= 0
             if not inner.any():
                 break
             left = x[rows, np.maximum(f, 0)] <= self.threshold[at]
-            at = np.where(inner, np.where(left, self.left[at], self.right[at]), at)
-        return self.value[at].sum(axis=1)
+            step = np.where(inner, np.where(left, self.left[at], self.right[at]), at)
+            levels.append((at, step, f, inner))
+            at = step
+        return levels, at
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {
@@ -76,6 +102,7 @@ class Ranker:
             "value": self.value,
             "roots": self.roots,
             "depth": np.array(self.depth),
+            "inner_values": np.array(self.inner_values),
         }
 
 
@@ -98,6 +125,7 @@ def read_ranker(path: Path) -> Ranker:
             z["value"].astype(np.float64),
             z["roots"].astype(np.int32),
             int(z["depth"]),
+            bool(z["inner_values"]) if "inner_values" in z.files else False,
         )
     nodes = r.feature.size
     sound = all(a.size == nodes for a in (r.threshold, r.left, r.right, r.value))

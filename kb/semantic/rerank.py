@@ -14,24 +14,42 @@ from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking, document_prior
 from kb.engine.snapshot import Snapshot
 from kb.query.parse import ParsedQuery
-from kb.semantic.ranker import Ranker
+from kb.semantic.ranker import SIDE, Ranker
 from kb.semantic.retriever import Neighbours, SemanticIndex
 
 DEPTH = 100  # places of each list that become candidates
+SEMANTIC = {"agree", "top_cosine"} | {f"{f}{s}" for s in (1, 2) for f in SIDE}
 ABSENT = math.log2(1024)  # log2 rank of a candidate a list did not return
 
 
-def learned_scores(
-    snap: Snapshot,
-    index: SemanticIndex,
-    q: ParsedQuery,
-    lexical: Ranking,
-    sides: list[tuple[np.ndarray, Neighbours]],
-    ranker: Ranker,
-) -> dict[int, float]:
-    """The ranker's score of each candidate passage of a question."""
-    cands, x = candidate_features(snap, index, q, lexical, sides)
-    return dict(zip(cands, ranker.score(x).tolist(), strict=True))
+class Learned:
+    """The ranker's fusion of one question: scores of its candidates, computed when fuse asks
+    (`__call__`), and the semantic features' share of the score of any of them afterwards."""
+
+    def __init__(self, snap, index, q, lexical, sides, ranker: Ranker):
+        self.args = (snap, index, q, lexical, sides)
+        self.ranker = ranker
+        self.rows: dict[int, int] = {}
+        self.x = np.zeros((0, len(ranker.features)), np.float32)
+
+    def __call__(self) -> dict[int, float]:
+        cands, self.x = candidate_features(*self.args)
+        self.rows = {n: i for i, n in enumerate(cands)}
+        return dict(zip(cands, self.ranker.score(self.x).tolist(), strict=True))
+
+    def semantic_shares(self, docnums: list[int]) -> dict[int, float]:
+        """Per candidate among `docnums`: the share of its score's parts (their absolute
+        values) that the semantic features make (empty for a ranker without inner values)."""
+        found = [n for n in docnums if n in self.rows]
+        parts = self.ranker.contributions(self.x[[self.rows[n] for n in found]]) if found else None
+        if parts is None:
+            return {}
+        semantic = [i for i, f in enumerate(self.ranker.features) if f in SEMANTIC]
+        size = np.abs(parts[:, :-1])
+        whole = np.maximum(size.sum(axis=1), 1e-12)
+        return dict(
+            zip(found, (size[:, semantic].sum(axis=1) / whole).round(3).tolist(), strict=True)
+        )
 
 
 def candidate_features(

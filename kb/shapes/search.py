@@ -76,6 +76,11 @@ class Retrieval(Shape):
     lexical_rank: int | None
     semantic_rank: int | None
     semantic_score: float | None
+    semantic_share: float | None = Field(
+        None,
+        description="with the learned fusion: the share of the hit's score (its parts' absolute"
+        " values) that the semantic features make",
+    )
 
 
 class Hit(Shape):
@@ -205,7 +210,7 @@ def retrieval_dict(r: m.Retrieval | None) -> dict | None:
         return None
     return {
         "found_by": list(r.found_by),
-        **pick(r, ("lexical_rank", "semantic_rank", "semantic_score")),
+        **pick(r, ("lexical_rank", "semantic_rank", "semantic_score", "semantic_share")),
     }
 
 

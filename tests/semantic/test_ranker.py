@@ -3,6 +3,7 @@ ranker file falls back to reciprocal ranks, and the shipped one is recorded besi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -13,16 +14,18 @@ from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path, 
 
 
 def stump_pair() -> Ranker:
-    """Two trees: x0 <= 1 → 1.0 else (x1 <= 0.5 → 2.0 else 3.0); and a single leaf 0.25."""
+    """Two trees: x0 <= 1 → 1.0 else (x1 <= 0.5 → 2.0 else 3.0); and a single leaf 0.25. The
+    inner nodes' expected outputs: 2.0 at the root, 2.5 below it."""
     return Ranker(
         features=("a", "b"),
         feature=np.array([0, -1, 1, -1, -1, -1], np.int32),
         threshold=np.array([1.0, 0, 0.5, 0, 0, 0]),
         left=np.array([1, 0, 3, 0, 0, 0], np.int32),
         right=np.array([2, 0, 4, 0, 0, 0], np.int32),
-        value=np.array([0, 1.0, 0, 2.0, 3.0, 0.25]),
+        value=np.array([2.0, 1.0, 2.5, 2.0, 3.0, 0.25]),
         roots=np.array([0, 5], np.int32),
         depth=2,
+        inner_values=True,
     )
 
 
@@ -31,11 +34,19 @@ def test_trees_send_rows_left_on_less_or_equal():
     assert stump_pair().score(x).tolist() == [1.25, 2.25, 3.25]
 
 
+def test_contributions_credit_each_split_and_add_up_to_the_score():
+    x = np.array([[1.0, 9.0], [1.5, 0.5], [2.0, 0.6]])
+    parts = stump_pair().contributions(x)
+    assert parts.tolist() == [[-1.0, 0.0, 2.25], [0.5, -0.5, 2.25], [0.5, 0.5, 2.25]]
+    assert np.allclose(parts.sum(axis=1), stump_pair().score(x))
+    assert dataclasses.replace(stump_pair(), inner_values=False).contributions(x) is None
+
+
 def test_a_ranker_file_round_trips_and_is_checked(tmp_path):
     path = tmp_path / "r.npz"
     np.savez(path, **stump_pair().arrays())
     again = read_ranker(path)
-    assert again.features == ("a", "b") and again.depth == 2
+    assert again.features == ("a", "b") and again.depth == 2 and again.inner_values
     x = np.array([[0.0, 0.0], [5.0, 5.0]])
     assert np.array_equal(again.score(x), stump_pair().score(x))
     bad = stump_pair().arrays() | {"feature": np.array([0, -1, 7, -1, -1, -1], np.int32)}

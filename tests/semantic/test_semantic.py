@@ -133,6 +133,10 @@ def test_the_shipped_ranker_fuses_and_without_it_reciprocal_ranks_do(lib):
     learned = lib.search(QUESTION, mode="hybrid", limit=10)
     assert learned.understood["fusion"] == "ranker"
     assert learned.hits[0].document.source == SYNTHETIC and learned.hits[0].article == 1
+    shares = [h.retrieval.semantic_share for h in learned.hits]
+    assert all(0.0 <= s <= 1.0 for s in shares) and len(set(shares)) > 1
+    why = lib.explain(QUESTION, learned, mode="hybrid", limit=10)
+    assert [w["semantic"]["share"] for w in why] == shares  # explain reports the ranker's share
     assert len(layer.question_vectors(QUESTION)) == 1  # the side the ranker was trained on
     assert lib.health()["vectors"]["ranker"] == ranker_path(tag).name
     kept = layer._rankers[tag]
@@ -225,7 +229,10 @@ def test_api_modes_retrieval_and_health(built):
         "lexical_rank",
         "semantic_rank",
         "semantic_score",
+        "semantic_share",
     }
+    share = body["hits"][0]["retrieval"]["semantic_share"]
+    assert share is None or 0.0 <= share <= 1.0  # set under the learned fusion
     bad = client.get("/api/search", query_string={"q": QUESTION, "mode": "fuzzy"})
     assert bad.status_code == 400 and "mode" in bad.get_json()["error"]
     health = client.get("/api/health").get_json()["index"]["vectors"]

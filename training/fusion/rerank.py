@@ -130,6 +130,8 @@ def train(parts: list[list], weights: list[float], args, names) -> Ranker:
     ranker = export(model.dump_model(), tuple(names))
     drift = float(np.abs(ranker.score(x[:20000]) - model.predict(x[:20000])).max())
     assert drift < 1e-6, f"numpy trees differ from LightGBM by {drift}"
+    parts = ranker.contributions(x[:2000]).sum(axis=1) - ranker.score(x[:2000])
+    assert float(np.abs(parts).max()) < 1e-6, "contributions do not add up to the score"
     return ranker
 
 
@@ -149,6 +151,7 @@ def export(dump: dict, names: tuple[str, ...]) -> Ranker:
             return at
         assert node["decision_type"] == "<=", node["decision_type"]
         feature[at], threshold[at] = node["split_feature"], node["threshold"]
+        value[at] = node["internal_value"]
         left[at] = add(node["left_child"], level + 1)
         right[at] = add(node["right_child"], level + 1)
         return at
@@ -164,6 +167,7 @@ def export(dump: dict, names: tuple[str, ...]) -> Ranker:
         np.array(value, np.float64),
         np.array(roots, np.int32),
         depth,
+        inner_values=True,
     )
 
 
