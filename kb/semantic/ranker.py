@@ -8,6 +8,7 @@ encoder's `question_tag`, LoRA included): another question side never uses it.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +57,26 @@ class Ranker:
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """One score per row of `x` (rows × features), higher first."""
-        _levels, leaves = self._walk(x)
-        return self.value[leaves].sum(axis=1)
+        feature, threshold, child = self._flat
+        x = np.asarray(x, np.float64)
+        base = (np.arange(x.shape[0]) * x.shape[1])[:, None]
+        at = np.broadcast_to(self.roots, (x.shape[0], self.roots.size)).copy()
+        flat = x.ravel()
+        for _level in range(self.depth):
+            at = child[(flat[base + feature[at]] <= threshold[at]).view(np.int8), at]
+        return self.value[at].sum(axis=1)
+
+    @functools.cached_property
+    def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Arrays for `score` where a leaf leads to itself (feature 0, threshold +inf): every
+        row takes `depth` steps with no test of which nodes are leaves."""
+        leaf = self.feature < 0
+        feature = np.where(leaf, 0, self.feature)
+        threshold = np.where(leaf, np.inf, self.threshold)
+        nodes = np.arange(self.feature.size, dtype=np.int32)
+        left = np.where(leaf, nodes, self.left)
+        right = np.where(leaf, nodes, self.right)
+        return feature, threshold, np.stack([right, left])  # [test passed?, node]
 
     def contributions(self, x: np.ndarray) -> np.ndarray | None:
         """Per row, each feature's part of its score (the change of the expected output along
@@ -65,13 +84,15 @@ class Ranker:
         a row sums to its score. None for a file without inner values."""
         if not self.inner_values:
             return None
-        out = np.zeros((len(x), len(self.features) + 1))
-        out[:, -1] = self.value[self.roots].sum()
-        rows = np.repeat(np.arange(len(x)), self.roots.size)
+        width = len(self.features) + 1
+        cells = np.zeros(len(x) * width)
+        rows = np.repeat(np.arange(len(x)) * width, self.roots.size)
         levels, _leaves = self._walk(x)
         for at, step, f, inner in levels:
             gain = np.where(inner, self.value[step] - self.value[at], 0.0)
-            np.add.at(out, (rows, np.maximum(f, 0).ravel()), gain.ravel())
+            cells += np.bincount(rows + np.maximum(f, 0).ravel(), gain.ravel(), cells.size)
+        out = cells.reshape(len(x), width)
+        out[:, -1] = self.value[self.roots].sum()
         return out
 
     def _walk(self, x: np.ndarray) -> tuple[list[tuple], np.ndarray]:

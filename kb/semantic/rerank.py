@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from kb.engine.phrases import Joined
 from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking, document_prior
 from kb.engine.snapshot import Snapshot
@@ -117,13 +118,17 @@ def _cover(snap: Snapshot, q: ParsedQuery, c: np.ndarray, rows: np.ndarray):
         one = np.ones(len(c))
         return one, one
     forms = [(x.text, *("".join(a) for a in x.alternatives)) for x in q.concepts]
-    texts, records = snap.texts(), snap.docs.records
-    body, title = np.zeros(len(c)), np.zeros(len(c))
-    for i, (d, r) in enumerate(zip(c.tolist(), rows.tolist(), strict=True)):
-        t, h = texts[d], records[r]["title"]
-        body[i] = sum(any(f in t for f in fs) for fs in forms)
-        title[i] = sum(any(f in h for f in fs) for fs in forms)
-    return body / len(forms), title / len(forms)
+    titled, where = np.unique(rows, return_inverse=True)
+    titles = [snap.docs.records[r]["title"] for r in titled.tolist()]
+    body, title = np.zeros(len(c)), np.zeros(titled.size)
+    passages, heads = Joined(snap.texts(), c.tolist()), Joined(titles, range(len(titles)))
+    for fs in forms:
+        if "" in fs:  # (an empty form is in every text)
+            body, title = body + 1, title + 1
+            continue
+        body += np.array(passages.found(fs)) > 0
+        title += np.array(heads.found(fs)) > 0
+    return body / len(forms), title[where] / len(forms)
 
 
 def _side(index: SemanticIndex, vec: np.ndarray, near: Neighbours, c: np.ndarray) -> np.ndarray:
