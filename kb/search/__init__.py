@@ -155,9 +155,10 @@ def rank_modes(
     if ranker is not None:
         ran["fusion"] = "ranker"
         learned = Learned(snap, index, q, ranking, [(vectors[0], near)], ranker)
-    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned)
+    shown = params.offset + params.limit  # (a header answer only moves the page up)
+    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned, shown)
     if learned is not None:  # the page's hits say how much the semantic side weighed
-        page = ranking.order[: params.offset + params.limit]
+        page = ranking.order[:shown]
         for n, share in learned.semantic_shares(page).items():
             retrieval[n] = replace(retrieval[n], semantic_share=share)
     return ranking, retrieval, ran

@@ -102,10 +102,12 @@ def fuse(
     policy: Policy,
     fp: FusionPolicy,
     learned: Callable[[], dict[int, float]] | None = None,
+    shown: int | None = None,
 ) -> tuple[Ranking, dict[int, Retrieval]]:
     """One ranking from the lexical one and the neighbours (citations stay pinned first):
     by `learned` scores when a ranker is shipped (its candidates first, then the other lexical
-    matches in their order), else by `fp`."""
+    matches in their order), else by `fp`; how each of the first `shown` (default: depth)
+    passages was found."""
     depth = max(fp.depth, near.docnums.size)  # deeper when a later page is asked for
     pinned = [n for n in lexical.order if lexical.matched.get(n) == "citation"]
     lex = [n for n in lexical.order[:depth] if lexical.matched.get(n) != "citation"]
@@ -140,7 +142,7 @@ def fuse(
             sem_rank.get(n),
             round(cos[n], 4) if n in cos else None,
         )
-        for n in order[:depth]
+        for n in order[: shown or depth]
     }
     return replace(lexical, order=order, total=total, scores=scores), retrieval
 
