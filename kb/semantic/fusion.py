@@ -2,9 +2,11 @@
 
 Which mode runs: `auto` gives natural-language questions a semantic pass and answers citations,
 quoted phrases and look-ups in a named work lexically (their answer is named, not described).
-Fusion is weighted reciprocal rank (FusionPolicy, tuned by 2-fold cross-validation on the STARD
-training questions with bench/semantic_eval.py); the semantic side ranks by cosine plus a share
-of the log document prior, so the legal hierarchy and named works/regions count there too.
+When a ranker is shipped for the question side, its scores order the candidates
+(kb/semantic/rerank.py, learned by training/fusion/rerank.py); otherwise fusion is weighted
+reciprocal rank (FusionPolicy, tuned by 2-fold cross-validation on the STARD training questions
+with bench/semantic_eval.py). The semantic side ranks by cosine plus a share of the log document
+prior, so the legal hierarchy and named works/regions count there too.
 """
 
 from __future__ import annotations
