@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from array import array
 
+import marisa_trie
+
 from kb.semantic.e5.weights import Weights
 
 META = "\u2581"
@@ -24,18 +26,22 @@ class Tokenizer:
         self.unk = w.unk
         self.unk_score = float(w.scores.min()) - 10.0
         self.normalise = w.normalise
-        self.ids: dict[str, int] = {}
+        first: dict[str, int] = {}
         for i, raw in enumerate(w.pieces):
             if i == w.unk or not raw:
                 continue
             try:
-                self.ids.setdefault(raw.decode("utf-8"), i)  # the first of duplicates, as e5.c
+                first.setdefault(raw.decode("utf-8"), i)  # the first of duplicates, as e5.c
             except UnicodeDecodeError:  # a partial character never matches whole characters
                 continue
+        # a trie of the 250k pieces (a few MB, where a dict of them took 59 MB in every process)
+        # gives every piece starting at a position in one call, shortest first
+        self.trie = marisa_trie.Trie(first)
+        self.piece = array("i", bytes(4 * len(self.trie)))  # trie key id → piece id
+        for text, i in first.items():
+            self.piece[self.trie.key_id(text)] = i
         self.scores = array("d", w.scores.tolist())  # 2 MB where a list of floats takes 8
-        self.longest: dict[str, int] = {}  # first character → longest piece starting with it
-        for piece in self.ids:
-            self.longest[piece[0]] = max(self.longest.get(piece[0], 0), len(piece))
+        self.longest = max(map(len, first), default=1)
 
     def normalised(self, text: str) -> str:
         """The text as the pieces are matched against: normalised, ▁ for spaces, ▁ first."""
@@ -52,12 +58,17 @@ class Tokenizer:
         best[0] = 0.0
         piece = [0] * (n + 1)
         start = [0] * (n + 1)
-        ids, scores, longest = self.ids, self.scores, self.longest
+        pieces, scores, prefixes, longest = (
+            self.piece,
+            self.scores,
+            self.trie.iter_prefixes_with_ids,
+            self.longest,
+        )
         for i in range(n):
             here = best[i]
-            for e in range(i + 1, min(n, i + longest.get(s[i], 0)) + 1):
-                p = ids.get(s[i:e])
-                if p is not None and here + scores[p] > best[e]:
+            for key, at in prefixes(s[i : i + longest]):
+                e, p = i + len(key), pieces[at]
+                if here + scores[p] > best[e]:
                     best[e], piece[e], start[e] = here + scores[p], p, i
             if here + self.unk_score > best[i + 1]:
                 best[i + 1], piece[i + 1], start[i + 1] = here + self.unk_score, self.unk, i
