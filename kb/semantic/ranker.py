@@ -57,26 +57,7 @@ class Ranker:
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """One score per row of `x` (rows × features), higher first."""
-        feature, threshold, child = self._flat
-        x = np.asarray(x, np.float64)
-        base = (np.arange(x.shape[0]) * x.shape[1])[:, None]
-        at = np.broadcast_to(self.roots, (x.shape[0], self.roots.size)).copy()
-        flat = x.ravel()
-        for _level in range(self.depth):
-            at = child[(flat[base + feature[at]] <= threshold[at]).view(np.int8), at]
-        return self.value[at].sum(axis=1)
-
-    @functools.cached_property
-    def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Arrays for `score` where a leaf leads to itself (feature 0, threshold +inf): every
-        row takes `depth` steps with no test of which nodes are leaves."""
-        leaf = self.feature < 0
-        feature = np.where(leaf, 0, self.feature)
-        threshold = np.where(leaf, np.inf, self.threshold)
-        nodes = np.arange(self.feature.size, dtype=np.int32)
-        left = np.where(leaf, nodes, self.left)
-        right = np.where(leaf, nodes, self.right)
-        return feature, threshold, np.stack([right, left])  # [test passed?, node]
+        return self.value[self._path(x)[-1]].sum(axis=1)
 
     def contributions(self, x: np.ndarray) -> np.ndarray | None:
         """Per row, each feature's part of its score (the change of the expected output along
@@ -84,34 +65,43 @@ class Ranker:
         a row sums to its score. None for a file without inner values."""
         if not self.inner_values:
             return None
+        feature = self._flat[0]
         width = len(self.features) + 1
         cells = np.zeros(len(x) * width)
         rows = np.repeat(np.arange(len(x)) * width, self.roots.size)
-        levels, _leaves = self._walk(x)
-        for at, step, f, inner in levels:
-            gain = np.where(inner, self.value[step] - self.value[at], 0.0)
-            cells += np.bincount(rows + np.maximum(f, 0).ravel(), gain.ravel(), cells.size)
+        path = self._path(x)
+        for at, step in zip(path[:-1], path[1:], strict=True):  # (a leaf leads to itself: gain 0)
+            cells += np.bincount(
+                rows + feature[at].ravel(), (self.value[step] - self.value[at]).ravel(), cells.size
+            )
         out = cells.reshape(len(x), width)
         out[:, -1] = self.value[self.roots].sum()
         return out
 
-    def _walk(self, x: np.ndarray) -> tuple[list[tuple], np.ndarray]:
-        """Every row down every tree: per level (nodes, next nodes, feature split on, whether
-        the node is inner), rows × trees each, and the leaves reached."""
+    def _path(self, x: np.ndarray) -> list[np.ndarray]:
+        """The node every row is at in every tree (rows × trees), level by level from the roots
+        to the leaves (`depth` steps: a leaf reached early leads to itself)."""
+        feature, threshold, child = self._flat
         x = np.asarray(x, np.float64)
-        rows = np.arange(x.shape[0])[:, None]
-        at = np.broadcast_to(self.roots, (x.shape[0], self.roots.size)).copy()
-        levels = []
+        base = (np.arange(x.shape[0]) * x.shape[1])[:, None]
+        flat = x.ravel()
+        path = [np.broadcast_to(self.roots, (x.shape[0], self.roots.size))]
         for _level in range(self.depth):
-            f = self.feature[at]
-            inner = f >= 0
-            if not inner.any():
-                break
-            left = x[rows, np.maximum(f, 0)] <= self.threshold[at]
-            step = np.where(inner, np.where(left, self.left[at], self.right[at]), at)
-            levels.append((at, step, f, inner))
-            at = step
-        return levels, at
+            at = path[-1]
+            path.append(child[(flat[base + feature[at]] <= threshold[at]).view(np.int8), at])
+        return path
+
+    @functools.cached_property
+    def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(feature, threshold, children) where a leaf leads to itself (feature 0, threshold
+        +inf): every row takes `depth` steps with no test of which nodes are leaves."""
+        leaf = self.feature < 0
+        feature = np.where(leaf, 0, self.feature)
+        threshold = np.where(leaf, np.inf, self.threshold)
+        nodes = np.arange(self.feature.size, dtype=np.int32)
+        left = np.where(leaf, nodes, self.left)
+        right = np.where(leaf, nodes, self.right)
+        return feature, threshold, np.stack([right, left])  # [test passed?, node]
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {

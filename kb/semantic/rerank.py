@@ -15,6 +15,7 @@ from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking, document_prior
 from kb.engine.snapshot import Snapshot
 from kb.query.parse import ParsedQuery
+from kb.semantic.fusion import FUSION
 from kb.semantic.ranker import SIDE, Ranker
 from kb.semantic.retriever import Neighbours, SemanticIndex
 
@@ -73,7 +74,7 @@ def candidate_features(
 
 
 def _question(q: ParsedQuery, plain: list[int], sides, n: int) -> np.ndarray:
-    vec, near = sides[0]
+    near = sides[0][1]
     sem = set(near.docnums[:10].tolist())
     agree = sum(1 for d in plain[:10] if d in sem)
     top = float(near.cosines.max()) if near.cosines.size else 0.0
@@ -132,9 +133,8 @@ def _cover(snap: Snapshot, q: ParsedQuery, c: np.ndarray, rows: np.ndarray):
 
 
 def _side(index: SemanticIndex, vec: np.ndarray, near: Neighbours, c: np.ndarray) -> np.ndarray:
-    rank = {d: i for i, d in enumerate(near.docnums[:400].tolist(), 1)}
+    rank = {d: i for i, d in enumerate(near.docnums[: FUSION.depth].tolist(), 1)}
     sem_rank = np.array([math.log2(rank[d]) if d in rank else ABSENT for d in c.tolist()])
-    codes = index.codes[c].astype(np.float32)
-    cos = (codes @ vec) * index.scale[c]
+    cos = index.cosines_of(vec, c)
     top = float(near.cosines.max()) if near.cosines.size else float(cos.max(initial=0.0))
     return np.column_stack([sem_rank, cos, top - cos])

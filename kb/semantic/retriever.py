@@ -53,6 +53,10 @@ class SemanticIndex:
         dots *= peak / 127.0
         return dots
 
+    def cosines_of(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Approximate cosine of `query` with the given rows only (float32 products)."""
+        return (self.codes[rows].astype(np.float32) @ query) * self.scale[rows]
+
     def nearest(self, query: np.ndarray, score_bias: np.ndarray | None, k: int) -> Neighbours:
         """The `k` best rows by cosine + `score_bias` (-inf where a row may not be returned)."""
         cos = self.cosines(query)
