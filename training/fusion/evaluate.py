@@ -149,7 +149,7 @@ def pooled(data: Data, fold: str, part: str, sides: dict[str, dict[str, list]]):
 def fit(data: Data, cases, near: dict[str, list], weights) -> tuple[str, T.Trusted, dict]:
     """The best global policy (side, k, semantic weight) on training cases (today's with
     --keep-fusion), then the per-question trust around it (fit_trust on the same cases)."""
-    policies = [T.Policy()] if data.keep_fusion else T.grid(KS, WS, (0,))
+    policies = [T.Policy()] if data.keep_fusion else T.grid(KS, WS)
     best = (-1.0, "", T.Policy())
     for side, ns in near.items():
         m = T.score_all(data.snap, data.table, cases, ns, policies)

@@ -13,16 +13,12 @@ lexical and today's reciprocal-rank fusion, per set and per domain-dev kind.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 
-from kb.compare.earlier import with_earlier_articles
-from kb.engine.policy import POLICY
-from kb.engine.ranking import group
 from kb.search.evaluation import matches, score_ranking
 from kb.semantic.encoder import Encoder
 from kb.semantic.ranker import Ranker, feature_names, ranker_path
@@ -171,24 +167,6 @@ def export(dump: dict, names: tuple[str, ...]) -> Ranker:
     )
 
 
-def ordered(data: E.Data, ranker: Ranker, c: T.Case, cands, x) -> list[int]:
-    """The default mode's order with the ranker's scores in place of reciprocal ranks (as
-    kb.semantic.fusion.fuse with `learned`)."""
-    lex = c.lex
-    if cands is None:
-        order = lex.order
-    else:
-        s = ranker.score(x)
-        top = [cands[j] for j in np.argsort(-s, kind="stable")]
-        seen = set(top)
-        pinned = [n for n in lex.order if lex.matched.get(n) == "citation"]
-        rest = [n for n in lex.order if n not in seen and lex.matched.get(n) != "citation"]
-        order = pinned + group(top + rest, data.snap.passage_doc, POLICY.per_document, POLICY.page)
-    if c.earlier:
-        order = with_earlier_articles(data.snap, dataclasses.replace(lex, order=order))[0].order
-    return order
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs-dir", type=Path, default=R.PAIRS)
@@ -258,8 +236,13 @@ def cross_validate(data, fold, sides, args, adapters, trained, results, label) -
     ranker = train(parts, weights, args, feature_names(len(sides)))
     for name in SETS:
         sv = side_vectors(data, name, fold, sides, adapters)
-        for c, cands, x, _y in rows(data, name, fold, E.split(data, name, fold, "test"), sv):
-            o = ordered(data, ranker, c, cands, x)
+        nears = next(iter(sv.values()))[1]
+        at = E.split(data, name, fold, "test")
+        for i, (c, cands, x, _y) in zip(at, rows(data, name, fold, at, sv), strict=True):
+            scores = (
+                None if cands is None else dict(zip(cands, ranker.score(x).tolist(), strict=True))
+            )
+            o = T.fused_order(data.snap, c, nears[i], T.Policy(), scores)
             results.setdefault(label, {}).setdefault(name, []).append(
                 (c, T.measure(data.table, c, o), o)
             )

@@ -4,8 +4,8 @@ shipped: serving it would scale FusionPolicy.semantic_weight by Trust.factor(tru
 
 Each question becomes a Case: its lexical ranking, whether `auto` runs it lexically and, per
 docnum, which relevance entries it satisfies (so a ranking is scored without building result
-items). `fused_order` is kb.semantic.fusion.fuse's reciprocal-rank order (citations pinned
-first, per-document grouping), then the earlier wording of the first hits as search adds it.
+items). `fused_order` is kb.semantic.fusion.fuse's order (citations pinned first, per-document
+grouping), then the earlier wording of the first hits as search adds it.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import numpy as np
 
 from kb.compare.earlier import with_earlier_articles
 from kb.engine.policy import POLICY
-from kb.engine.ranking import Ranking, group
+from kb.engine.ranking import Ranking
 from kb.engine.snapshot import Snapshot
 from kb.query.parse import ParsedQuery
 from kb.search import wants_earlier
 from kb.search.evaluation import matches
-from kb.semantic.fusion import FUSION, choose_mode
+from kb.semantic.fusion import FUSION, choose_mode, fuse
 from kb.semantic.retriever import Neighbours
 from training.fusion.rankings import Question
 
@@ -108,35 +108,24 @@ def make_case(x: Question, lex: Ranking) -> Case:
 
 @dataclass(frozen=True)
 class Policy:
-    """A reciprocal-rank fusion: k, semantic weight, and how many of the lexical first hits
-    stay first (0: none)."""
+    """A reciprocal-rank fusion: k and semantic weight."""
 
     k: float = FUSION.k
     w: float = FUSION.semantic_weight
-    pin: int = 0
 
 
-def fused_order(snap, case: Case, near: Neighbours | None, p: Policy) -> list[int]:
+def fused_order(
+    snap, case: Case, near: Neighbours | None, p: Policy, learned: dict[int, float] | None = None
+) -> list[int]:
     """The default mode's order for the question (lexical when `near` is None or auto says
-    so), as search builds it."""
+    so), as search builds it: kb.semantic.fusion.fuse with the policy's k and weight, or by a
+    ranker's `learned` scores of its candidates."""
     lex = case.lex
-    if near is None or case.lexical_only:
-        order = lex.order
-    else:
-        depth = max(FUSION.depth, near.docnums.size)
-        pinned = [n for n in lex.order if lex.matched.get(n) == "citation"]
-        plain = [n for n in lex.order[:depth] if lex.matched.get(n) != "citation"]
-        score: dict[int, float] = {}
-        for i, n in enumerate(plain, 1):
-            score[n] = 1.0 / (p.k + i)
-        for i, n in enumerate(near.docnums.tolist(), 1):
-            score[n] = score.get(n, 0.0) + p.w / (p.k + i)
-        fused = sorted(score, key=lambda n: -score[n])
-        fused += [n for n in lex.order[depth:] if n not in score]
-        if p.pin:
-            head = plain[: p.pin]
-            fused = head + [n for n in fused if n not in head]
-        order = pinned + group(fused, snap.passage_doc, POLICY.per_document, POLICY.page)
+    order = lex.order
+    if near is not None and not case.lexical_only:
+        fp = dataclasses.replace(FUSION, k=p.k, semantic_weight=p.w)
+        scores = None if learned is None else (lambda: learned)
+        order = fuse(snap, lex, near, "hybrid", POLICY, fp, scores, shown=1)[0].order
     if case.earlier:
         order = with_earlier_articles(snap, dataclasses.replace(lex, order=order))[0].order
     return order
@@ -168,8 +157,8 @@ def measure(table, case: Case, order: list[int], subset=None) -> tuple[float, fl
     )
 
 
-def grid(ks, ws, pins) -> list[Policy]:
-    return [Policy(k, w, pin) for k, w, pin in itertools.product(ks, ws, pins)]
+def grid(ks, ws) -> list[Policy]:
+    return [Policy(k, w) for k, w in itertools.product(ks, ws)]
 
 
 def score_all(snap, table, cases, nears, policies) -> np.ndarray:
