@@ -149,12 +149,16 @@ def rank_modes(
         ran["mode"], ran["vectors"]["note"] = "lexical", str(exc)
         return ranking, {}, ran
     depth = max(fp.depth, params.offset + params.limit)
-    near = neighbours(snap, q, index, vectors, document_mask(snap, q, params), policy, fp, depth)
     ranker = semantic.ranker() if ran["mode"] == "hybrid" else None
+    parts = semantic.part_vectors(q.text) if ranker is not None else None
+    searched = vectors if parts is None else [vectors[0], *parts]
+    near = neighbours(snap, q, index, searched, document_mask(snap, q, params), policy, fp, depth)
     learned = None
     if ranker is not None:
         ran["fusion"] = "ranker"
-        learned = Learned(snap, index, q, ranking, [(vectors[0], near)], ranker)
+        if parts is not None:
+            ran["parts"] = len(parts)
+        learned = Learned(snap, index, q, ranking, [(vectors[0], near)], ranker, parts)
     shown = params.offset + params.limit  # (a header answer only moves the page up)
     ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned, shown)
     if learned is not None:  # the page's hits say how much the semantic side weighed

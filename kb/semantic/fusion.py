@@ -69,14 +69,15 @@ def neighbours(
     depth: int,
 ) -> Neighbours:
     """The semantic neighbours of a question among the passages the filters allow: of each of
-    its vectors (question sides), merged by reciprocal ranks when there are several."""
+    its vectors (question sides, or the whole message and its sentences), merged by reciprocal
+    ranks when there are several."""
     rows = snap.passage_doc
     allowed = snap.alive & (rows >= 0)
     allowed[allowed] &= doc_mask[rows[allowed]]
     bias = np.full(snap.size, -np.inf, np.float32)
     prior = np.log(np.maximum(document_prior(snap, q, policy), 1e-6)) * np.float32(fp.prior_weight)
     bias[allowed] = prior[rows[allowed]]
-    return merge_sides([index.nearest(v, bias, depth) for v in vectors], fp.k, depth)
+    return merge_sides(index.nearest_each(np.array(vectors), bias, depth), fp.k, depth)
 
 
 def merge_sides(lists: list[Neighbours], k: float, depth: int) -> Neighbours:

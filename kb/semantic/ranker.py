@@ -18,8 +18,8 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 # What a ranker reads about a candidate passage, in column order (kb/semantic/rerank.py
-# computes them): the question's, the passage's, then each question side's.
-QUESTION = ("q_length", "q_concepts", "agree", "top_cosine")
+# computes them): the question's, the passage's, each question side's, the sentences'.
+QUESTION = ("q_length", "q_concepts", "q_parts", "agree", "top_cosine")
 PASSAGE = (
     "lex_rank",
     "lex_ratio",
@@ -30,13 +30,15 @@ PASSAGE = (
     "length",
     "cover",
     "title_cover",
+    "marked_cover",
 )
 SIDE = ("sem_rank", "cosine", "cosine_gap")
+PARTS = ("part_cosine",)  # best cosine of the message's sentences (kb.query.sentences)
 
 
 def feature_names(sides: int) -> tuple[str, ...]:
     """The features of a ranker reading `sides` question sides, in column order."""
-    return QUESTION + PASSAGE + tuple(f"{f}{s}" for s in range(1, sides + 1) for f in SIDE)
+    return QUESTION + PASSAGE + tuple(f"{f}{s}" for s in range(1, sides + 1) for f in SIDE) + PARTS
 
 
 @dataclass(frozen=True)

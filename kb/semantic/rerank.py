@@ -20,7 +20,7 @@ from kb.semantic.ranker import SIDE, Ranker
 from kb.semantic.retriever import Neighbours, SemanticIndex
 
 DEPTH = 100  # places of each list that become candidates
-SEMANTIC = {"agree", "top_cosine"} | {f"{f}{s}" for s in (1, 2) for f in SIDE}
+SEMANTIC = {"agree", "top_cosine", "part_cosine"} | {f"{f}{s}" for s in (1, 2) for f in SIDE}
 ABSENT = math.log2(1024)  # log2 rank of a candidate a list did not return
 
 
@@ -28,8 +28,8 @@ class Learned:
     """The ranker's fusion of one question: scores of its candidates, computed when fuse asks
     (`__call__`), and the semantic features' share of the score of any of them afterwards."""
 
-    def __init__(self, snap, index, q, lexical, sides, ranker: Ranker):
-        self.args = (snap, index, q, lexical, sides)
+    def __init__(self, snap, index, q, lexical, sides, ranker: Ranker, parts=None):
+        self.args = (snap, index, q, lexical, sides, parts)
         self.ranker = ranker
         self.rows: dict[int, int] = {}
         self.x = np.zeros((0, len(ranker.features)), np.float32)
@@ -60,25 +60,35 @@ def candidate_features(
     q: ParsedQuery,
     lexical: Ranking,
     sides: list[tuple[np.ndarray, Neighbours]],
+    parts: np.ndarray | None = None,
 ) -> tuple[list[int], np.ndarray]:
-    """The candidates (docnums) of a question and their feature rows (in ranker.feature_names order)."""
+    """The candidates (docnums) of a question and their feature rows (in ranker.feature_names
+    order); `parts`: the vectors of its sentences when it has several (kb.query.sentences)."""
     plain = [n for n in lexical.order if lexical.matched.get(n) != "citation"][:DEPTH]
     cands = list(
         dict.fromkeys(plain + [int(n) for _v, near in sides for n in near.docnums[:DEPTH]])
     )
     c = np.array(cands, np.int64)
-    cols = [_question(q, plain, sides, len(cands))]
+    cols = [_question(q, plain, sides, len(cands), parts)]
     cols.append(_passage(snap, q, lexical, plain, c))
     cols += [_side(index, vec, near, c) for vec, near in sides]
+    part_cos = cols[-1][:, 1] if parts is None else _part_cosine(index, parts, c)
+    cols.append(part_cos[:, None])
     return cands, np.hstack(cols).astype(np.float32)
 
 
-def _question(q: ParsedQuery, plain: list[int], sides, n: int) -> np.ndarray:
+def _part_cosine(index: SemanticIndex, parts: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Per candidate, the best cosine of any of the message's sentences."""
+    return np.max([index.cosines_of(p, c) for p in parts], axis=0)
+
+
+def _question(q: ParsedQuery, plain: list[int], sides, n: int, parts) -> np.ndarray:
     near = sides[0][1]
     sem = set(near.docnums[:10].tolist())
     agree = sum(1 for d in plain[:10] if d in sem)
     top = float(near.cosines.max()) if near.cosines.size else 0.0
-    row = [math.log2(max(len(q.text), 1)), len(q.concepts), agree, top]
+    pieces = 0 if parts is None else len(parts)
+    row = [math.log2(max(len(q.text), 1)), len(q.concepts), pieces, agree, top]
     return np.tile(np.array(row, np.float32), (n, 1))
 
 
@@ -97,7 +107,8 @@ def _passage(
     bulletin = np.isin(docs.kind[rows], [i for i, k in enumerate(docs.kinds) if "简报" in k])
     texts = snap.texts()
     length = np.array([math.log2(len(texts[d]) + 1) for d in c.tolist()])
-    cover, title_cover = _cover(snap, q, c, rows)
+    passages = Joined(texts, c.tolist())
+    cover, title_cover = _cover(snap, q, c, rows, passages)
     return np.column_stack(
         [
             lex_rank,
@@ -109,11 +120,19 @@ def _passage(
             length,
             cover,
             title_cover,
+            _marked(q, passages),
         ]
     )
 
 
-def _cover(snap: Snapshot, q: ParsedQuery, c: np.ndarray, rows: np.ndarray):
+def _marked(q: ParsedQuery, passages: Joined) -> np.ndarray:
+    """Share of the question's “marked” terms each passage holds (-1: the question marks none)."""
+    if not q.marked:
+        return np.full(len(passages.starts) - 1, -1.0)
+    return np.array(passages.found(q.marked), np.float64) / len(q.marked)
+
+
+def _cover(snap: Snapshot, q: ParsedQuery, c: np.ndarray, rows: np.ndarray, passages: Joined):
     """Share of the question's content words (or a synonym) in each passage, and in its title."""
     if not q.concepts:
         one = np.ones(len(c))
@@ -122,7 +141,7 @@ def _cover(snap: Snapshot, q: ParsedQuery, c: np.ndarray, rows: np.ndarray):
     titled, where = np.unique(rows, return_inverse=True)
     titles = [snap.docs.records[r]["title"] for r in titled.tolist()]
     body, title = np.zeros(len(c)), np.zeros(titled.size)
-    passages, heads = Joined(snap.texts(), c.tolist()), Joined(titles, range(len(titles)))
+    heads = Joined(titles, range(len(titles)))
     for fs in forms:
         if "" in fs:  # (an empty form is in every text)
             body, title = body + 1, title + 1

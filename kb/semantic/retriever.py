@@ -7,6 +7,7 @@ the shared memory map, about 3 ms for 150,000 × 384 on one core, 1.3 ms on two;
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -18,6 +19,7 @@ import numpy as np
 import simsimd
 
 from kb.errors import KBError
+from kb.query.sentences import parts
 from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path
 from kb.semantic.vectors import VectorsPending, open_build_vectors, progress_of, slug
 
@@ -43,15 +45,17 @@ class SemanticIndex:
         self.codes, self.scale = codes, np.asarray(scale, np.float32)
 
     def cosines(self, query: np.ndarray) -> np.ndarray:
-        """Approximate cosine of `query` (L2-normalised float32) with every row."""
-        peak = float(np.abs(query).max()) or 1.0
-        q8 = np.clip(np.rint(query * (127.0 / peak)), -127, 127).astype(np.int8)
+        """Approximate cosine of `query` (L2-normalised float32) with every row; for a matrix of
+        queries, one row of cosines each (one pass over the vectors for all)."""
+        many = np.atleast_2d(query)
+        peak = np.maximum(np.abs(many).max(axis=1, keepdims=True), 1e-12)
+        q8 = np.clip(np.rint(many * (127.0 / peak)), -127, 127).astype(np.int8)
         dots = np.asarray(
-            simsimd.cdist(q8[None, :], self.codes, metric="dot", threads=SCAN_THREADS), np.float32
-        )[0]
+            simsimd.cdist(q8, self.codes, metric="dot", threads=SCAN_THREADS), np.float32
+        )
         dots *= self.scale
-        dots *= peak / 127.0
-        return dots
+        dots *= (peak / 127.0).astype(np.float32)
+        return dots if query.ndim == 2 else dots[0]
 
     def cosines_of(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Approximate cosine of `query` with the given rows only (float32 products)."""
@@ -59,13 +63,21 @@ class SemanticIndex:
 
     def nearest(self, query: np.ndarray, score_bias: np.ndarray | None, k: int) -> Neighbours:
         """The `k` best rows by cosine + `score_bias` (-inf where a row may not be returned)."""
-        cos = self.cosines(query)
-        key = cos if score_bias is None else cos + score_bias
-        k = min(k, key.size)
-        top = np.argpartition(-key, k - 1)[:k] if k < key.size else np.arange(key.size)
-        top = top[np.isfinite(key[top]) & (self.scale[top] > 0)]
-        top = top[np.argsort(-key[top], kind="stable")]
-        return Neighbours(top.astype(np.int64), cos[top])
+        return self.nearest_each(query[None, :], score_bias, k)[0]
+
+    def nearest_each(
+        self, queries: np.ndarray, score_bias: np.ndarray | None, k: int
+    ) -> list[Neighbours]:
+        """`nearest` of each row of `queries`, the vectors scanned once for all."""
+        out = []
+        for cos in self.cosines(queries):
+            key = cos if score_bias is None else cos + score_bias
+            k = min(k, key.size)
+            top = np.argpartition(-key, k - 1)[:k] if k < key.size else np.arange(key.size)
+            top = top[np.isfinite(key[top]) & (self.scale[top] > 0)]
+            top = top[np.argsort(-key[top], kind="stable")]
+            out.append(Neighbours(top.astype(np.int64), cos[top]))
+        return out
 
 
 class SemanticLayer:
@@ -85,6 +97,7 @@ class SemanticLayer:
         self._checked = 0.0
         self._lock = threading.Lock()
         self._encoder_lock = threading.Lock()
+        self._part_vectors = functools.lru_cache(maxsize=1024)(self._encode_parts)
 
     def encoder(self):
         """The encoder (loaded once; raises KBError when it cannot be)."""
@@ -106,6 +119,26 @@ class SemanticLayer:
         if encoder.question_tag != encoder.tag:
             sides.append((encoder.question_tag, tuned))
         return [self._adapted(tag, vec) for tag, vec in sides]
+
+    def part_vectors(self, text: str) -> np.ndarray | None:
+        """The vectors (parts × DIM) of a message's sentences (kb.query.sentences) through the
+        question side the shipped ranker reads; None for one sentence or without a ranker."""
+        if self.ranker() is None:
+            return None
+        return self._part_vectors(text)
+
+    def _encode_parts(self, text: str) -> np.ndarray | None:
+        pieces = parts(text)
+        if not pieces:
+            return None
+        from kb.semantic.encoder import one_blas_thread
+
+        encoder = self.encoder()
+        with one_blas_thread():
+            vecs = encoder.questions(pieces)
+        out = np.array([self._adapted(encoder.question_tag, v) for v in vecs], np.float32)
+        out.setflags(write=False)
+        return out
 
     def ranker(self) -> Ranker | None:
         """The learned fusion shipped for the encoder's question side (None: reciprocal ranks)."""

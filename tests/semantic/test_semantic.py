@@ -34,6 +34,9 @@ SOURCES = (
 )
 SYNTHETIC = "法律/测试/寄递服务赔偿法.md"
 QUESTION = "快递在路上丢了，快递公司要不要赔？"
+MESSAGE = (
+    "我上个月在网上买了一台笔记本电脑，付了六千多块钱。" + QUESTION + "商家还说概不退货，这合法吗？"
+)
 
 
 def write_synthetic(corpus: Path, third: str = "本法自公布之日起施行。") -> None:
@@ -150,6 +153,25 @@ def test_the_shipped_ranker_fuses_and_without_it_reciprocal_ranks_do(lib):
         layer._rankers[tag] = kept
 
 
+def test_a_message_of_several_sentences_is_also_searched_sentence_by_sentence(lib):
+    layer = lib.semantic
+    if layer.ranker() is None:
+        pytest.skip("no fusion ranker shipped for this question side")
+    r = lib.search(MESSAGE, mode="hybrid", limit=10)
+    assert r.understood["parts"] == 3
+    assert any(h.document.source == SYNTHETIC and h.article == 1 for h in r.hits[:3])
+    assert "parts" not in lib.search(QUESTION, mode="hybrid").understood
+    snap = lib.snapshot()
+    index = layer.index_for(snap.path, snap.size)
+    vecs = layer.part_vectors(MESSAGE)
+    assert vecs.shape == (3, 384)
+    each = index.nearest_each(vecs, None, 20)  # one scan for all of them …
+    for vec, near in zip(vecs, each, strict=True):  # … finds what one scan each finds
+        alone = index.nearest(vec, None, 20)
+        assert near.docnums.tolist() == alone.docnums.tolist()
+        assert np.allclose(near.cosines, alone.cosines)
+
+
 def test_vectors_off_is_the_lexical_product(built, lib, monkeypatch):
     off = Library(built[0].index_dir, vectors=False)
     for q in (QUESTION, "代表资格审查", "选举法第三十条"):
@@ -239,6 +261,15 @@ def test_api_modes_retrieval_and_health(built):
     assert health["complete"] is True and health["coverage"] == 1.0
     page = client.get("/", query_string={"q": QUESTION}).get_data(as_text=True)
     assert "关键词 + 语义" in page and 'name="mode"' in page
+    if lib_ranker(app):  # a long message is also searched sentence by sentence, and says so
+        page = client.get("/", query_string={"q": MESSAGE}).get_data(as_text=True)
+        assert "另逐句检索（3 句）" in page
+        body = client.get("/api/search", query_string={"q": MESSAGE}).get_json()
+        assert body["understood"]["parts"] == 3
+
+
+def lib_ranker(app) -> bool:
+    return app.config["LIBRARY"].semantic.ranker() is not None
 
 
 def test_page_says_quietly_when_semantic_search_is_being_prepared(small_settings):

@@ -23,10 +23,12 @@ import numpy as np
 
 from bench.learn_related import Corpus
 from bench.semantic_eval import answer_finder
+from kb.query.sentences import parts
 from kb.search.evaluation import score_ranking
 from kb.semantic.encoder import Encoder
 from kb.semantic.fusion import FUSION, merge_sides
 from kb.semantic.retriever import load_adapter
+from training.fusion import messages as M
 from training.fusion import rankings as R
 from training.fusion import trust as T
 
@@ -40,7 +42,8 @@ SIDES = ("lora", "lora+adapter", "both")  # question sides kept out of fold
 class Data:
     """Questions, cases and neighbour lists of every set, per question side."""
 
-    def __init__(self, pairs: Path, loras: Path):
+    def __init__(self, pairs: Path, loras: Path, messages: bool = False):
+        """`messages`: also the several-issue messages of each scored set (`<set>×`)."""
         started = time.monotonic()
         self.corpus = Corpus()
         self.snap, self.table = self.corpus.snap, self.corpus.table
@@ -52,6 +55,9 @@ class Data:
             name: R.load_questions(self.corpus, name, path, pairs)
             for name, path in R.sets(pairs).items()
         }
+        if messages:
+            for name in SCORED:
+                self.qs[f"{name}×"] = M.messages(self.snap, name, self.qs[name])
         R.timed("questions parsed", started)
         key = R.digest([[x.judged.id, x.fold, x.train_ok] for x in self.qs["stard"]])
         tables = R.cached(
@@ -73,10 +79,30 @@ class Data:
             for n in ("1", "2") if name != "domain" else ("all",):
                 if self.loras[n].is_file():
                     self.vecs[(name, f"lora{n}")] = R.question_vectors(name, qs, self.loras[n])
+        self.parts = {
+            key: R.part_vectors(key[0], self.qs[key[0]], self.loras[key[1][4:]])
+            for key in self.vecs
+            if key[1].startswith("lora") and messages
+        }
         R.timed("question vectors", started)
         self.near: dict[tuple[str, str], list] = {}
         self.below = BELOW  # the trust's penalty on a shortfall against lexical
         self.keep_fusion = False  # True: the trust around today's k and weight, not re-tuned
+
+    def part_neighbours(self, name: str, side: str, label: str) -> list:
+        """Each question's neighbours through `side`, merged with its sentences' (by reciprocal
+        ranks, as search merges them) when it has several."""
+        whole = self.neighbours(name, side, None, label)
+        vecs = self.parts[(name, side)]
+        key = R.digest([parts(x.query.text) for x in self.qs[name]])
+        path = R.CACHE / f"parts-near-{name}-{label}-{key}.pkl"
+        lists = R.cached(
+            path, lambda: R.part_neighbour_lists(self.corpus, self.index, self.qs[name], vecs)
+        )
+        return [
+            near if more is None else merge_sides([near, *more], FUSION.k, FUSION.depth)
+            for near, more in zip(whole, lists, strict=True)
+        ]
 
     def view(self, name: str, fold: str) -> str:
         return f"T{fold}" if name == "stard" else "product"

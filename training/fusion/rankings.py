@@ -28,6 +28,7 @@ from bench.tune import EVAL
 from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking
 from kb.query.parse import ParsedQuery, parse_query
+from kb.query.sentences import parts
 from kb.search import SearchParams, document_mask, rank
 from kb.search.evaluation import Judged, load_judged
 from kb.semantic.encoder import Encoder, one_blas_thread
@@ -156,6 +157,37 @@ def question_vectors(name: str, qs: list[Question], lora: Path | None) -> np.nda
             return enc.questions(texts)
 
     return cached(path, make)
+
+
+def part_vectors(name: str, qs: list[Question], lora: Path) -> list[np.ndarray | None]:
+    """Each question's sentence vectors through a LoRA file (None: a single sentence), cached
+    as question_vectors is."""
+    key = hashlib.sha256(lora.read_bytes()).hexdigest()[:12]
+    path = CACHE / f"parts-{name}-{key}-{digest([parts(x.query.text) for x in qs])}.pkl"
+
+    def make():
+        enc = Encoder(question_lora=lora)
+        pieces = [parts(x.query.text) for x in qs]
+        flat = [p for ps in pieces for p in ps]
+        with one_blas_thread():
+            vecs = enc.questions(flat) if flat else np.zeros((0, 384), np.float32)
+        out, at = [], 0
+        for ps in pieces:
+            out.append(vecs[at : at + len(ps)] if ps else None)
+            at += len(ps)
+        return out
+
+    return cached(path, make)
+
+
+def part_neighbour_lists(
+    corpus: Corpus, index: SemanticIndex, qs: list[Question], parts: list
+) -> list[list[Neighbours] | None]:
+    """The neighbour lists of each question's sentences (None: a single sentence)."""
+    out = []
+    for x, vecs in zip(qs, parts, strict=True):
+        out.append(None if vecs is None else neighbour_lists(corpus, index, [x] * len(vecs), vecs))
+    return out
 
 
 def learn_adapter(

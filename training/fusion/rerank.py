@@ -29,22 +29,33 @@ from training.fusion import rankings as R
 from training.fusion import trust as T
 
 SETS = ("stard", "lawyer-llama", "legal-dc", "domain")
+MESSAGES = ("stard×", "lawyer-llama×", "legal-dc×")  # training/fusion/messages.py
+
+
+def scored(data: E.Data) -> tuple[str, ...]:
+    """The sets scored: the judged ones, and the messages when `data` has them."""
+    return SETS + tuple(n for n in MESSAGES if n in data.qs)
 
 
 def side_vectors(data: E.Data, name: str, fold: str, sides: tuple[str, ...], adapters) -> dict:
-    """{side: (question vectors, neighbour lists)} of one set as seen in fold `fold`."""
+    """{side: (question vectors, neighbour lists, sentence vectors)} of one set as seen in fold
+    `fold` (sentences only through a LoRA side, and only when `data` has them)."""
     out = {}
     for side in sides:
         if side == "today":
             adapter = adapters["base", fold] if name == "stard" else adapters["prod"]
             vecs = R.adapt(data.vecs[(name, "base")], adapter)
             label = f"today{fold}" if name != "domain" else "today"
-            near = data.neighbours(name, "base", adapter, label)
+            near, parts = data.neighbours(name, "base", adapter, label), None
         else:
             lora = "loraall" if name == "domain" else f"lora{fold}"
             vecs = data.vecs[(name, lora)]
-            near = data.neighbours(name, lora, None, lora if name != "domain" else "loraall-lora")
-        out[side] = (vecs, near)
+            label = lora if name != "domain" else "loraall-lora"
+            if (name, lora) in data.parts:
+                near, parts = data.part_neighbours(name, lora, label), data.parts[(name, lora)]
+            else:
+                near, parts = data.neighbours(name, lora, None, label), None
+        out[side] = (vecs, near, parts)
     return out
 
 
@@ -71,8 +82,11 @@ def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict):
         if c.lexical_only:
             out.append((c, None, None, None))
             continue
-        per_side = [(v[i], near[i]) for v, near in sides.values()]
-        cands, x = candidate_features(data.snap, data.index, c.q.query, c.lex, per_side)
+        per_side = [(v[i], near[i]) for v, near, _p in sides.values()]
+        parts = next(iter(sides.values()))[2]
+        cands, x = candidate_features(
+            data.snap, data.index, c.q.query, c.lex, per_side, None if parts is None else parts[i]
+        )
         out.append((c, cands, x, labels(data, c, cands)))
     return out
 
@@ -184,17 +198,21 @@ def main() -> None:
         help="training halves seen by their own fold's sides (default: the other's)",
     )
     ap.add_argument("--domain-weight", type=float, default=1.0)
+    ap.add_argument(
+        "--no-messages", action="store_true", help="no several-issue messages, no sentence lists"
+    )
     ap.add_argument("--rounds", type=int, default=200)
     ap.add_argument("--leaves", type=int, default=7)
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--write", action="store_true", help="train on everything, ship to kb/data")
     args = ap.parse_args()
     started = time.monotonic()
-    data = E.Data(args.pairs_dir, args.loras)
+    data = E.Data(args.pairs_dir, args.loras, messages=not args.no_messages)
     domain_fold(data)
     adapters = {("base", f): data.adapter("base", f, 0.3) for f in ("1", "2")}
     adapters["prod"] = load_adapter(data.base.question_tag)
-    trained = SETS[:3] if args.no_domain else SETS
+    sets = SETS if args.no_messages else SETS + MESSAGES
+    trained = tuple(n for n in sets if n != "domain" or not args.no_domain)
     results: dict[str, dict[str, list]] = {}
     for fold in ("1", "2"):
         baselines(data, fold, adapters, results)
@@ -212,7 +230,7 @@ def main() -> None:
 def baselines(data: E.Data, fold: str, adapters, results: dict) -> None:
     """Lexical, today's default mode and the LoRA side by today's reciprocal ranks, on the
     held-out half of fold `fold` of every set."""
-    for name in SETS:
+    for name in scored(data):
         today = side_vectors(data, name, fold, ("today",), adapters)["today"][1]
         lora = side_vectors(data, name, fold, ("lora",), adapters)["lora"][1]
         for i in E.split(data, name, fold, "test"):
@@ -234,7 +252,7 @@ def cross_validate(data, fold, sides, args, adapters, trained, results, label) -
         parts.append(rows(data, name, fold, E.split(data, name, fold, "train"), tv))
         weights.append(args.domain_weight if name == "domain" else 1.0)
     ranker = train(parts, weights, args, feature_names(len(sides)))
-    for name in SETS:
+    for name in scored(data):
         sv = side_vectors(data, name, fold, sides, adapters)
         nears = next(iter(sv.values()))[1]
         at = E.split(data, name, fold, "test")
@@ -274,7 +292,17 @@ def write(data: E.Data, args, sides, adapters, trained, table: dict) -> None:
             "rounds": args.rounds,
             "domain_weight": args.domain_weight,
         },
-        "candidates": f"lexical top {DEPTH} and the question side's top {DEPTH} neighbours",
+        "candidates": f"lexical top {DEPTH} and the question side's top {DEPTH} neighbours"
+        + (
+            ""
+            if args.no_messages
+            else " (of the whole question and each of its sentences, "
+            "merged by reciprocal ranks, when it has several: kb/query/sentences.py)"
+        ),
+        "messages": None
+        if args.no_messages
+        else "each scored set's questions also joined 2-4 at a time within their fold half "
+        "(training/fusion/messages.py), answered by every article of any of them",
         "trained_on": {n: sum(x.train_ok for x in data.qs[n]) for n in trained},
         "sides_seen": "each question through the fold LoRA that did not learn from it",
         "cross_validated": table,
@@ -297,7 +325,7 @@ def summary(data: E.Data, results: dict) -> dict:
     table: dict = {}
     for label, per in results.items():
         cells = []
-        for name in SETS:
+        for name in scored(data):
             m = np.array([r[1] for r in per.get(name, [])])
             table.setdefault(label, {})[name] = [round(v, 3) for v in m.mean(0).tolist()]
             cells.append(f"{name} " + " ".join(f"{v:.3f}" for v in m.mean(0)))
