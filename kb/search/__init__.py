@@ -22,9 +22,10 @@ from kb.engine.snapshot import Snapshot
 from kb.errors import BadQuery, KBError
 from kb.links.reading.ranking import region_set, with_local_articles
 from kb.models import KINDS, Retrieval, SearchResult
+from kb.query import sentences
 from kb.query.parse import Concept, ParsedQuery, parse_query
 from kb.semantic.fusion import FUSION, MODES, FusionPolicy, choose_mode, fuse, neighbours
-from kb.semantic.rerank import Learned
+from kb.semantic.rerank import Learned, Parts, plain_order
 
 VERSIONS = ("current", "all")
 
@@ -126,6 +127,14 @@ def _favoured(
     return [order[i] for i in ranked], [values[i] for i in ranked]
 
 
+def part_rankings(
+    snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy
+) -> tuple[list[int], ...]:
+    """The lexical candidates of each of a long message's sentences searched alone."""
+    parsed = (parse_query(p, snap.aliases(), snap.region_names()) for p in sentences.parts(q.text))
+    return tuple(plain_order(rank(snap, x, params, policy)) for x in parsed)
+
+
 def rank_modes(
     snap: Snapshot,
     q: ParsedQuery,
@@ -150,14 +159,15 @@ def rank_modes(
         return ranking, {}, ran
     depth = max(fp.depth, params.offset + params.limit)
     ranker = semantic.ranker() if ran["mode"] == "hybrid" else None
-    parts = semantic.part_vectors(q.text) if ranker is not None else None
-    searched = vectors if parts is None else [vectors[0], *parts]
+    vecs = semantic.part_vectors(q.text) if ranker is not None else None
+    searched = vectors if vecs is None else [vectors[0], *vecs]
     near = neighbours(snap, q, index, searched, document_mask(snap, q, params), policy, fp, depth)
     learned = None
     if ranker is not None:
         ran["fusion"] = "ranker"
+        parts = None if vecs is None else Parts(vecs, part_rankings(snap, q, params, policy))
         if parts is not None:
-            ran["parts"] = len(parts)
+            ran["parts"] = len(vecs)
         learned = Learned(snap, index, q, ranking, [(vectors[0], near)], ranker, parts)
     shown = params.offset + params.limit  # (a header answer only moves the page up)
     ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned, shown)

@@ -33,7 +33,8 @@ PASSAGE = (
     "marked_cover",
 )
 SIDE = ("sem_rank", "cosine", "cosine_gap")
-PARTS = ("part_cosine",)  # best cosine of the message's sentences (kb.query.sentences)
+# the best cosine and lexical rank of the message's sentences searched alone (kb.query.sentences)
+PARTS = ("part_cosine", "part_lex_rank")
 
 
 def feature_names(sides: int) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ feature is computed the same way at training (training/fusion/rerank.py) and whe
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,11 +25,25 @@ SEMANTIC = {"agree", "top_cosine", "part_cosine"} | {f"{f}{s}" for s in (1, 2) f
 ABSENT = math.log2(1024)  # log2 rank of a candidate a list did not return
 
 
+@dataclass(frozen=True)
+class Parts:
+    """A long message's sentences (kb.query.sentences) as searched on their own: their vectors
+    and their lexical top DEPTH (docnums, citations left out), in the same order."""
+
+    vectors: np.ndarray  # parts × DIM
+    lexical: tuple[list[int], ...]
+
+
+def plain_order(lexical: Ranking) -> list[int]:
+    """The lexical top DEPTH without pinned citations: the lexical candidates."""
+    return [n for n in lexical.order if lexical.matched.get(n) != "citation"][:DEPTH]
+
+
 class Learned:
     """The ranker's fusion of one question: scores of its candidates, computed when fuse asks
     (`__call__`), and the semantic features' share of the score of any of them afterwards."""
 
-    def __init__(self, snap, index, q, lexical, sides, ranker: Ranker, parts=None):
+    def __init__(self, snap, index, q, lexical, sides, ranker: Ranker, parts: Parts | None = None):
         self.args = (snap, index, q, lexical, sides, parts)
         self.ranker = ranker
         self.rows: dict[int, int] = {}
@@ -60,11 +75,11 @@ def candidate_features(
     q: ParsedQuery,
     lexical: Ranking,
     sides: list[tuple[np.ndarray, Neighbours]],
-    parts: np.ndarray | None = None,
+    parts: Parts | None = None,
 ) -> tuple[list[int], np.ndarray]:
     """The candidates (docnums) of a question and their feature rows (in ranker.feature_names
-    order); `parts`: the vectors of its sentences when it has several (kb.query.sentences)."""
-    plain = [n for n in lexical.order if lexical.matched.get(n) != "citation"][:DEPTH]
+    order); `parts`: its sentences as searched, when it has several."""
+    plain = plain_order(lexical)
     cands = list(
         dict.fromkeys(plain + [int(n) for _v, near in sides for n in near.docnums[:DEPTH]])
     )
@@ -72,14 +87,23 @@ def candidate_features(
     cols = [_question(q, plain, sides, len(cands), parts)]
     cols.append(_passage(snap, q, lexical, plain, c))
     cols += [_side(index, vec, near, c) for vec, near in sides]
-    part_cos = cols[-1][:, 1] if parts is None else _part_cosine(index, parts, c)
-    cols.append(part_cos[:, None])
+    if parts is None:
+        cols.append(np.column_stack([cols[-1][:, 1], cols[1][:, 0]]))  # as the whole's
+    else:
+        cols.append(_parts(index, parts, c))
     return cands, np.hstack(cols).astype(np.float32)
 
 
-def _part_cosine(index: SemanticIndex, parts: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Per candidate, the best cosine of any of the message's sentences."""
-    return np.max([index.cosines_of(p, c) for p in parts], axis=0)
+def _parts(index: SemanticIndex, parts: Parts, c: np.ndarray) -> np.ndarray:
+    """Per candidate, the best cosine of any of the message's sentences and its best log2 rank
+    in their lexical lists."""
+    cos = np.max([index.cosines_of(p, c) for p in parts.vectors], axis=0)
+    best = {}
+    for order in parts.lexical:
+        for i, n in enumerate(order, 1):
+            best[n] = min(best.get(n, i), i)
+    rank = np.array([math.log2(best[n]) if n in best else ABSENT for n in c.tolist()])
+    return np.column_stack([cos, rank])
 
 
 def _question(q: ParsedQuery, plain: list[int], sides, n: int, parts) -> np.ndarray:
@@ -87,7 +111,7 @@ def _question(q: ParsedQuery, plain: list[int], sides, n: int, parts) -> np.ndar
     sem = set(near.docnums[:10].tolist())
     agree = sum(1 for d in plain[:10] if d in sem)
     top = float(near.cosines.max()) if near.cosines.size else 0.0
-    pieces = 0 if parts is None else len(parts)
+    pieces = 0 if parts is None else len(parts.vectors)
     row = [math.log2(max(len(q.text), 1)), len(q.concepts), pieces, agree, top]
     return np.tile(np.array(row, np.float32), (n, 1))
 

@@ -29,3 +29,14 @@ def test_a_long_message_is_cut_into_at_most_most_parts_in_order():
     assert len(got) == MOST
     assert "".join(got) == "".join(sentences)
     assert max(map(len, got)) <= 2 * min(map(len, got))  # shares of about the same length
+
+
+def test_a_story_told_with_commas_only_is_cut_at_its_commas():
+    story = (
+        "我和老公结婚五年了，有一个三岁的女儿，他经常喝醉酒回家打我，上个月还把我打进了医院，"
+        "我现在想和他离婚，孩子的抚养权能不能归我，家里的房子是婚前他父母出钱买的，离婚时怎么分"
+    )
+    got = parts(story)
+    assert len(got) >= 3 and "".join(got) == story
+    assert all(len(p) >= 20 for p in got)
+    assert parts("我想和他离婚，孩子能不能归我，房子怎么分，他打我怎么办？") == []  # short: one question

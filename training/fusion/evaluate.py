@@ -84,6 +84,9 @@ class Data:
             for key in self.vecs
             if key[1].startswith("lora") and messages
         }
+        self.part_lex = {
+            name: R.part_lexical(self.corpus, name, qs) for name, qs in self.qs.items() if messages
+        }
         R.timed("question vectors", started)
         self.near: dict[tuple[str, str], list] = {}
         self.below = BELOW  # the trust's penalty on a shortfall against lexical

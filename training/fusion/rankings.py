@@ -29,7 +29,7 @@ from kb.engine.policy import POLICY
 from kb.engine.ranking import Ranking
 from kb.query.parse import ParsedQuery, parse_query
 from kb.query.sentences import parts
-from kb.search import SearchParams, document_mask, rank
+from kb.search import SearchParams, document_mask, part_rankings, rank
 from kb.search.evaluation import Judged, load_judged
 from kb.semantic.encoder import Encoder, one_blas_thread
 from kb.semantic.fusion import FUSION
@@ -176,6 +176,20 @@ def part_vectors(name: str, qs: list[Question], lora: Path) -> list[np.ndarray |
             out.append(vecs[at : at + len(ps)] if ps else None)
             at += len(ps)
         return out
+
+    return cached(path, make)
+
+
+def part_lexical(corpus: Corpus, name: str, qs: list[Question]) -> list[tuple | None]:
+    """Each question's sentences' lexical candidates, as search makes them (None: one
+    sentence), cached."""
+    path = CACHE / f"parts-lex-{name}-{digest([parts(x.query.text) for x in qs])}.pkl"
+
+    def make():
+        return [
+            part_rankings(corpus.snap, x.query, x.params, POLICY) if parts(x.query.text) else None
+            for x in qs
+        ]
 
     return cached(path, make)
 

@@ -22,7 +22,7 @@ import numpy as np
 from kb.search.evaluation import matches, score_ranking
 from kb.semantic.encoder import Encoder
 from kb.semantic.ranker import Ranker, feature_names, ranker_path
-from kb.semantic.rerank import DEPTH, candidate_features
+from kb.semantic.rerank import DEPTH, Parts, candidate_features
 from kb.semantic.retriever import load_adapter
 from training.fusion import evaluate as E
 from training.fusion import rankings as R
@@ -83,10 +83,9 @@ def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict):
             out.append((c, None, None, None))
             continue
         per_side = [(v[i], near[i]) for v, near, _p in sides.values()]
-        parts = next(iter(sides.values()))[2]
-        cands, x = candidate_features(
-            data.snap, data.index, c.q.query, c.lex, per_side, None if parts is None else parts[i]
-        )
+        vecs = next(iter(sides.values()))[2]
+        parts = None if vecs is None or vecs[i] is None else Parts(vecs[i], data.part_lex[name][i])
+        cands, x = candidate_features(data.snap, data.index, c.q.query, c.lex, per_side, parts)
         out.append((c, cands, x, labels(data, c, cands)))
     return out
 
