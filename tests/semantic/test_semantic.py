@@ -17,9 +17,13 @@ import numpy as np
 import pytest
 
 from kb.config import load_settings, vectors_enabled
+from kb.engine.policy import POLICY
 from kb.library import Library
+from kb.query.parse import parse_query
+from kb.search import SearchParams, part_rankings, rank
 from kb.semantic.encoder import Encoder, EncoderUnavailable
-from kb.semantic.ranker import ranker_path
+from kb.semantic.ranker import feature_names, ranker_path
+from kb.semantic.rerank import Parts, candidate_features
 from kb.semantic.vectors import progress_of, slug
 from kb.store import Store
 from tests.support.faults import env_for, run_kb
@@ -170,6 +174,19 @@ def test_a_message_of_several_sentences_is_also_searched_sentence_by_sentence(li
         alone = index.nearest(vec, None, 20)
         assert near.docnums.tolist() == alone.docnums.tolist()
         assert np.allclose(near.cosines, alone.cosines)
+    # the ranker reads the best rank any sentence's own lexical search gives a candidate
+    q = parse_query(MESSAGE, snap.aliases(), snap.region_names())
+    lexical = rank(snap, q, SearchParams(MESSAGE), POLICY)
+    orders = part_rankings(snap, q, SearchParams(MESSAGE), POLICY)
+    assert len(orders) == 3 and orders[1]
+    cands, x = candidate_features(
+        snap, index, q, lexical, [(vecs[0], each[0])], Parts(vecs, orders)
+    )
+    names = feature_names(1)
+    column = x[:, names.index("part_lex_rank")]
+    firsts = {o[0] for o in orders if o}
+    assert all(column[i] == 0.0 for i, n in enumerate(cands) if n in firsts)  # log2 of rank 1
+    assert (x[:, names.index("q_parts")] == 3).all()
 
 
 def test_vectors_off_is_the_lexical_product(built, lib, monkeypatch):
