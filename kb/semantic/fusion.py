@@ -110,7 +110,7 @@ def fuse(
     """One ranking from the lexical one and the neighbours (citations stay pinned first):
     by `learned` scores when a ranker is shipped (its candidates first, then the other lexical
     matches in their order), else by `fp`; how each of the first `shown` (default: depth)
-    passages was found."""
+    passages was found (by a long message's sentence searched alone counts as lexical)."""
     depth = max(fp.depth, near.docnums.size)  # deeper when a later page is asked for
     pinned = [n for n in lexical.order if lexical.matched.get(n) == "citation"]
     lex = [n for n in lexical.order[:depth] if lexical.matched.get(n) != "citation"]
@@ -137,10 +137,13 @@ def fuse(
         fused += [n for n in lexical.order[depth:] if n not in score]
     order = pinned + group(fused, snap.passage_doc, policy.per_document, policy.page)
     scores = dict(lexical.scores) | score
-    total = lexical.total + sum(1 for n in sem if n not in lexical.scores)
+    # a long message's candidates found by one of its sentences' lexical searches only
+    by_sentence = getattr(learned, "sentence_lexical", set()) - lexical.scores.keys() - set(sem)
+    total = lexical.total + sum(1 for n in sem if n not in lexical.scores) + len(by_sentence)
+    lex_found = lex_rank.keys() | by_sentence
     retrieval = {
         n: Retrieval(
-            tuple(w for w, ranks in (("lexical", lex_rank), ("semantic", sem_rank)) if n in ranks),
+            tuple(w for w, found in (("lexical", lex_found), ("semantic", sem_rank)) if n in found),
             lex_rank.get(n),
             sem_rank.get(n),
             round(cos[n], 4) if n in cos else None,

@@ -21,6 +21,7 @@ from kb.semantic.ranker import SIDE, Ranker
 from kb.semantic.retriever import Neighbours, SemanticIndex
 
 DEPTH = 100  # places of each list that become candidates
+PART_DEPTH = 30  # places of each sentence's lexical list that become candidates
 SEMANTIC = {"agree", "top_cosine", "part_cosine"} | {f"{f}{s}" for s in (1, 2) for f in SIDE}
 ABSENT = math.log2(1024)  # log2 rank of a candidate a list did not return
 
@@ -48,6 +49,12 @@ class Learned:
         self.ranker = ranker
         self.rows: dict[int, int] = {}
         self.x = np.zeros((0, len(ranker.features)), np.float32)
+
+    @property
+    def sentence_lexical(self) -> set[int]:
+        """The candidates a sentence's own lexical search found (a long message's)."""
+        parts = self.args[-1]
+        return set() if parts is None else {n for o in parts.lexical for n in o[:PART_DEPTH]}
 
     def __call__(self) -> dict[int, float]:
         cands, self.x = candidate_features(*self.args)
@@ -80,8 +87,9 @@ def candidate_features(
     """The candidates (docnums) of a question and their feature rows (in ranker.feature_names
     order); `parts`: its sentences as searched, when it has several."""
     plain = plain_order(lexical)
+    extra = [] if parts is None else [n for o in parts.lexical for n in o[:PART_DEPTH]]
     cands = list(
-        dict.fromkeys(plain + [int(n) for _v, near in sides for n in near.docnums[:DEPTH]])
+        dict.fromkeys(plain + [int(n) for _v, near in sides for n in near.docnums[:DEPTH]] + extra)
     )
     c = np.array(cands, np.int64)
     cols = [_question(q, plain, sides, len(cands), parts)]

@@ -163,6 +163,7 @@ def test_a_message_of_several_sentences_is_also_searched_sentence_by_sentence(li
         pytest.skip("no fusion ranker shipped for this question side")
     r = lib.search(MESSAGE, mode="hybrid", limit=10)
     assert r.understood["parts"] == 3
+    assert all(h.retrieval.found_by for h in r.hits)  # a sentence's lexical find is lexical
     assert any(h.document.source == SYNTHETIC and h.article == 1 for h in r.hits[:3])
     assert "parts" not in lib.search(QUESTION, mode="hybrid").understood
     snap = lib.snapshot()

@@ -22,7 +22,7 @@ import numpy as np
 from kb.search.evaluation import matches, score_ranking
 from kb.semantic.encoder import Encoder
 from kb.semantic.ranker import Ranker, feature_names, ranker_path
-from kb.semantic.rerank import DEPTH, Parts, candidate_features
+from kb.semantic.rerank import DEPTH, PART_DEPTH, Parts, candidate_features
 from kb.semantic.retriever import load_adapter
 from training.fusion import evaluate as E
 from training.fusion import rankings as R
@@ -295,8 +295,9 @@ def write(data: E.Data, args, sides, adapters, trained, table: dict) -> None:
         + (
             ""
             if args.no_messages
-            else " (of the whole question and each of its sentences, "
-            "merged by reciprocal ranks, when it has several: kb/query/sentences.py)"
+            else " (of the whole question and each of its sentences, merged by reciprocal ranks, "
+            "when it has several: kb/query/sentences.py) and each sentence's lexical top "
+            f"{PART_DEPTH}"
         ),
         "messages": None
         if args.no_messages
