@@ -39,4 +39,6 @@ def test_a_story_told_with_commas_only_is_cut_at_its_commas():
     got = parts(story)
     assert len(got) >= 3 and "".join(got) == story
     assert all(len(p) >= 20 for p in got)
-    assert parts("我想和他离婚，孩子能不能归我，房子怎么分，他打我怎么办？") == []  # short: one question
+    assert (
+        parts("我想和他离婚，孩子能不能归我，房子怎么分，他打我怎么办？") == []
+    )  # short: one question
