@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_semantic.py [--questions 300]
 
 Each STARD question is asked once in auto mode (hybrid: its vector is not cached yet) and once
-lexically; citations and quoted phrases (auto answers them lexically) are timed in auto mode and
+lexically, then three at a time as one long message; citations and quoted phrases (auto answers them lexically) are timed in auto mode and
 with the layer off, to show they cost what they did. Also: the encoder and the vector scan alone,
 and the process's memory. Numbers taken while other work runs on the machine are noisy.
 """
@@ -35,6 +35,11 @@ def timed(lib: Library, queries: list[str], **params) -> tuple[list[float], list
         times.append((time.perf_counter() - started) * 1000)
         modes.append(r.understood.get("mode", "lexical"))
     return times, modes
+
+
+def joined(questions: list[str]) -> str:
+    """Questions as one long message (searched sentence by sentence, kb/query/sentences.py)."""
+    return "".join(q if q[-1] in "。？！?!" else q + "？" for q in questions)
 
 
 def line(label: str, times: list[float]) -> str:
@@ -87,6 +92,10 @@ def main() -> None:
     print(line("auto, first time (encoder + scan)", hybrid))
     print(line("auto, again (vector cached)", timed(lib, stard)[0]))
     print(line("lexical", timed(lib, stard, mode="lexical")[0]))
+    messages = [joined(stard[i : i + 3]) for i in range(0, len(stard) - 2, 3)]
+    times, _modes = timed(lib, messages)
+    parts = lib.search(messages[0]).understood.get("parts")
+    print(line(f"messages of 3 questions ({parts} parts)", times))
     print("citations and phrases (auto answers them lexically):")
     print(line("citations, auto", timed(lib, cites)[0]))
     print(line("citations, vectors off", timed(off, cites)[0]))
