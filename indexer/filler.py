@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def fill_forever(index_dir: Path, parent: int, interval: float = 10.0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: kb serve stops us
     # … with SIGTERM: leave through SystemExit, so the workers are killed, the lock released and
     # the shared progress counter unlinked (no "leaked semaphore" warning at the server's exit)
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    signal.signal(signal.SIGTERM, _leave)
     os.nice(10)
     try:
         encoder = Encoder()
@@ -40,6 +41,25 @@ def fill_forever(index_dir: Path, parent: int, interval: float = 10.0) -> None:
         for folder in (index_dir, everything_dir(index_dir)):
             _fill(folder, encoder)
         time.sleep(interval)
+
+
+def _leave(_signum, frame) -> None:
+    """SIGTERM's handler: SystemExit, but never half-way through starting an embedding worker
+    (it would read half of its pickled job and print a traceback): then again a moment later."""
+    if _starting_a_process(frame):
+        threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        return
+    sys.exit(0)
+
+
+def _starting_a_process(frame) -> bool:
+    """Whether `frame` runs inside multiprocessing's Process.start."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "start" and Path(code.co_filename).match("multiprocessing/process.py"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _fill(index_dir: Path, encoder: Encoder) -> None:

@@ -338,7 +338,9 @@ def test_kb_serve_stops_with_its_vector_filler(tmp_path, corpus_dir):
 
     corpus = copy_sources(corpus_dir, tmp_path / "corpus", SOURCES[2:])
     write_synthetic(corpus)
-    proc, port = start_kb_serve(tmp_path / "index", corpus, workers=2, env={"KB_VECTORS": "on"})
+    proc, port = start_kb_serve(
+        tmp_path / "index", corpus, workers=2, env={"KB_VECTORS": "on"}, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 120
         while True:  # filling: the filler and its embedding workers run beside the server's
@@ -356,6 +358,7 @@ def test_kb_serve_stops_with_its_vector_filler(tmp_path, corpus_dir):
         stop_kb_serve(proc)
     assert stopped.status == 0 and "stopped" in stopped.out
     assert stopped.left == [], "a process of kb serve outlived it"
+    assert "Traceback" not in stopped.err  # no embedding worker was left half-started
 
 
 def test_a_shipped_query_adapter_maps_question_vectors(lib, tmp_path, monkeypatch):
