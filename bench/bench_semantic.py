@@ -22,6 +22,7 @@ from bench.tune import EVAL
 from kb.config import load_settings  # noqa: E402
 from kb.library import Library  # noqa: E402
 from kb.search.evaluation import latency_summary, load_judged  # noqa: E402
+from training.fusion.messages import joined  # noqa: E402
 
 PHRASES = ('"选民登记"', '"代表资格"', '"专题询问"', '"法律援助"', '"劳动合同"', '"宪法宣誓"')
 
@@ -35,11 +36,6 @@ def timed(lib: Library, queries: list[str], **params) -> tuple[list[float], list
         times.append((time.perf_counter() - started) * 1000)
         modes.append(r.understood.get("mode", "lexical"))
     return times, modes
-
-
-def joined(questions: list[str]) -> str:
-    """Questions as one long message (searched sentence by sentence, kb/query/sentences.py)."""
-    return "".join(q if q[-1] in "。？！?!" else q + "？" for q in questions)
 
 
 def line(label: str, times: list[float]) -> str:

@@ -128,10 +128,10 @@ def _favoured(
 
 
 def part_rankings(
-    snap: Snapshot, q: ParsedQuery, params: SearchParams, policy: Policy
+    snap: Snapshot, pieces: list[str], params: SearchParams, policy: Policy
 ) -> tuple[list[int], ...]:
     """The lexical candidates of each of a long message's sentences searched alone."""
-    parsed = (parse_query(p, snap.aliases(), snap.region_names()) for p in sentences.parts(q.text))
+    parsed = (parse_query(p, snap.aliases(), snap.region_names()) for p in pieces)
     return tuple(plain_order(rank(snap, x, params, policy)) for x in parsed)
 
 
@@ -159,18 +159,20 @@ def rank_modes(
         return ranking, {}, ran
     depth = max(fp.depth, params.offset + params.limit)
     ranker = semantic.ranker() if ran["mode"] == "hybrid" else None
-    vecs = semantic.part_vectors(q.text) if ranker is not None else None
+    pieces = sentences.parts(q.text) if ranker is not None else []
+    vecs = semantic.part_vectors(tuple(pieces))
     searched = vectors if vecs is None else [vectors[0], *vecs]
     near = neighbours(snap, q, index, searched, document_mask(snap, q, params), policy, fp, depth)
-    learned = None
+    learned, parts = None, None
     if ranker is not None:
         ran["fusion"] = "ranker"
-        parts = None if vecs is None else Parts(vecs, part_rankings(snap, q, params, policy))
-        if parts is not None:
+        if vecs is not None:
+            parts = Parts(vecs, part_rankings(snap, pieces, params, policy))
             ran["parts"] = len(vecs)
         learned = Learned(snap, index, q, ranking, [(vectors[0], near)], ranker, parts)
     shown = params.offset + params.limit  # (a header answer only moves the page up)
-    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned, shown)
+    also = parts.candidates if parts is not None else ()
+    ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned, shown, also)
     if learned is not None:  # the page's hits say how much the semantic side weighed
         page = ranking.order[:shown]
         for n, share in learned.semantic_shares(page).items():

@@ -106,11 +106,13 @@ def fuse(
     fp: FusionPolicy,
     learned: Callable[[], dict[int, float]] | None = None,
     shown: int | None = None,
+    also_lexical: tuple[int, ...] = (),
 ) -> tuple[Ranking, dict[int, Retrieval]]:
     """One ranking from the lexical one and the neighbours (citations stay pinned first):
     by `learned` scores when a ranker is shipped (its candidates first, then the other lexical
     matches in their order), else by `fp`; how each of the first `shown` (default: depth)
-    passages was found (by a long message's sentence searched alone counts as lexical)."""
+    passages was found; `also_lexical`: candidates the ranker got from lexical searches of a
+    long message's sentences (found "lexical", counted in the total)."""
     depth = max(fp.depth, near.docnums.size)  # deeper when a later page is asked for
     pinned = [n for n in lexical.order if lexical.matched.get(n) == "citation"]
     lex = [n for n in lexical.order[:depth] if lexical.matched.get(n) != "citation"]
@@ -137,8 +139,7 @@ def fuse(
         fused += [n for n in lexical.order[depth:] if n not in score]
     order = pinned + group(fused, snap.passage_doc, policy.per_document, policy.page)
     scores = dict(lexical.scores) | score
-    # a long message's candidates found by one of its sentences' lexical searches only
-    by_sentence = getattr(learned, "sentence_lexical", set()) - lexical.scores.keys() - set(sem)
+    by_sentence = set(also_lexical) - lexical.scores.keys() - sem_rank.keys()
     total = lexical.total + sum(1 for n in sem if n not in lexical.scores) + len(by_sentence)
     lex_found = lex_rank.keys() | by_sentence
     retrieval = {

@@ -34,6 +34,11 @@ class Parts:
     vectors: np.ndarray  # parts × DIM
     lexical: tuple[list[int], ...]
 
+    @property
+    def candidates(self) -> tuple[int, ...]:
+        """What the sentences' lexical searches add to the candidates: each one's top PART_DEPTH."""
+        return tuple(dict.fromkeys(n for o in self.lexical for n in o[:PART_DEPTH]))
+
 
 def plain_order(lexical: Ranking) -> list[int]:
     """The lexical top DEPTH without pinned citations: the lexical candidates."""
@@ -49,12 +54,6 @@ class Learned:
         self.ranker = ranker
         self.rows: dict[int, int] = {}
         self.x = np.zeros((0, len(ranker.features)), np.float32)
-
-    @property
-    def sentence_lexical(self) -> set[int]:
-        """The candidates a sentence's own lexical search found (a long message's)."""
-        parts = self.args[-1]
-        return set() if parts is None else {n for o in parts.lexical for n in o[:PART_DEPTH]}
 
     def __call__(self) -> dict[int, float]:
         cands, self.x = candidate_features(*self.args)
@@ -87,10 +86,9 @@ def candidate_features(
     """The candidates (docnums) of a question and their feature rows (in ranker.feature_names
     order); `parts`: its sentences as searched, when it has several."""
     plain = plain_order(lexical)
-    extra = [] if parts is None else [n for o in parts.lexical for n in o[:PART_DEPTH]]
-    cands = list(
-        dict.fromkeys(plain + [int(n) for _v, near in sides for n in near.docnums[:DEPTH]] + extra)
-    )
+    semantic = [int(n) for _v, near in sides for n in near.docnums[:DEPTH]]
+    extra = list(parts.candidates) if parts is not None else []
+    cands = list(dict.fromkeys(plain + semantic + extra))
     c = np.array(cands, np.int64)
     cols = [_question(q, plain, sides, len(cands), parts)]
     cols.append(_passage(snap, q, lexical, plain, c))
@@ -114,7 +112,7 @@ def _parts(index: SemanticIndex, parts: Parts, c: np.ndarray) -> np.ndarray:
     return np.column_stack([cos, rank])
 
 
-def _question(q: ParsedQuery, plain: list[int], sides, n: int, parts) -> np.ndarray:
+def _question(q: ParsedQuery, plain: list[int], sides, n: int, parts: Parts | None) -> np.ndarray:
     near = sides[0][1]
     sem = set(near.docnums[:10].tolist())
     agree = sum(1 for d in plain[:10] if d in sem)

@@ -19,7 +19,6 @@ import numpy as np
 import simsimd
 
 from kb.errors import KBError
-from kb.query.sentences import parts
 from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path
 from kb.semantic.vectors import VectorsPending, open_build_vectors, progress_of, slug
 
@@ -120,17 +119,14 @@ class SemanticLayer:
             sides.append((encoder.question_tag, tuned))
         return [self._adapted(tag, vec) for tag, vec in sides]
 
-    def part_vectors(self, text: str) -> np.ndarray | None:
-        """The vectors (parts × DIM) of a message's sentences (kb.query.sentences) through the
-        question side the shipped ranker reads; None for one sentence or without a ranker."""
-        if self.ranker() is None:
+    def part_vectors(self, pieces: tuple[str, ...]) -> np.ndarray | None:
+        """The vectors (parts × DIM) of a message's sentences (kb.query.sentences.parts) through
+        the question side the shipped ranker reads; None for no sentences or without a ranker."""
+        if not pieces or self.ranker() is None:
             return None
-        return self._part_vectors(text)
+        return self._part_vectors(tuple(pieces))
 
-    def _encode_parts(self, text: str) -> np.ndarray | None:
-        pieces = parts(text)
-        if not pieces:
-            return None
+    def _encode_parts(self, pieces: tuple[str, ...]) -> np.ndarray:
         from kb.semantic.encoder import one_blas_thread
 
         encoder = self.encoder()

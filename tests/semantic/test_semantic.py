@@ -20,6 +20,7 @@ from kb.config import load_settings, vectors_enabled
 from kb.engine.policy import POLICY
 from kb.library import Library
 from kb.query.parse import parse_query
+from kb.query.sentences import parts
 from kb.search import SearchParams, part_rankings, rank
 from kb.semantic.encoder import Encoder, EncoderUnavailable
 from kb.semantic.ranker import feature_names, ranker_path
@@ -168,7 +169,7 @@ def test_a_message_of_several_sentences_is_also_searched_sentence_by_sentence(li
     assert "parts" not in lib.search(QUESTION, mode="hybrid").understood
     snap = lib.snapshot()
     index = layer.index_for(snap.path, snap.size)
-    vecs = layer.part_vectors(MESSAGE)
+    vecs = layer.part_vectors(tuple(parts(MESSAGE)))
     assert vecs.shape == (3, 384)
     each = index.nearest_each(vecs, None, 20)  # one scan for all of them …
     for vec, near in zip(vecs, each, strict=True):  # … finds what one scan each finds
@@ -178,7 +179,7 @@ def test_a_message_of_several_sentences_is_also_searched_sentence_by_sentence(li
     # the ranker reads the best rank any sentence's own lexical search gives a candidate
     q = parse_query(MESSAGE, snap.aliases(), snap.region_names())
     lexical = rank(snap, q, SearchParams(MESSAGE), POLICY)
-    orders = part_rankings(snap, q, SearchParams(MESSAGE), POLICY)
+    orders = part_rankings(snap, parts(MESSAGE), SearchParams(MESSAGE), POLICY)
     assert len(orders) == 3 and orders[1]
     cands, x = candidate_features(
         snap, index, q, lexical, [(vecs[0], each[0])], Parts(vecs, orders)

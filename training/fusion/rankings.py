@@ -187,8 +187,8 @@ def part_lexical(corpus: Corpus, name: str, qs: list[Question]) -> list[tuple | 
 
     def make():
         return [
-            part_rankings(corpus.snap, x.query, x.params, POLICY) if parts(x.query.text) else None
-            for x in qs
+            part_rankings(corpus.snap, pieces, x.params, POLICY) if pieces else None
+            for x, pieces in ((x, parts(x.query.text)) for x in qs)
         ]
 
     return cached(path, make)
