@@ -124,7 +124,7 @@ class Library:
         self.suggest("代表法第四")  # the article table and the names of the build
         self.verify("宪法第二条规定：“中华人民共和国的一切权力属于人民。”")
         same_article.warm(snap)  # articles paired across versions (earlier wording, links)
-        self.semantic.warm(snap.path, snap.size)
+        self.semantic.warm(snap)
 
     @_reading
     def search(self, q: str, **params) -> SearchResult:

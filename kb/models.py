@@ -160,7 +160,7 @@ class DocumentInfo:
 class Retrieval:
     """How a hit was found when a semantic pass ran: by which retrievers, at which ranks."""
 
-    found_by: tuple[str, ...]  # "lexical", "semantic" or both
+    found_by: tuple[str, ...]  # "lexical", "semantic", "memory" (a remembered question's answer)
     lexical_rank: int | None
     semantic_rank: int | None
     semantic_score: float | None  # cosine of question and passage

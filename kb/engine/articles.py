@@ -8,6 +8,7 @@ Snapshot.docnum_of), so a document is a slice; the numbers come from the `art` p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,26 @@ class ArticleTable:
 def articles(snap: Snapshot) -> ArticleTable:
     """The build's article table (read on first use, then shared by every thread)."""
     return snap.cached("articles", lambda: _read(snap))
+
+
+def article_finder(snap: Snapshot) -> Callable[[str, int], tuple[int, ...]]:
+    """A function: (document source file, article number) → the docnums of that article's
+    passages in the build (none when the document or the article is not there)."""
+    table = articles(snap)
+    rows = {rec.get("source"): r for r, rec in enumerate(snap.docs.records)}
+
+    def find(source: str, article: int) -> tuple[int, ...]:
+        row = rows.get(source)
+        span = table.docnums(row) if row is not None else range(0)
+        if not span:
+            return ()
+        at = np.flatnonzero(
+            (table.number[span.start : span.stop] == article)
+            & (table.suffix[span.start : span.stop] == 0)
+        )
+        return tuple((span.start + at).tolist())
+
+    return find
 
 
 def _read(snap: Snapshot) -> ArticleTable:

@@ -162,16 +162,22 @@ def rank_modes(
     pieces = sentences.parts(q.text) if ranker is not None else []
     vecs = semantic.part_vectors(tuple(pieces))
     searched = vectors if vecs is None else [vectors[0], *vecs]
-    near = neighbours(snap, q, index, searched, document_mask(snap, q, params), policy, fp, depth)
+    rows_ok = document_mask(snap, q, params)
+    near = neighbours(snap, q, index, searched, rows_ok, policy, fp, depth)
     learned, parts = None, None
     if ranker is not None:
         ran["fusion"] = "ranker"
         if vecs is not None:
             parts = Parts(vecs, part_rankings(snap, pieces, params, policy))
             ran["parts"] = len(vecs)
-        learned = Learned(snap, index, q, ranking, [(vectors[0], near)], ranker, parts)
+        recalled = semantic.recall(snap, vectors[0], rows_ok)
+        ran["recalled"] = len(recalled.answers)
+        sides = [(vectors[0], near)]
+        learned = Learned(snap, index, q, ranking, sides, ranker, parts, recalled)
     shown = params.offset + params.limit  # (a header answer only moves the page up)
-    also = parts.candidates if parts is not None else ()
+    also = {"lexical": parts.candidates if parts is not None else ()}
+    if learned is not None:
+        also["memory"] = learned.recalled.candidates
     ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned, shown, also)
     if learned is not None:  # the page's hits say how much the semantic side weighed
         page = ranking.order[:shown]

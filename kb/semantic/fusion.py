@@ -106,13 +106,14 @@ def fuse(
     fp: FusionPolicy,
     learned: Callable[[], dict[int, float]] | None = None,
     shown: int | None = None,
-    also_lexical: tuple[int, ...] = (),
+    also: dict[str, tuple[int, ...]] | None = None,
 ) -> tuple[Ranking, dict[int, Retrieval]]:
     """One ranking from the lexical one and the neighbours (citations stay pinned first):
     by `learned` scores when a ranker is shipped (its candidates first, then the other lexical
     matches in their order), else by `fp`; how each of the first `shown` (default: depth)
-    passages was found; `also_lexical`: candidates the ranker got from lexical searches of a
-    long message's sentences (found "lexical", counted in the total)."""
+    passages was found; `also`: candidates the ranker got elsewhere, by way found ("lexical":
+    searches of a long message's sentences; "memory": answers of remembered questions), counted
+    in the total."""
     depth = max(fp.depth, near.docnums.size)  # deeper when a later page is asked for
     pinned = [n for n in lexical.order if lexical.matched.get(n) == "citation"]
     lex = [n for n in lexical.order[:depth] if lexical.matched.get(n) != "citation"]
@@ -139,12 +140,14 @@ def fuse(
         fused += [n for n in lexical.order[depth:] if n not in score]
     order = pinned + group(fused, snap.passage_doc, policy.per_document, policy.page)
     scores = dict(lexical.scores) | score
-    by_sentence = set(also_lexical) - lexical.scores.keys() - sem_rank.keys()
-    total = lexical.total + sum(1 for n in sem if n not in lexical.scores) + len(by_sentence)
-    lex_found = lex_rank.keys() | by_sentence
+    also = also or {}
+    elsewhere = set().union(*also.values()) - lexical.scores.keys() - sem_rank.keys()
+    total = lexical.total + sum(1 for n in sem if n not in lexical.scores) + len(elsewhere)
+    ways = {"lexical": lex_rank.keys() | set(also.get("lexical", ())), "semantic": sem_rank.keys()}
+    ways |= {w: set(ns) for w, ns in also.items() if w not in ways}
     retrieval = {
         n: Retrieval(
-            tuple(w for w, found in (("lexical", lex_found), ("semantic", sem_rank)) if n in found),
+            tuple(w for w, found in ways.items() if n in found),
             lex_rank.get(n),
             sem_rank.get(n),
             round(cos[n], 4) if n in cos else None,

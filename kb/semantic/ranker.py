@@ -35,11 +35,19 @@ PASSAGE = (
 SIDE = ("sem_rank", "cosine", "cosine_gap")
 # the best cosine and lexical rank of the message's sentences searched alone (kb.query.sentences)
 PARTS = ("part_cosine", "part_lex_rank")
+# the best cosine of a remembered question the candidate answered, and its place (kb.semantic.memory)
+MEMORY = ("memory_cosine", "memory_place")
 
 
 def feature_names(sides: int) -> tuple[str, ...]:
     """The features of a ranker reading `sides` question sides, in column order."""
-    return QUESTION + PASSAGE + tuple(f"{f}{s}" for s in range(1, sides + 1) for f in SIDE) + PARTS
+    return (
+        QUESTION
+        + PASSAGE
+        + tuple(f"{f}{s}" for s in range(1, sides + 1) for f in SIDE)
+        + PARTS
+        + MEMORY
+    )
 
 
 @dataclass(frozen=True)

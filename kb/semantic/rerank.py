@@ -17,12 +17,15 @@ from kb.engine.ranking import Ranking, document_prior
 from kb.engine.snapshot import Snapshot
 from kb.query.parse import ParsedQuery
 from kb.semantic.fusion import FUSION
-from kb.semantic.ranker import SIDE, Ranker
+from kb.semantic.memory import NOTHING, Recalled
+from kb.semantic.ranker import MEMORY, SIDE, Ranker
 from kb.semantic.retriever import Neighbours, SemanticIndex
 
 DEPTH = 100  # places of each list that become candidates
 PART_DEPTH = 30  # places of each sentence's lexical list that become candidates
-SEMANTIC = {"agree", "top_cosine", "part_cosine"} | {f"{f}{s}" for s in (1, 2) for f in SIDE}
+SEMANTIC = {"agree", "top_cosine", "part_cosine", *MEMORY} | {
+    f"{f}{s}" for s in (1, 2) for f in SIDE
+}
 ABSENT = math.log2(1024)  # log2 rank of a candidate a list did not return
 
 
@@ -49,8 +52,19 @@ class Learned:
     """The ranker's fusion of one question: scores of its candidates, computed when fuse asks
     (`__call__`), and the semantic features' share of the score of any of them afterwards."""
 
-    def __init__(self, snap, index, q, lexical, sides, ranker: Ranker, parts: Parts | None = None):
-        self.args = (snap, index, q, lexical, sides, parts)
+    def __init__(
+        self,
+        snap,
+        index,
+        q,
+        lexical,
+        sides,
+        ranker: Ranker,
+        parts: Parts | None = None,
+        recalled: Recalled = NOTHING,
+    ):
+        self.args = (snap, index, q, lexical, sides, parts, recalled)
+        self.recalled = recalled
         self.ranker = ranker
         self.rows: dict[int, int] = {}
         self.x = np.zeros((0, len(ranker.features)), np.float32)
@@ -82,13 +96,15 @@ def candidate_features(
     lexical: Ranking,
     sides: list[tuple[np.ndarray, Neighbours]],
     parts: Parts | None = None,
+    recalled: Recalled = NOTHING,
 ) -> tuple[list[int], np.ndarray]:
     """The candidates (docnums) of a question and their feature rows (in ranker.feature_names
-    order); `parts`: its sentences as searched, when it has several."""
+    order); `parts`: its sentences as searched, when it has several; `recalled`: the remembered
+    questions nearest it."""
     plain = plain_order(lexical)
     semantic = [int(n) for _v, near in sides for n in near.docnums[:DEPTH]]
     extra = list(parts.candidates) if parts is not None else []
-    cands = list(dict.fromkeys(plain + semantic + extra))
+    cands = list(dict.fromkeys(plain + semantic + extra + list(recalled.candidates)))
     c = np.array(cands, np.int64)
     cols = [_question(q, plain, sides, len(cands), parts)]
     cols.append(_passage(snap, q, lexical, plain, c))
@@ -97,6 +113,7 @@ def candidate_features(
         cols.append(np.column_stack([cols[-1][:, 1], cols[1][:, 0]]))  # as the whole's
     else:
         cols.append(_parts(index, parts, c))
+    cols.append(recalled.features(c))
     return cands, np.hstack(cols).astype(np.float32)
 
 

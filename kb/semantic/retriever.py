@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import simsimd
 
+from kb.engine.articles import article_finder
 from kb.errors import KBError
+from kb.semantic.memory import QuestionMemory, Recalled, load_memory, memory_path
 from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path
 from kb.semantic.vectors import VectorsPending, open_build_vectors, progress_of, slug
 
@@ -143,6 +145,17 @@ class SemanticLayer:
             self._rankers[tag] = load_ranker(tag, feature_names(1))
         return self._rankers[tag]
 
+    def recall(self, snap, vec: np.ndarray, rows_ok: np.ndarray) -> Recalled:
+        """The remembered questions nearest a question's vector (kb.semantic.memory), their
+        answers cut to the documents whose rows `rows_ok` lets through."""
+        doc = snap.passage_doc
+        return self.memory(snap).recall(vec, keep=lambda a: tuple(n for n in a if rows_ok[doc[n]]))
+
+    def memory(self, snap) -> QuestionMemory:
+        """The question memory shipped for the encoder's question side, found in `snap`."""
+        tag = self.encoder().question_tag
+        return snap.cached(("question-memory", tag), lambda: load_memory(tag, article_finder(snap)))
+
     def _adapter(self, tag: str) -> np.ndarray | None:
         if tag not in self._adapters:
             self._adapters[tag] = load_adapter(tag)
@@ -188,6 +201,8 @@ class SemanticLayer:
             out["question_lora"] = self._encoder.info()["question_lora"]
             ranker = self._rankers.get(self._encoder.question_tag)
             out["ranker"] = ranker_path(self._encoder.question_tag).name if ranker else None
+            memory = memory_path(self._encoder.question_tag)
+            out["memory"] = memory.name if ranker and memory.is_file() else None
             if self._encoder.lora_note:
                 out["question_note"] = self._encoder.lora_note
             if not ready and build is not None:
@@ -201,13 +216,16 @@ class SemanticLayer:
         self.index_for(build, rows)
         return self.status(build)
 
-    def warm(self, build: Path, rows: int) -> None:
-        """Load the encoder (and the build's vectors) now rather than on the first question."""
+    def warm(self, snap) -> None:
+        """Load the encoder, the build's vectors and the question memory now rather than on the
+        first question."""
         if not self.enabled:
             return
         try:
-            self.index_for(build, rows)
+            self.index_for(snap.path, snap.size)
             self.encoder().query("人大代表的权利")
+            if self.ranker() is not None:
+                self.memory(snap)
         except KBError as exc:
             log.warning("semantic search unavailable: %s", exc)
 

@@ -69,8 +69,9 @@ class Snippet(Shape):
 
 
 class Retrieval(Shape):
-    """Which retrievers found the passage (lexical, semantic), its rank in each and its cosine
-    to the question: set when a semantic pass ran."""
+    """Which retrievers found the passage (lexical, semantic; memory: it answered a public
+    training question close to this one), its rank in each and its cosine to the question: set
+    when a semantic pass ran."""
 
     found_by: list[str]
     lexical_rank: int | None
@@ -151,6 +152,9 @@ class VectorsHealth(Shape):
     )
     ranker: str | None = Field(
         None, description="the learned fusion model in use (none: reciprocal ranks)"
+    )
+    memory: str | None = Field(
+        None, description="the remembered public questions the learned fusion reads (none: none)"
     )
     note: str | None = Field(None, description="why semantic search is not ready")
 

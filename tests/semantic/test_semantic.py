@@ -191,6 +191,28 @@ def test_a_message_of_several_sentences_is_also_searched_sentence_by_sentence(li
     assert (x[:, names.index("q_parts")] == 3).all()
 
 
+def test_a_remembered_question_brings_its_answer_and_filters_still_hold(built):
+    from kb.engine.articles import article_finder
+    from kb.semantic.memory import QuestionMemory
+
+    lib = Library(built[0].index_dir, vectors=True)  # its own build cache: its own memory
+    if lib.semantic.ranker() is None:
+        pytest.skip("no fusion ranker shipped for this question side")
+    snap = lib.snapshot()
+    answer = article_finder(snap)(SYNTHETIC, 2)  # not what the question is about
+    assert answer and article_finder(snap)(SYNTHETIC, 99) == () == article_finder(snap)("x", 1)
+    asked = lib.semantic.question_vectors(QUESTION)[0]
+    tag = lib.semantic.encoder().question_tag
+    snap.cached(("question-memory", tag), lambda: QuestionMemory(asked[None, :], [answer]))
+    r = lib.search(QUESTION, mode="hybrid", limit=20)
+    assert r.understood["recalled"] == 1
+    remembered = [h for h in r.hits if "memory" in h.retrieval.found_by]
+    assert [(h.document.source, h.article) for h in remembered] == [(SYNTHETIC, 2)]
+    elsewhere = lib.search(QUESTION, mode="hybrid", kinds=["司法解释"])
+    assert elsewhere.understood["recalled"] == 0  # the answer's document is filtered out
+    assert all(h.document.source != SYNTHETIC for h in elsewhere.hits)
+
+
 def test_vectors_off_is_the_lexical_product(built, lib, monkeypatch):
     off = Library(built[0].index_dir, vectors=False)
     for q in (QUESTION, "代表资格审查", "选举法第三十条"):
@@ -285,6 +307,8 @@ def test_api_modes_retrieval_and_health(built):
         assert "另逐句检索（3 句）" in page
         body = client.get("/api/search", query_string={"q": MESSAGE}).get_json()
         assert body["understood"]["parts"] == 3
+        health = client.get("/api/health").get_json()["index"]["vectors"]
+        assert health["memory"].startswith("question-memory-")
 
 
 def lib_ranker(app) -> bool:

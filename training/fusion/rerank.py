@@ -21,10 +21,12 @@ import numpy as np
 
 from kb.search.evaluation import matches, score_ranking
 from kb.semantic.encoder import Encoder
+from kb.semantic.memory import NOTHING
 from kb.semantic.ranker import Ranker, feature_names, ranker_path
 from kb.semantic.rerank import DEPTH, PART_DEPTH, Parts, candidate_features
 from kb.semantic.retriever import load_adapter
 from training.fusion import evaluate as E
+from training.fusion import memory as M
 from training.fusion import rankings as R
 from training.fusion import trust as T
 
@@ -73,8 +75,14 @@ def labels(data: E.Data, case: T.Case, cands: list[int]) -> np.ndarray:
     return out
 
 
-def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict):
-    """(cases, candidates, features, labels) of the questions at `at` that auto fuses."""
+def lora_side(name: str, fold: str) -> str:
+    """The LoRA side a set's questions are seen through in fold `fold` (as side_vectors)."""
+    return "loraall" if name == "domain" else f"lora{fold}"
+
+
+def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict, recall=None):
+    """(cases, candidates, features, labels) of the questions at `at` that auto fuses;
+    `recall(text, vector)`: what a question recalls of the question memory."""
     cases = data.cases[(name, data.view(name, fold))]
     out = []
     for i in at:
@@ -85,9 +93,17 @@ def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict):
         per_side = [(v[i], near[i]) for v, near, _p in sides.values()]
         vecs = next(iter(sides.values()))[2]
         parts = None if vecs is None or vecs[i] is None else Parts(vecs[i], data.part_lex[name][i])
-        cands, x = candidate_features(data.snap, data.index, c.q.query, c.lex, per_side, parts)
+        recalled = recall(c.q.query.text, per_side[0][0]) if recall else NOTHING
+        cands, x = candidate_features(
+            data.snap, data.index, c.q.query, c.lex, per_side, parts, recalled
+        )
         out.append((c, cands, x, labels(data, c, cands)))
     return out
+
+
+def recaller(memories: M.Memories, fold: str, side: str, training: bool):
+    """`recall` for rows: fold `fold`'s memory through `side`."""
+    return lambda text, vec: memories.recall(fold, side, text, vec, training)
 
 
 def domain_fold(data: E.Data) -> None:
@@ -200,6 +216,15 @@ def main() -> None:
     ap.add_argument(
         "--no-messages", action="store_true", help="no several-issue messages, no sentence lists"
     )
+    ap.add_argument(
+        "--no-memory", action="store_true", help="no question memory (its features stay empty)"
+    )
+    ap.add_argument(
+        "--memory-sets",
+        nargs="+",
+        default=list(M.SETS),
+        help="the pairs the question memory holds (e.g. only stard, whose licence is MIT)",
+    )
     ap.add_argument("--rounds", type=int, default=200)
     ap.add_argument("--leaves", type=int, default=7)
     ap.add_argument("--lr", type=float, default=0.05)
@@ -208,6 +233,7 @@ def main() -> None:
     started = time.monotonic()
     data = E.Data(args.pairs_dir, args.loras, messages=not args.no_messages)
     domain_fold(data)
+    memories = None if args.no_memory else M.Memories(data, tuple(args.memory_sets))
     adapters = {("base", f): data.adapter("base", f, 0.3) for f in ("1", "2")}
     adapters["prod"] = load_adapter(data.base.question_tag)
     sets = SETS if args.no_messages else SETS + MESSAGES
@@ -218,11 +244,11 @@ def main() -> None:
         for spec in args.sides:
             sides = tuple(spec.split(","))
             label = f"ranker ({spec})"
-            cross_validate(data, fold, sides, args, adapters, trained, results, label)
+            cross_validate(data, fold, sides, args, adapters, trained, results, label, memories)
             R.timed(f"fold {fold}: {label}", started)
     table = summary(data, results)
     if args.write:
-        write(data, args, tuple(args.sides[-1].split(",")), adapters, trained, table)
+        write(data, args, tuple(args.sides[-1].split(",")), adapters, trained, table, memories)
     print(f"({time.monotonic() - started:.0f}s)")
 
 
@@ -241,21 +267,24 @@ def baselines(data: E.Data, fold: str, adapters, results: dict) -> None:
                 )
 
 
-def cross_validate(data, fold, sides, args, adapters, trained, results, label) -> None:
+def cross_validate(data, fold, sides, args, adapters, trained, results, label, memories) -> None:
     """A ranker learned on fold `fold`'s training halves (each question seen by the question
-    side of the other fold unless --in-fold), scored on its held-out halves."""
+    side of the other fold unless --in-fold), scored on its held-out halves; both recall fold
+    `fold`'s training questions (training/fusion/memory.py) when `memories` is given."""
     parts, weights = [], []
     for name in trained:
         other = fold if args.in_fold else {"1": "2", "2": "1"}[fold]
         tv = side_vectors(data, name, other, sides, adapters)
-        parts.append(rows(data, name, fold, E.split(data, name, fold, "train"), tv))
+        recall = memories and recaller(memories, fold, lora_side(name, other), True)
+        parts.append(rows(data, name, fold, E.split(data, name, fold, "train"), tv, recall))
         weights.append(args.domain_weight if name == "domain" else 1.0)
     ranker = train(parts, weights, args, feature_names(len(sides)))
     for name in scored(data):
         sv = side_vectors(data, name, fold, sides, adapters)
         nears = next(iter(sv.values()))[1]
         at = E.split(data, name, fold, "test")
-        for i, (c, cands, x, _y) in zip(at, rows(data, name, fold, at, sv), strict=True):
+        recall = memories and recaller(memories, fold, lora_side(name, fold), False)
+        for i, (c, cands, x, _y) in zip(at, rows(data, name, fold, at, sv, recall), strict=True):
             scores = (
                 None if cands is None else dict(zip(cands, ranker.score(x).tolist(), strict=True))
             )
@@ -265,15 +294,17 @@ def cross_validate(data, fold, sides, args, adapters, trained, results, label) -
             )
 
 
-def write(data: E.Data, args, sides, adapters, trained, table: dict) -> None:
+def write(data: E.Data, args, sides, adapters, trained, table: dict, memories) -> None:
     """The shipped ranker: trained on every trainable question, each seen by the question side
-    that did not learn from it (its fold's LoRA; domain-dev by the all-pairs LoRA)."""
+    that did not learn from it (its fold's LoRA; domain-dev by the all-pairs LoRA) and recalling
+    every other trainable question through it; and the question memory it reads."""
     parts, weights = [], []
     for name in trained:
         for fold in ("1", "2"):
             sv = side_vectors(data, name, fold, sides, adapters)
             at = [i for i in E.split(data, name, fold, "test") if data.qs[name][i].train_ok]
-            parts.append(rows(data, name, fold, at, sv))
+            recall = memories and recaller(memories, "all", lora_side(name, fold), True)
+            parts.append(rows(data, name, fold, at, sv, recall))
             weights.append((args.domain_weight if name == "domain" else 1.0) / 2)
     ranker = train(parts, weights, args, feature_names(len(sides)))
     tag = Encoder(question_lora=data.loras["all"]).question_tag
@@ -303,6 +334,11 @@ def write(data: E.Data, args, sides, adapters, trained, table: dict) -> None:
         if args.no_messages
         else "each scored set's questions also joined 2-4 at a time within their fold half "
         "(training/fusion/messages.py), answered by every article of any of them",
+        "memory": None
+        if not memories
+        else "the nearest remembered public training questions (kb/semantic/memory.py; a "
+        "training row recalls the others through the same fold LoRA, never itself, its message's "
+        "questions or a near duplicate); the answers of the nearest join the candidates",
         "trained_on": {n: sum(x.train_ok for x in data.qs[n]) for n in trained},
         "sides_seen": "each question through the fold LoRA that did not learn from it",
         "cross_validated": table,
@@ -311,6 +347,8 @@ def write(data: E.Data, args, sides, adapters, trained, table: dict) -> None:
     }
     dest.with_suffix(".json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
     print(f"shipped {dest} ({dest.stat().st_size} bytes)")
+    if memories:
+        M.ship(data, memories)
 
 
 def _version(package: str) -> str:
