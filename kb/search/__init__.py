@@ -170,7 +170,8 @@ def rank_modes(
         if vecs is not None:
             parts = Parts(vecs, part_rankings(snap, pieces, params, policy))
             ran["parts"] = len(vecs)
-        recalled = semantic.recall(snap, vectors[0], rows_ok)
+        asked = vectors[0] if vecs is None else np.vstack([vectors[0], vecs])
+        recalled = semantic.recall(snap, asked, rows_ok)  # by the message or any sentence
         ran["recalled"] = len(recalled.answers)
         sides = [(vectors[0], near)]
         learned = Learned(snap, index, q, ranking, sides, ranker, parts, recalled)

@@ -74,14 +74,16 @@ class QuestionMemory:
         skip: np.ndarray | None = None,
         keep: Callable[[tuple[int, ...]], tuple[int, ...]] | None = None,
     ) -> Recalled:
-        """The remembered questions (at most RECALL, cosine ≥ CLOSE) nearest `vec`; `skip`: a
-        mask of rows left out; `keep`: the answering passages a request may see."""
+        """The remembered questions (at most RECALL, cosine ≥ CLOSE) nearest `vec` (or, for a
+        matrix, nearest any of its rows: a message and its sentences); `skip`: a mask of rows
+        left out; `keep`: the answering passages a request may see."""
         if not self.answers:
             return NOTHING
         # (simsimd on this thread: a BLAS product this size wakes a second thread, which on
         # cores shared with other searches costs more than the product: 14 → 22 ms a search)
-        q = np.asarray(vec, np.float32)[None, :]
-        cos = np.asarray(simsimd.cdist(q, self.vectors, metric="dot", threads=1), np.float32)[0]
+        q = np.atleast_2d(np.asarray(vec, np.float32))
+        cos = np.asarray(simsimd.cdist(q, self.vectors, metric="dot", threads=1), np.float32)
+        cos = cos.max(axis=0)
         if skip is not None:
             cos[skip] = -2.0
         k = min(RECALL, cos.size)

@@ -146,8 +146,9 @@ class SemanticLayer:
         return self._rankers[tag]
 
     def recall(self, snap, vec: np.ndarray, rows_ok: np.ndarray) -> Recalled:
-        """The remembered questions nearest a question's vector (kb.semantic.memory), their
-        answers cut to the documents whose rows `rows_ok` lets through."""
+        """The remembered questions nearest a question's vector, or any row of a matrix of them
+        (kb.semantic.memory), their answers cut to the documents whose rows `rows_ok` lets
+        through."""
         doc = snap.passage_doc
         return self.memory(snap).recall(vec, keep=lambda a: tuple(n for n in a if rows_ok[doc[n]]))
 

@@ -43,6 +43,12 @@ def test_recall_keeps_close_questions_with_answers_best_first(memory):
     assert memory.recall(unit(1, 0.02, 0), keep=lambda a: ()).answers == ()
 
 
+def test_a_message_recalls_by_its_best_sentence(memory):
+    both = memory.recall(np.array([unit(0, 0.1, 1), unit(1, 0.02, 0)]))
+    assert both.answers[0] == (10, 11) and (13,) in both.answers  # each row's nearest
+    assert memory.recall(unit(0, 0.1, 1)).answers == ((13,),)
+
+
 def test_features_and_candidates(memory):
     r = memory.recall(unit(1, 0, 0))
     assert r.candidates == (10, 11, 12)

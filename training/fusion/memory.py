@@ -64,13 +64,15 @@ class Memories:
         return self._made[(fold, side)]
 
     def recall(self, fold: str, side: str, text: str, vec: np.ndarray, training: bool) -> Recalled:
-        """What a question (`text`, its vector through `side`) recalls of fold `fold`'s memory."""
+        """What a question (`text`, its vector through `side`, or its and its sentences') recalls
+        of fold `fold`'s memory."""
         memory, texts = self.memory(fold, side)
         if not len(memory):
             return NOTHING
         skip = None
         if training:
-            skip = (memory.vectors @ vec >= NEAR_DUPLICATE) | np.array([t in text for t in texts])
+            near = (np.atleast_2d(vec) @ memory.vectors.T).max(axis=0) >= NEAR_DUPLICATE
+            skip = near | np.array([t in text for t in texts])
         return memory.recall(vec, skip)
 
 

@@ -93,7 +93,8 @@ def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict, recall=
         per_side = [(v[i], near[i]) for v, near, _p in sides.values()]
         vecs = next(iter(sides.values()))[2]
         parts = None if vecs is None or vecs[i] is None else Parts(vecs[i], data.part_lex[name][i])
-        recalled = recall(c.q.query.text, per_side[0][0]) if recall else NOTHING
+        asked = per_side[0][0] if parts is None else np.vstack([per_side[0][0], parts.vectors])
+        recalled = recall(c.q.query.text, asked) if recall else NOTHING
         cands, x = candidate_features(
             data.snap, data.index, c.q.query, c.lex, per_side, parts, recalled
         )
