@@ -25,7 +25,7 @@ from kb.models import KINDS, Retrieval, SearchResult
 from kb.query import sentences
 from kb.query.parse import Concept, ParsedQuery, parse_query
 from kb.semantic.fusion import FUSION, MODES, FusionPolicy, choose_mode, fuse, neighbours
-from kb.semantic.rerank import Learned, Parts, plain_order
+from kb.semantic.rerank import Learned, Parts, plain_order, recall_vectors
 
 VERSIONS = ("current", "all")
 
@@ -170,8 +170,7 @@ def rank_modes(
         if vecs is not None:
             parts = Parts(vecs, part_rankings(snap, pieces, params, policy))
             ran["parts"] = len(vecs)
-        asked = vectors[0] if vecs is None else np.vstack([vectors[0], vecs])
-        recalled = semantic.recall(snap, asked, rows_ok)  # by the message or any sentence
+        recalled = semantic.recall(snap, recall_vectors(vectors[0], parts), rows_ok)
         ran["recalled"] = len(recalled.answers)
         sides = [(vectors[0], near)]
         learned = Learned(snap, index, q, ranking, sides, ranker, parts, recalled)

@@ -43,6 +43,12 @@ class Parts:
         return tuple(dict.fromkeys(n for o in self.lexical for n in o[:PART_DEPTH]))
 
 
+def recall_vectors(whole: np.ndarray, parts: Parts | None) -> np.ndarray:
+    """What recalls remembered questions (kb.semantic.memory): the question's vector, and a
+    long message's sentences' too."""
+    return whole if parts is None else np.vstack([whole, parts.vectors])
+
+
 def plain_order(lexical: Ranking) -> list[int]:
     """The lexical top DEPTH without pinned citations: the lexical candidates."""
     return [n for n in lexical.order if lexical.matched.get(n) != "citation"][:DEPTH]

@@ -23,7 +23,7 @@ from kb.search.evaluation import matches, score_ranking
 from kb.semantic.encoder import Encoder
 from kb.semantic.memory import NOTHING
 from kb.semantic.ranker import Ranker, feature_names, ranker_path
-from kb.semantic.rerank import DEPTH, PART_DEPTH, Parts, candidate_features
+from kb.semantic.rerank import DEPTH, PART_DEPTH, Parts, candidate_features, recall_vectors
 from kb.semantic.retriever import load_adapter
 from training.fusion import evaluate as E
 from training.fusion import memory as M
@@ -50,7 +50,7 @@ def side_vectors(data: E.Data, name: str, fold: str, sides: tuple[str, ...], ada
             label = f"today{fold}" if name != "domain" else "today"
             near, parts = data.neighbours(name, "base", adapter, label), None
         else:
-            lora = "loraall" if name == "domain" else f"lora{fold}"
+            lora = lora_side(name, fold)
             vecs = data.vecs[(name, lora)]
             label = lora if name != "domain" else "loraall-lora"
             if (name, lora) in data.parts:
@@ -93,7 +93,7 @@ def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict, recall=
         per_side = [(v[i], near[i]) for v, near, _p in sides.values()]
         vecs = next(iter(sides.values()))[2]
         parts = None if vecs is None or vecs[i] is None else Parts(vecs[i], data.part_lex[name][i])
-        asked = per_side[0][0] if parts is None else np.vstack([per_side[0][0], parts.vectors])
+        asked = recall_vectors(per_side[0][0], parts)
         recalled = recall(c.q.query.text, asked) if recall else NOTHING
         cands, x = candidate_features(
             data.snap, data.index, c.q.query, c.lex, per_side, parts, recalled
