@@ -208,6 +208,11 @@ def test_a_remembered_question_brings_its_answer_and_filters_still_hold(built):
     assert r.understood["recalled"] == 1
     remembered = [h for h in r.hits if "memory" in h.retrieval.found_by]
     assert [(h.document.source, h.article) for h in remembered] == [(SYNTHETIC, 2)]
+    from tests.support.shapes import checked_app
+
+    app = checked_app({"INDEX_DIR": str(built[0].index_dir), "LIBRARY": lib, "TESTING": True})
+    page = app.test_client().get("/", query_string={"q": QUESTION}).get_data(as_text=True)
+    assert page.count("相近的公开咨询问题曾由本条解答") == 1  # the hit's 为什么 says so
     elsewhere = lib.search(QUESTION, mode="hybrid", kinds=["司法解释"])
     assert elsewhere.understood["recalled"] == 0  # the answer's document is filtered out
     assert all(h.document.source != SYNTHETIC for h in elsewhere.hits)
