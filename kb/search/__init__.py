@@ -164,7 +164,7 @@ def rank_modes(
     searched = vectors if vecs is None else [vectors[0], *vecs]
     rows_ok = document_mask(snap, q, params)
     near = neighbours(snap, q, index, searched, rows_ok, policy, fp, depth)
-    learned, parts = None, None
+    learned, parts, also = None, None, {}
     if ranker is not None:
         ran["fusion"] = "ranker"
         if vecs is not None:
@@ -174,10 +174,8 @@ def rank_modes(
         ran["recalled"] = len(recalled.answers)
         sides = [(vectors[0], near)]
         learned = Learned(snap, index, q, ranking, sides, ranker, parts, recalled)
+        also = {"lexical": parts.candidates if parts else (), "memory": recalled.candidates}
     shown = params.offset + params.limit  # (a header answer only moves the page up)
-    also = {"lexical": parts.candidates if parts is not None else ()}
-    if learned is not None:
-        also["memory"] = learned.recalled.candidates
     ranking, retrieval = fuse(snap, ranking, near, ran["mode"], policy, fp, learned, shown, also)
     if learned is not None:  # the page's hits say how much the semantic side weighed
         page = ranking.order[:shown]

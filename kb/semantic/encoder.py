@@ -67,9 +67,9 @@ def model_path() -> Path:
 
 def lora_path(tag: str) -> Path:
     """Where the question-side LoRA learned for an encoder tag is shipped."""
-    from kb.semantic.vectors import slug
+    from kb.semantic.vectors import shipped_path
 
-    return Path(__file__).resolve().parents[1] / "data" / f"question-lora-{slug(tag)}.npz"
+    return shipped_path("question-lora", tag)
 
 
 class Encoder:

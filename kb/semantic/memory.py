@@ -100,11 +100,9 @@ class QuestionMemory:
 
 def memory_path(question_tag: str) -> Path:
     """Where the memory of questions seen by `question_tag` is shipped."""
-    from kb.semantic.vectors import slug
+    from kb.semantic.vectors import shipped_path
 
-    return (
-        Path(__file__).resolve().parents[1] / "data" / f"question-memory-{slug(question_tag)}.npz"
-    )
+    return shipped_path("question-memory", question_tag)
 
 
 def write_memory(

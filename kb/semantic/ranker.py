@@ -130,9 +130,9 @@ class Ranker:
 
 def ranker_path(question_tag: str) -> Path:
     """Where the ranker learned for questions of `question_tag` is shipped."""
-    from kb.semantic.vectors import slug
+    from kb.semantic.vectors import shipped_path
 
-    return Path(__file__).resolve().parents[1] / "data" / f"fusion-ranker-{slug(question_tag)}.npz"
+    return shipped_path("fusion-ranker", question_tag)
 
 
 def read_ranker(path: Path) -> Ranker:

@@ -70,7 +70,6 @@ class Learned:
         recalled: Recalled = NOTHING,
     ):
         self.args = (snap, index, q, lexical, sides, parts, recalled)
-        self.recalled = recalled
         self.ranker = ranker
         self.rows: dict[int, int] = {}
         self.x = np.zeros((0, len(ranker.features)), np.float32)
@@ -126,7 +125,7 @@ def candidate_features(
 def _parts(index: SemanticIndex, parts: Parts, c: np.ndarray) -> np.ndarray:
     """Per candidate, the best cosine of any of the message's sentences and its best log2 rank
     in their lexical lists."""
-    cos = np.max([index.cosines_of(p, c) for p in parts.vectors], axis=0)
+    cos = index.cosines_of(parts.vectors, c).max(axis=0)
     best = {}
     for order in parts.lexical:
         for i, n in enumerate(order, 1):

@@ -22,7 +22,12 @@ from kb.engine.articles import article_finder
 from kb.errors import KBError
 from kb.semantic.memory import QuestionMemory, Recalled, load_memory, memory_path
 from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path
-from kb.semantic.vectors import VectorsPending, open_build_vectors, progress_of, slug
+from kb.semantic.vectors import (
+    VectorsPending,
+    open_build_vectors,
+    progress_of,
+    shipped_path,
+)
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0  # how often a build without (complete) vectors looks for them again
@@ -59,8 +64,12 @@ class SemanticIndex:
         return dots if query.ndim == 2 else dots[0]
 
     def cosines_of(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Approximate cosine of `query` with the given rows only (float32 products)."""
-        return (self.codes[rows].astype(np.float32) @ query) * self.scale[rows]
+        """Approximate cosine of `query` with the given rows only (float32 products); for a
+        matrix of queries, one row of cosines each (the rows gathered once for all)."""
+        gathered = self.codes[rows].astype(np.float32)
+        if query.ndim == 1:
+            return (gathered @ query) * self.scale[rows]
+        return np.stack([gathered @ q for q in query]) * self.scale[rows]
 
     def nearest(self, query: np.ndarray, score_bias: np.ndarray | None, k: int) -> Neighbours:
         """The `k` best rows by cosine + `score_bias` (-inf where a row may not be returned)."""
@@ -241,7 +250,7 @@ def _shared_encoder():
 def adapter_path(tag: str) -> Path:
     """Where the query adapter learned for the question vectors of `tag` (an encoder's
     `question_tag`: its LoRA, if any, included) lives (bench/semantic_eval.py)."""
-    return Path(__file__).resolve().parents[1] / "data" / f"adapter-{slug(tag)}.npy"
+    return shipped_path("adapter", tag, ".npy")
 
 
 def load_adapter(tag: str) -> np.ndarray | None:

@@ -54,6 +54,11 @@ def slug(tag: str) -> str:
     return re.sub(r"[^A-Za-z0-9.=-]+", "_", tag)
 
 
+def shipped_path(name: str, tag: str, suffix: str = ".npz") -> Path:
+    """Where a file learned for an encoder tag is shipped: kb/data/<name>-<slug(tag)><suffix>."""
+    return Path(__file__).resolve().parents[1] / "data" / f"{name}-{slug(tag)}{suffix}"
+
+
 class VectorCache:
     """Every vector ever computed under one encoder tag, by text key."""
 
