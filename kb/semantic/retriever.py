@@ -208,7 +208,11 @@ class SemanticLayer:
         if self._encoder is not None:
             adapter = self._adapter(self._encoder.tag)
             out["model"], out["adapter"] = self._encoder.tag, adapter is not None
-            out["question_lora"] = self._encoder.info()["question_lora"]
+            info = self._encoder.info()
+            out["question_lora"], out["question_engine"] = (
+                info["question_lora"],
+                info["question_engine"],
+            )
             ranker = self._rankers.get(self._encoder.question_tag)
             out["ranker"] = ranker_path(self._encoder.question_tag).name if ranker else None
             memory = memory_path(self._encoder.question_tag)

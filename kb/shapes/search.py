@@ -147,6 +147,9 @@ class VectorsHealth(Shape):
     question_lora: QuestionLora | None = Field(
         None, description="the LoRA questions go through (none: the base encoder)"
     )
+    question_engine: str | None = Field(
+        None, description="what runs questions through the LoRA: onnxruntime, else numpy"
+    )
     question_note: str | None = Field(
         None, description="why a shipped question LoRA is not used (missing, damaged)"
     )

@@ -105,27 +105,38 @@ def _feed_forward(ly: Layer, x: np.ndarray) -> np.ndarray:
     return out
 
 
-def encode_batch(w: Weights, batch: list[list[int]]) -> np.ndarray:
-    """L2-normalised mean-pooled embeddings (len(batch), hidden) of token id lists
-    (each with its <s> and </s>), padded to the longest."""
+def embed(w: Weights, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """The first layer's input for token id lists padded to the longest: (rows, hidden) with
+    rows = len(batch) × longest, and each list's length."""
     b, length = len(batch), max(map(len, batch))
     lens = np.array([len(s) for s in batch])
     ids = np.zeros((b, length), np.int64)
     for i, s in enumerate(batch):
         ids[i, : len(s)] = s
-    valid = np.arange(length)[None, :] < lens[:, None]
     x = embed_tokens(w, ids).reshape(b, length, w.hidden)
     x += w.pos[:length][None]
     x += w.type0
-    x = layer_norm_(x.reshape(b * length, w.hidden), *w.emb_ln, w.eps)
+    return layer_norm_(x.reshape(b * length, w.hidden), *w.emb_ln, w.eps), lens
+
+
+def pool(x: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """L2-normalised means of the last layer's rows (len(lens) × longest, hidden) over each
+    sequence's own tokens."""
+    x = x.reshape(lens.size, -1, x.shape[-1])
+    x *= (np.arange(x.shape[1])[None, :] < lens[:, None])[..., None]
+    pooled = x.sum(1) / lens[:, None]
+    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    return pooled.astype(np.float32)
+
+
+def encode_batch(w: Weights, batch: list[list[int]]) -> np.ndarray:
+    """L2-normalised mean-pooled embeddings (len(batch), hidden) of token id lists
+    (each with its <s> and </s>), padded to the longest."""
+    x, lens = embed(w, batch)
     for ly in w.layers:
         a = _attention(ly, x, lens, w.heads) @ ly.ao_w
         a += ly.ao_b
         a += x
         x = layer_norm_(a, *ly.aln, w.eps)
         x = layer_norm_(_feed_forward(ly, x), *ly.oln, w.eps)
-    x = x.reshape(b, length, w.hidden)
-    x *= valid[..., None]
-    pooled = x.sum(1) / lens[:, None]
-    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-    return pooled.astype(np.float32)
+    return pool(x, lens)
