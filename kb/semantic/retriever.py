@@ -34,6 +34,7 @@ RETRY_SECONDS = 5.0  # how often a build without (complete) vectors looks for th
 # The scan is bound by memory bandwidth: two threads read the map about twice as fast as one
 # (3.2 → 1.3 ms for 150k rows here); more than the cores only adds switching.
 SCAN_THREADS = max(1, min(4, os.cpu_count() or 1))
+STRIDE = 32  # keys sampled for the floor of a top-k selection
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,26 @@ class SemanticIndex:
         out = []
         for cos in self.cosines(queries):
             key = cos if score_bias is None else cos + score_bias
-            k = min(k, key.size)
-            top = np.argpartition(-key, k - 1)[:k] if k < key.size else np.arange(key.size)
+            top = largest(key, k)
             top = top[np.isfinite(key[top]) & (self.scale[top] > 0)]
             top = top[np.argsort(-key[top], kind="stable")]
             out.append(Neighbours(top.astype(np.int64), cos[top]))
         return out
+
+
+def largest(key: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` largest keys, in no order. A floor from every STRIDE-th key leaves about
+    2k candidates for the exact selection (here 0.14 ms instead of 1.5 for k=400 of 150k);
+    a floor that leaves fewer than k falls back to selecting among all."""
+    if k >= key.size:
+        return np.arange(key.size)
+    sample = key[::STRIDE]
+    m = min(sample.size, 2 * k // STRIDE + 8)
+    floor = np.partition(sample, sample.size - m)[sample.size - m]
+    among = np.flatnonzero(key >= floor)
+    if among.size < k:
+        return np.argpartition(-key, k - 1)[:k]
+    return among[np.argpartition(-key[among], k - 1)[:k]]
 
 
 class SemanticLayer:

@@ -314,6 +314,7 @@ def test_api_modes_retrieval_and_health(built):
         assert body["understood"]["parts"] == 3
         health = client.get("/api/health").get_json()["index"]["vectors"]
         assert health["memory"].startswith("question-memory-")
+        assert health["question_engine"].startswith("onnxruntime ")
 
 
 def lib_ranker(app) -> bool:
