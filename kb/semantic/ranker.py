@@ -67,8 +67,22 @@ class Ranker:
     inner_values: bool = False
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        """One score per row of `x` (rows × features), higher first."""
+        """One score per row of `x` (rows × features), higher first: by ONNX Runtime
+        (kb.semantic.forest), else by walking the trees here."""
+        if self._compiled is not None:
+            return self._compiled(x)
+        return self.walked(x)
+
+    def walked(self, x: np.ndarray) -> np.ndarray:
+        """`score` by walking the trees in numpy."""
         return self.value[self._path(x)[-1]].sum(axis=1)
+
+    @functools.cached_property
+    def _compiled(self):
+        from kb.semantic.forest import compile_forest
+
+        arrays = (self.feature, self.threshold, self.left, self.right, self.value, self.roots)
+        return compile_forest(len(self.features), *arrays)
 
     def contributions(self, x: np.ndarray) -> np.ndarray | None:
         """Per row, each feature's part of its score (the change of the expected output along

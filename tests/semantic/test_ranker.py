@@ -81,3 +81,33 @@ def test_the_shipped_ranker_reads_the_shipped_question_side():
     assert record["features"] == list(feature_names(1))
     assert {"params", "trained_on", "cross_validated", "versions"} <= set(record)
     assert path.stat().st_size < 200_000  # ships small
+
+
+def test_onnx_runtime_scores_as_the_trees_are_walked():
+    shipped = load_ranker(Encoder().question_tag, feature_names(1))
+    if shipped is None:
+        pytest.skip("no fusion ranker shipped for this question side")
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((300, len(shipped.features))).astype(np.float32)
+    x[:, 5] = np.round(x[:, 5])  # values on thresholds too
+    assert shipped._compiled is not None
+    fast, walked = shipped.score(x), shipped.walked(x)
+    assert fast.dtype == np.float64 and np.abs(fast - walked).max() < 1e-4
+    # a float32 feature goes the same way as against the float64 threshold
+    t = 0.1  # not a float32
+    r = dataclasses.replace(stump_pair(), threshold=np.array([t, 0, 0.5, 0, 0, 0]))
+    above = np.float32(t)  # float32(0.1) is a little over 0.1
+    below = np.nextafter(above, np.float32(0))
+    near = np.array([[below, 0.0], [above, 0.0]], np.float32)
+    assert r.walked(near).tolist() == [1.25, 2.25]  # the two sides of the threshold
+    assert r.score(near).tolist() == [1.25, 2.25]
+
+
+def test_without_onnxruntime_the_trees_are_walked(monkeypatch, caplog):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    r = stump_pair()
+    assert r._compiled is None and "numpy" in caplog.text
+    x = np.array([[1.0, 9.0], [1.5, 0.5], [2.0, 0.6]], np.float32)
+    assert r.score(x).tolist() == [1.25, 2.25, 3.25]
