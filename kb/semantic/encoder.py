@@ -299,11 +299,12 @@ def _fastest_forward(weights):
     """What runs question token lists through `weights`: an ONNX Runtime session, else (logged)
     our numpy engine. Either has an `engine` attribute naming it."""
     from kb.semantic.e5.forward import encode_batch
-    from kb.semantic.e5.graph import GraphEncoder, GraphUnavailable
+    from kb.semantic.e5.graph import GraphEncoder
+    from kb.semantic.runtime import RuntimeUnavailable
 
     try:
         graph = GraphEncoder(weights)
-    except GraphUnavailable as exc:
+    except RuntimeUnavailable as exc:
         log.warning("questions go through the numpy engine: %s", exc)
         forward = functools.partial(encode_batch, weights)
         forward.engine = "numpy"

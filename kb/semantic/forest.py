@@ -4,7 +4,7 @@ level by level (kb.semantic.ranker keeps that walk for the contributions and as 
 
 Thresholds are rounded down to float32, so a float32 feature goes the way it goes against
 LightGBM's float64 threshold; leaf values are summed in float32 (scores within 1e-5 of the
-numpy walk's). One thread, on the caller's.
+numpy walk's).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
+
+from kb.semantic.runtime import RuntimeUnavailable, onnx_helpers, open_session
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +31,23 @@ def compile_forest(
     """A function from rows (n × features) to their scores, for trees given as node arrays
     (kb.semantic.ranker.Ranker's); None (logged) when ONNX Runtime cannot run them."""
     try:
-        import onnxruntime as ort
-        from onnx import TensorProto, helper
-    except Exception as exc:  # ImportError, or a broken install failing at import
-        log.warning("ranker trees walked in numpy: onnxruntime cannot be imported (%s)", exc)
+        session, _engine = open_session(
+            _model(features, feature, threshold, left, right, value, roots)
+        )
+    except RuntimeUnavailable as exc:
+        log.warning("ranker trees walked in numpy: %s", exc)
         return None
+
+    def score(x: np.ndarray) -> np.ndarray:
+        rows = np.ascontiguousarray(x, np.float32)
+        return session.run(None, {"x": rows})[0][:, 0].astype(np.float64)
+
+    return score
+
+
+def _model(features, feature, threshold, left, right, value, roots) -> bytes:
+    """The trees as a serialised ONNX model of one TreeEnsembleRegressor."""
+    helper, TensorProto, _ = onnx_helpers()
     tree = _tree_of_nodes(feature, left, right, roots)
     ids = np.flatnonzero(tree >= 0)
     leaf = feature[ids] < 0
@@ -66,22 +80,7 @@ def compile_forest(
     model = helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)]
     )
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    try:
-        session = ort.InferenceSession(
-            model.SerializeToString(), options, providers=["CPUExecutionProvider"]
-        )
-    except Exception as exc:  # onnxruntime raises its own Fail, InvalidGraph …
-        log.warning("ranker trees walked in numpy: onnxruntime would not load them (%s)", exc)
-        return None
-
-    def score(x: np.ndarray) -> np.ndarray:
-        rows = np.ascontiguousarray(x, np.float32)
-        return session.run(None, {"x": rows})[0][:, 0].astype(np.float64)
-
-    return score
+    return model.SerializeToString()
 
 
 def _tree_of_nodes(

@@ -6,8 +6,7 @@ the session is made, and fuses GELU, LayerNorm and attention. The token table (4
 pooling stay with our numpy engine (kb.semantic.e5.forward), so vectors agree with it to cosine
 0.99999. Matrices mapped from a file (kb.semantic.e5.shared) are given to ONNX Runtime as that
 file's external data, not copied into the graph; the packed copy (85 MB) is made before a server
-forks, so its workers share it. One thread per run, on the caller's thread: a server's threads
-and processes already fill the cores.
+forks, so its workers share it (the session as kb.semantic.runtime makes them).
 """
 
 from __future__ import annotations
@@ -18,38 +17,18 @@ import numpy as np
 
 from kb.semantic.e5.forward import embed, pool
 from kb.semantic.e5.weights import Weights
+from kb.semantic.runtime import onnx_helpers, open_session
 
 OPSET = 17  # LayerNormalization
-
-
-class GraphUnavailable(RuntimeError):
-    """ONNX Runtime (or onnx) is missing, or would not take the graph."""
 
 
 class GraphEncoder:
     """`encode_batch` of kb.semantic.e5.forward, the layers run by an ONNX Runtime session."""
 
     def __init__(self, w: Weights):
-        """Build the session for `w` (GraphUnavailable saying why it cannot be)."""
-        try:
-            import onnxruntime as ort
-        except Exception as exc:  # ImportError, or a broken install failing at import
-            raise GraphUnavailable(f"onnxruntime cannot be imported ({exc})") from exc
+        """Build the session for `w` (RuntimeUnavailable saying why it cannot be)."""
         self.w = w
-        self.engine = f"onnxruntime {ort.__version__}"
-        model, folder = _model(w)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
-        if folder is not None:
-            options.add_session_config_entry(
-                "session.model_external_initializers_file_folder_path", str(folder)
-            )
-        try:
-            self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own Fail, InvalidGraph …
-            raise GraphUnavailable(f"onnxruntime would not load the encoder ({exc})") from exc
+        self._session, self.engine = open_session(*_model(w))
 
     def __call__(self, batch: list[list[int]]) -> np.ndarray:
         """L2-normalised mean-pooled embeddings (len(batch), hidden) of token id lists."""
@@ -65,11 +44,8 @@ class GraphEncoder:
 def _model(w: Weights) -> tuple[bytes, Path | None]:
     """The layers as a serialised ONNX model, and the folder of the file its matrices are
     external data of (None: they are inside the model)."""
-    try:
-        from onnx import TensorProto, helper
-    except Exception as exc:
-        raise GraphUnavailable(f"onnx cannot be imported ({exc})") from exc
-    g = _Graph(w)
+    helper, TensorProto, _ = onnx_helpers()
+    g = _Graph(w.eps)
     x = "x"
     for i, ly in enumerate(w.layers):
         ctx = g.attention(g.linear(x, f"l{i}.qkv", ly.qkv_w, ly.qkv_b), w.heads, w.hidden)
@@ -95,11 +71,9 @@ def _model(w: Weights) -> tuple[bytes, Path | None]:
 class _Graph:
     """Nodes and initializers of the graph being built (names made unique by a counter)."""
 
-    def __init__(self, w: Weights):
-        from onnx import helper, numpy_helper
-
-        self.helper, self.numpy_helper = helper, numpy_helper
-        self.eps = w.eps
+    def __init__(self, eps: float):
+        self.helper, self.TensorProto, self.numpy_helper = onnx_helpers()
+        self.eps = eps
         self.nodes: list = []
         self.initializers: list = []
         self._named: set[str] = set()
@@ -154,10 +128,8 @@ class _Graph:
             return self.numpy_helper.from_array(np.require(a, requirements="C"), name)
         path, offset = placed
         self.folder = path.parent
-        from onnx import TensorProto
-
-        t = TensorProto(name=name, data_type=TensorProto.FLOAT, dims=list(a.shape))
-        t.data_location = TensorProto.EXTERNAL
+        t = self.TensorProto(name=name, data_type=self.TensorProto.FLOAT, dims=list(a.shape))
+        t.data_location = self.TensorProto.EXTERNAL
         for key, value in (("location", path.name), ("offset", offset), ("length", a.nbytes)):
             t.external_data.add(key=key, value=str(value))
         return t
