@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kb.semantic.runtime import RuntimeUnavailable, onnx_helpers, open_session
+from kb.semantic.runtime import RuntimeUnavailable, onnx_helpers, open_session, serialised
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,7 @@ def _model(features, feature, threshold, left, right, value, roots) -> bytes:
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["rows", features])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["rows", 1])],
     )
-    model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)]
-    )
-    return model.SerializeToString()
+    return serialised(graph, {"": 17, "ai.onnx.ml": 3})
 
 
 def _tree_of_nodes(

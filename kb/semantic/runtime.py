@@ -22,6 +22,17 @@ def onnx_helpers():
     return helper, TensorProto, numpy_helper
 
 
+def serialised(graph, opsets: dict[str, int]) -> bytes:
+    """A graph as a model importing `opsets` ({domain: version}), marked with the lowest IR
+    version those opsets need rather than the newest onnx writes, which an older onnxruntime
+    refuses (onnx 1.23 writes IR 14; onnxruntime 1.23, the last for Python 3.10, reads up to 11)."""
+    helper = onnx_helpers()[0]
+    ids = [helper.make_opsetid(domain, version) for domain, version in opsets.items()]
+    model = helper.make_model(graph, opset_imports=ids)
+    model.ir_version = helper.find_min_ir_version_for(ids)
+    return model.SerializeToString()
+
+
 def open_session(model: bytes, external_folder: Path | None = None):
     """(session, "onnxruntime <version>") for a serialised model whose external data, if any,
     lives in `external_folder` (RuntimeUnavailable saying why there is none)."""

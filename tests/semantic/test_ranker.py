@@ -103,6 +103,16 @@ def test_onnx_runtime_scores_as_the_trees_are_walked():
     assert r.score(near).tolist() == [1.25, 2.25]
 
 
+def test_the_trees_model_asks_only_for_the_ir_version_its_opsets_need():
+    import onnx
+
+    from kb.semantic.forest import _model
+
+    r = stump_pair()
+    bytes_ = _model(len(r.features), r.feature, r.threshold, r.left, r.right, r.value, r.roots)
+    assert onnx.load_from_string(bytes_).ir_version == 8  # older onnxruntimes read it too
+
+
 def test_without_onnxruntime_the_trees_are_walked(monkeypatch, caplog):
     import sys
 

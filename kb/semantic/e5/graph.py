@@ -17,7 +17,7 @@ import numpy as np
 
 from kb.semantic.e5.forward import embed, pool
 from kb.semantic.e5.weights import Weights
-from kb.semantic.runtime import onnx_helpers, open_session
+from kb.semantic.runtime import onnx_helpers, open_session, serialised
 
 OPSET = 17  # LayerNormalization
 
@@ -64,8 +64,7 @@ def _model(w: Weights) -> tuple[bytes, Path | None]:
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", "length", h])],
         g.initializers,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    return model.SerializeToString(), g.folder
+    return serialised(graph, {"": OPSET}), g.folder
 
 
 class _Graph:
