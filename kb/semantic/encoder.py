@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 
 from kb.errors import KBError
+from kb.semantic.vectors import shipped_path
 
 log = logging.getLogger(__name__)
 MODEL = "multilingual-e5-small-q4"
@@ -69,8 +70,6 @@ def model_path() -> Path:
 
 def lora_path(tag: str) -> Path:
     """Where the question-side LoRA learned for an encoder tag is shipped."""
-    from kb.semantic.vectors import shipped_path
-
     return shipped_path("question-lora", tag)
 
 

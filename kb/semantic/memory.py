@@ -9,6 +9,7 @@ references are found in each build's passages, so a withdrawn or replaced docume
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import simsimd
+
+from kb.semantic.vectors import shipped_path
 
 log = logging.getLogger(__name__)
 RECALL = 50  # remembered questions looked at per question
@@ -100,8 +103,6 @@ class QuestionMemory:
 
 def memory_path(question_tag: str) -> Path:
     """Where the memory of questions seen by `question_tag` is shipped."""
-    from kb.semantic.vectors import shipped_path
-
     return shipped_path("question-memory", question_tag)
 
 
@@ -110,8 +111,6 @@ def write_memory(
 ) -> None:
     """Save unit `vectors` (8 bits a number, a scale per row) with each one's (source file,
     article number) answers, and a JSON record beside them."""
-    import json
-
     scale = np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127.0
     codes = np.round(vectors / scale[:, None]).astype(np.int8)
     sources = sorted({s for r in refs for s, _a in r})

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.semantic.vectors import shipped_path
+
 log = logging.getLogger(__name__)
 
 # What a ranker reads about a candidate passage, in column order (kb/semantic/rerank.py
@@ -144,8 +146,6 @@ class Ranker:
 
 def ranker_path(question_tag: str) -> Path:
     """Where the ranker learned for questions of `question_tag` is shipped."""
-    from kb.semantic.vectors import shipped_path
-
     return shipped_path("fusion-ranker", question_tag)
 
 

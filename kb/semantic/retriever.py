@@ -224,10 +224,7 @@ class SemanticLayer:
             adapter = self._adapter(self._encoder.tag)
             out["model"], out["adapter"] = self._encoder.tag, adapter is not None
             info = self._encoder.info()
-            out["question_lora"], out["question_engine"] = (
-                info["question_lora"],
-                info["question_engine"],
-            )
+            out |= {k: info[k] for k in ("question_lora", "question_engine")}
             ranker = self._rankers.get(self._encoder.question_tag)
             out["ranker"] = ranker_path(self._encoder.question_tag).name if ranker else None
             memory = memory_path(self._encoder.question_tag)
