@@ -15,6 +15,7 @@ import hashlib
 
 import numpy as np
 
+from kb.engine.articles import article_finder
 from kb.semantic.encoder import Encoder
 from kb.semantic.memory import NOTHING, QuestionMemory, Recalled, memory_path, write_memory
 from training.fusion import evaluate as E
@@ -35,11 +36,9 @@ class Memories:
                     name, data.qs[name], data.loras["all"]
                 )
         self.refs = {name: [references(data, x) for x in data.qs[name]] for name in sets}
+        find = article_finder(data.snap)  # as a build finds the shipped memory's answers
         self.found = {
-            name: [
-                tuple(n for s, a in r for n in data.finder({"version_file": s, "article": a}))
-                for r in refs
-            ]
+            name: [tuple(n for s, a in r for n in find(s, a)) for r in refs]
             for name, refs in self.refs.items()
         }
         self._made: dict[tuple[str, str], tuple[QuestionMemory, list[str]]] = {}
