@@ -173,3 +173,17 @@ def test_a_damaged_shared_file_is_rebuilt_and_an_unwritable_cache_is_not_needed(
     blocker.write_text("not a folder")
     monkeypatch.setenv("KB_ENCODER_CACHE", str(blocker / "cache"))
     assert np.array_equal(Encoder(question_lora=path).questions(QUESTIONS), expected)
+
+
+def test_the_loss_pulls_every_answering_article_up():
+    torch = pytest.importorskip("torch")
+    from training.encoder.train import _articles, _each_article
+
+    assert _articles([30, 10, 11]) == [[10, 11], [30]]  # an article's passages are consecutive
+    answers, columns = [[10, 11, 30]], [[0, 1, 2]]
+    pos = torch.zeros(1, 6, dtype=torch.bool)
+    pos[0, :3] = True
+    one_high = torch.tensor([[9.0, 0.0, 0.0, 1.0, 1.0, 1.0]])  # article 30 below the negatives
+    both_high = torch.tensor([[9.0, 0.0, 9.0, 1.0, 1.0, 1.0]])
+    loss = [_each_article(x, pos, answers, columns).item() for x in (one_high, both_high)]
+    assert loss[1] < 0.01 < loss[0]  # the neglected article still costs
