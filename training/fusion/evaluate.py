@@ -4,7 +4,7 @@ on STARD train, lawyer-llama and legal-dc (each split by its grouped folds: fold
 questions marked n-1 with everything learned on the others), and domain-dev per kind with the
 shipped configuration.
 
-    OPENBLAS_NUM_THREADS=1 KB_INDEX_DIR=/work/main/var/index nice .venv/bin/python -m \
+    OPENBLAS_NUM_THREADS=1 KB_INDEX_DIR=var/index nice .venv/bin/python -m \
         training.fusion.evaluate --loras var/training [--write]
 
 --loras: a folder with lora-1.npz, lora-2.npz (fold runs) and lora-all.npz (all pairs).

@@ -38,7 +38,7 @@ from kb.semantic.vectors import open_build_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "var" / "training" / "fusion"
-PAIRS = Path("/work/wt/pairs/var/training")  # training/pairs output (override: --pairs-dir)
+PAIRS = ROOT / "var" / "training"  # where `python -m training.pairs build` writes (--pairs-dir)
 KEEP = 500  # lexical places kept per question (fusion reads FUSION.depth = 400)
 
 

@@ -6,7 +6,7 @@ kb.semantic.rerank (ranks, scores, cosines, document prior, coverage of the ques
 a ranker learned on one fold's training halves orders the other half. Printed side by side with
 lexical and today's reciprocal-rank fusion, per set and per domain-dev kind.
 
-    OPENBLAS_NUM_THREADS=1 KB_INDEX_DIR=/work/main/var/index nice .venv/bin/python -m \
+    OPENBLAS_NUM_THREADS=1 KB_INDEX_DIR=var/index nice .venv/bin/python -m \
         training.fusion.rerank --loras var/training
 """
 
