@@ -211,7 +211,11 @@ def save(
         "folds": args.folds_name,
         "data": {
             "questions": sizes,
-            "sources": ["../shared/eval/stard-train.jsonl", *args.pairs],
+            "sources": {
+                name: file_hash(Path(path))
+                for name, path in [("../shared/eval/stard-train.jsonl", EVAL / "stard-train.jsonl")]
+                + [(_shown(Path(p)), Path(p)) for p in args.pairs]
+            },
             "passages": passages,
             "partial": args.partial,
         },
@@ -245,6 +249,15 @@ def save(
         shutil.copyfile(out, dest)
         dest.with_suffix(".json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
         print(f"shipped {dest}")
+
+
+def _shown(path: Path) -> str:
+    """A pairs file's name as the record shows it: relative to the checkout when inside it (not
+    one machine's absolute path)."""
+    try:
+        return str(path.absolute().relative_to(ROOT.parents[1]))
+    except ValueError:
+        return path.name
 
 
 def main() -> None:
