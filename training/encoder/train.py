@@ -275,8 +275,8 @@ def main() -> None:
     ap.add_argument(
         "--folds", type=Path, help="STARD folds file, as bench/semantic_eval.py --folds"
     )
-    ap.add_argument("--rank", type=int, default=16)
-    ap.add_argument("--alpha", type=float, default=32.0)
+    ap.add_argument("--rank", type=int, default=32)
+    ap.add_argument("--alpha", type=float, default=64.0)
     ap.add_argument("--targets", nargs="+", default=list(TARGETS), choices=TARGETS)
     ap.add_argument("--top-layers", type=int, default=6, help="LoRA on the last N of 12 layers")
     ap.add_argument("--negatives", choices=("all", "mined"), default="all")
