@@ -286,7 +286,7 @@ def main() -> None:
         default="each",
         help="each: every answering article against the negatives; any: all answers as one",
     )
-    ap.add_argument("--tau", type=float, default=0.02)
+    ap.add_argument("--tau", type=float, default=0.01)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--weight-decay", type=float, default=0.0)
     ap.add_argument("--epochs", type=int, default=4)
