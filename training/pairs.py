@@ -13,8 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from kb.config import DEFAULT_CORPUS, REPO_ROOT
+from kb.config import DEFAULT_CORPUS
 from kb.errors import KBError
+from training import WORK
 from training.build import READERS, build
 
 EVAL = DEFAULT_CORPUS.parent / "eval"
@@ -29,10 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument(
         "--sources",
         type=Path,
-        default=REPO_ROOT / "var" / "training" / "sources",
+        default=WORK / "sources",
         help="folder with the source repositories (owner+name or owner/name)",
     )
-    b.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "training")
+    b.add_argument("--out", type=Path, default=WORK)
     b.add_argument(
         "--corpus", type=Path, action="append", help="corpus folder (default: ../shared/corpus)"
     )

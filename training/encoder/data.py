@@ -14,7 +14,6 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -23,8 +22,8 @@ from bench.semantic_eval import Runs, answer_finder
 from kb.search.evaluation import Judged
 from kb.semantic.encoder import Encoder, one_blas_thread
 from kb.semantic.retriever import SemanticIndex
+from training import WORK
 
-ROOT = Path(__file__).resolve().parents[2] / "var" / "training"
 NEGATIVES = 50  # per retriever and question
 
 
@@ -58,7 +57,7 @@ def questions(
         + np.packbits(ok).tobytes(),
         digest_size=8,
     ).hexdigest()
-    path = ROOT / f"questions-{name}-{digest}.json"
+    path = WORK / f"questions-{name}-{digest}.json"
     if path.is_file():
         return [Question(**q) for q in json.loads(path.read_text())]
     runs, find = Runs(corpus, index, encoder), answer_finder(corpus)
@@ -88,6 +87,6 @@ def questions(
                 [int(n) for n in near.docnums if n not in positives][:NEGATIVES],
             )
         )
-    ROOT.mkdir(parents=True, exist_ok=True)
+    WORK.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps([q.__dict__ for q in out]))
     return out

