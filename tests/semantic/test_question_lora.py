@@ -187,3 +187,17 @@ def test_the_loss_pulls_every_answering_article_up():
     both_high = torch.tensor([[9.0, 0.0, 9.0, 1.0, 1.0, 1.0]])
     loss = [_each_article(x, pos, answers, columns).item() for x in (one_high, both_high)]
     assert loss[1] < 0.01 < loss[0]  # the neglected article still costs
+
+
+def test_the_learning_rate_warms_up_over_a_tenth_then_falls_to_zero():
+    torch = pytest.importorskip("torch")
+    from training.encoder.train import schedule
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    sched, rates = schedule(opt, 20), []
+    for _ in range(20):
+        rates.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    assert rates[:3] == [0.5, 1.0, 1.0] and rates[-1] == pytest.approx(1 / 18)
+    assert all(a >= b for a, b in zip(rates[1:], rates[2:], strict=False))

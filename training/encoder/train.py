@@ -129,6 +129,15 @@ def _articles(docnums: list[int]) -> list[list[int]]:
     return groups
 
 
+def schedule(opt: torch.optim.Optimizer, steps: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """The learning rate: a linear warm-up over the first tenth of `steps`, then a linear decay
+    to zero."""
+    warm = max(1, steps // 10)
+    return torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(steps - warm, 1)))
+    )
+
+
 def train(args) -> None:
     started = time.monotonic()
     torch.manual_seed(args.seed)
@@ -169,10 +178,7 @@ def train(args) -> None:
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
     steps = args.epochs * ((len(qs) + args.batch - 1) // args.batch)
-    warm = max(1, steps // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
-    )
+    sched = schedule(opt, steps)
     step, t0 = 0, time.monotonic()
     for epoch in range(args.epochs):
         order = list(range(len(qs)))
