@@ -21,6 +21,7 @@ MRR@10 over S, semantic ranking alone.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import time
@@ -86,7 +87,8 @@ def load(corpus: Corpus, encoder: Encoder) -> Probe:
 
 def passage_states(corpus: Corpus, encoder: Encoder, S: list[int]) -> list[torch.Tensor]:
     """The states entering the first LoRA layer of every passage of S (fp16), cached on disk."""
-    path = WORK / f"passage-probe-states-{len(S)}.pt"
+    digest = hashlib.blake2b(np.array(S, np.int64).tobytes(), digest_size=8).hexdigest()
+    path = WORK / f"passage-probe-states-{digest}.pt"  # keyed by the passages it holds
     if path.is_file():
         return torch.load(path)
     texts = build_texts(corpus.snap.path)
