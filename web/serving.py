@@ -11,6 +11,7 @@ requests. Where gunicorn cannot run (no fork), waitress serves the app in this o
 
 from __future__ import annotations
 
+import _thread
 import gc
 import logging
 import os
@@ -87,9 +88,38 @@ def serve_single(app: Flask, sock: socket.socket, threads: int) -> None:
     from waitress.server import create_server
 
     server = create_server(app, sockets=[sock], threads=threads, ident="kb")
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))  # run() stops on it
-    warm(app)
-    server.run()
+    stop = _SingleStop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop.handle)
+    try:
+        warm(app)
+        server.run()
+    finally:
+        stop.done.set()
+
+
+class _SingleStop:
+    """Ctrl-C or SIGTERM for the waitress process: run() returns on the KeyboardInterrupt raised
+    here. waitress runs some callbacks under a bare `except:`, which can swallow it, so it is
+    raised again each second until run() has returned, and after STOP_SECONDS the process leaves."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self._asked = threading.Event()
+
+    def handle(self, _signum, _frame) -> None:
+        if not self._asked.is_set():
+            self._asked.set()
+            threading.Thread(target=self._insist, name="kb-stop", daemon=True).start()
+        raise KeyboardInterrupt
+
+    def _insist(self) -> None:
+        for _ in range(STOP_SECONDS):
+            if self.done.wait(1.0):
+                return
+            _thread.interrupt_main()  # calls handle() in the main thread
+        log.error("waitress did not stop within %d s of the signal: leaving", STOP_SECONDS)
+        _leave(1)
 
 
 class KbGunicorn(BaseApplication):
