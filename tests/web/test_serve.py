@@ -244,3 +244,38 @@ def test_real_server_serves_the_longest_valid_query(served):
         too_long = _raw(served, _get("/api/search?q=" + quote(char * (MAX_QUERY_CHARS + 1))))
         assert too_long[0] == 400
         assert_error(json.loads(too_long[2]), 400)
+
+
+def test_the_waitress_stop_is_raised_again_when_swallowed():
+    # a loop that swallows the first KeyboardInterrupt, as a bare `except:` in waitress can
+    probe = (
+        "import signal, time\n"
+        "from web.serving import _SingleStop\n"
+        "stop = _SingleStop()\n"
+        "signal.signal(signal.SIGINT, stop.handle)\n"
+        "print('ready', flush=True)\n"
+        "swallowed = 0\n"
+        "try:\n"
+        "    while True:\n"
+        "        try:\n"
+        "            time.sleep(0.05)\n"
+        "        except:\n"
+        "            swallowed += 1\n"
+        "            if swallowed > 1: raise\n"
+        "except KeyboardInterrupt:\n"
+        "    stop.done.set()\n"
+        "    print('stopped after', swallowed, flush=True)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", probe], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=serving.STOP_SECONDS + 5)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0 and out.strip() == "stopped after 2", out
+    assert time.monotonic() - started < 3  # the second interrupt comes a second later
