@@ -39,7 +39,7 @@ from kb.semantic.encoder import Encoder
 from training import WORK
 from training.encoder.data import Question, matrix, questions
 from training.encoder.model import E5
-from training.encoder.train import _each_article, pair_ids, prefixes, schedule
+from training.encoder.train import _each_article, pad, pair_ids, prefixes, schedule
 
 LAYERS = range(6, 12)  # both LoRAs, as train.py's default
 SOURCES = ("lawyer-llama", "legal-dc")
@@ -103,17 +103,6 @@ def passage_states(corpus: Corpus, encoder: Encoder, S: list[int]) -> list[torch
                 out[i] = x[k, : len(tokens[i])].half().clone()
     torch.save(out, path)
     return out
-
-
-def pad(states: list[torch.Tensor], rows: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
-    """A batch of cached states, zero-padded, and its valid mask."""
-    n = max(states[i].shape[0] for i in rows)
-    x = torch.zeros(len(rows), n, states[rows[0]].shape[1])
-    valid = torch.zeros(len(rows), n, dtype=torch.bool)
-    for k, i in enumerate(rows):
-        x[k, : states[i].shape[0]] = states[i].float()
-        valid[k, : states[i].shape[0]] = True
-    return x, valid
 
 
 def encode(model: E5, states: list[torch.Tensor], rows: list[int], grad: bool) -> torch.Tensor:
@@ -205,8 +194,8 @@ def score(probe: Probe, qmodel: E5, passages: torch.Tensor) -> dict[str, float]:
         sims = (vecs @ passages.T).numpy()
     S, firsts = np.array(probe.S), []
     for k, q in enumerate(probe.test):
-        top = S[np.argsort(-sims[k])[:100]]
-        firsts.append(next((r for r, n in enumerate(top) if n in set(q.positives)), None))
+        top, answers = S[np.argsort(-sims[k])[:100]], set(q.positives)
+        firsts.append(next((r for r, n in enumerate(top) if n in answers), None))
     n = len(firsts)
     return {
         "success@10": sum(r is not None and r < 10 for r in firsts) / n,

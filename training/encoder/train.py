@@ -73,15 +73,20 @@ def pair_ids(path: Path, fold: str) -> set[str]:
     return {r["id"] for r in records if r["fold"] != int(fold) - 1}
 
 
-def batch_loss(model, hidden, qs, rows, start, passages, where, args) -> torch.Tensor:
-    """InfoNCE of one batch (questions `rows`) over all passages or the mined candidates."""
-    n = max(hidden[i].shape[0] for i in rows)
-    x = torch.zeros(len(rows), n, hidden[rows[0]].shape[1])
+def pad(states: list[torch.Tensor], rows: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """The cached states of `rows` as one zero-padded fp32 batch, and its valid mask."""
+    n = max(states[i].shape[0] for i in rows)
+    x = torch.zeros(len(rows), n, states[rows[0]].shape[1])
     valid = torch.zeros(len(rows), n, dtype=torch.bool)
     for k, i in enumerate(rows):
-        x[k, : hidden[i].shape[0]] = hidden[i]
-        valid[k, : hidden[i].shape[0]] = True
-    vec = model.finish(x, valid, start)
+        x[k, : states[i].shape[0]] = states[i].float()
+        valid[k, : states[i].shape[0]] = True
+    return x, valid
+
+
+def batch_loss(model, hidden, qs, rows, start, passages, where, args) -> torch.Tensor:
+    """InfoNCE of one batch (questions `rows`) over all passages or the mined candidates."""
+    vec = model.finish(*pad(hidden, rows), start)
     positives = [[where[p] for p in qs[i].positives] for i in rows]
     if args.negatives == "all":
         cand = None
