@@ -39,6 +39,15 @@ SIDE = ("sem_rank", "cosine", "cosine_gap")
 PARTS = ("part_cosine", "part_lex_rank")
 # the best cosine of a remembered question the candidate answered, and its place (kb.semantic.memory)
 MEMORY = ("memory_cosine", "memory_place")
+# what the other candidates of the candidate's document say (kb.semantic.rerank._document)
+DOCUMENT = (
+    "doc_lex_rank",
+    "doc_sem_rank",
+    "doc_passages",
+    "doc_cosine",
+    "doc_memory_cosine",
+    "beside_cosine",
+)
 
 
 def feature_names(sides: int) -> tuple[str, ...]:
@@ -49,6 +58,7 @@ def feature_names(sides: int) -> tuple[str, ...]:
         + tuple(f"{f}{s}" for s in range(1, sides + 1) for f in SIDE)
         + PARTS
         + MEMORY
+        + DOCUMENT
     )
 
 

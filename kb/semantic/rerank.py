@@ -18,14 +18,18 @@ from kb.engine.snapshot import Snapshot
 from kb.query.parse import ParsedQuery
 from kb.semantic.fusion import FUSION
 from kb.semantic.memory import NOTHING, Recalled
-from kb.semantic.ranker import MEMORY, SIDE, Ranker
+from kb.semantic.ranker import DOCUMENT, MEMORY, SIDE, Ranker
 from kb.semantic.retriever import Neighbours, SemanticIndex
 
 DEPTH = 100  # places of each list that become candidates
 PART_DEPTH = 30  # places of each sentence's lexical list that become candidates
-SEMANTIC = {"agree", "top_cosine", "part_cosine", *MEMORY} | {
-    f"{f}{s}" for s in (1, 2) for f in SIDE
-}
+SEMANTIC = {
+    "agree",
+    "top_cosine",
+    "part_cosine",
+    *MEMORY,
+    *(f for f in DOCUMENT if f != "doc_lex_rank"),
+} | {f"{f}{s}" for s in (1, 2) for f in SIDE}
 ABSENT = math.log2(1024)  # log2 rank of a candidate a list did not return
 
 
@@ -119,7 +123,42 @@ def candidate_features(
     else:
         cols.append(_parts(index, parts, c))
     cols.append(recalled.features(c))
+    cols.append(_document(snap, index, sides[0][0], c, cols[1][:, 0], cols[2], cols[-1][:, 0]))
     return cands, np.hstack(cols).astype(np.float32)
+
+
+def _document(
+    snap: Snapshot,
+    index: SemanticIndex,
+    vec: np.ndarray,
+    c: np.ndarray,
+    lex: np.ndarray,
+    side: np.ndarray,
+    memory: np.ndarray,
+) -> np.ndarray:
+    """Per candidate, what its document's candidates say (a law several of whose articles come
+    up is likelier the one asked about): their best lexical and semantic log2 rank, log2 of how
+    many there are, their best cosine, their best remembered question's cosine; and the best
+    cosine of the passages just before and after it in its document (an article among related
+    ones)."""
+    rows = snap.passage_doc[c]
+    _docs, where = np.unique(rows, return_inverse=True)
+    k = int(where.max(initial=-1)) + 1
+    best_lex, best_sem = np.full(k, ABSENT), np.full(k, ABSENT)
+    best_cos, best_memory = np.full(k, -1.0), np.zeros(k)
+    np.minimum.at(best_lex, where, lex)
+    np.minimum.at(best_sem, where, side[:, 0])
+    np.maximum.at(best_cos, where, side[:, 1])
+    np.maximum.at(best_memory, where, memory)
+    count = np.log2(np.bincount(where, minlength=k))
+    beside = np.full(len(c), -1.0)
+    for step in (-1, 1):
+        n = np.clip(c + step, 0, snap.size - 1)
+        same = (n != c) & (snap.passage_doc[n] == rows) & snap.alive[n]
+        if same.any():
+            beside[same] = np.maximum(beside[same], index.cosines_of(vec, n[same]))
+    per_doc = [best_lex, best_sem, count, best_cos, best_memory]
+    return np.column_stack([a[where] for a in per_doc] + [beside])
 
 
 def _parts(index: SemanticIndex, parts: Parts, c: np.ndarray) -> np.ndarray:

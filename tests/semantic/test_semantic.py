@@ -403,3 +403,28 @@ def test_a_shipped_query_adapter_maps_question_vectors(lib, tmp_path, monkeypatc
     assert np.allclose(layer.question_vectors(QUESTION)[0], raw[::-1], atol=1e-6)
     (tmp_path / "adapter.npy").write_bytes(b"garbage")
     assert semantic.load_adapter("any") is None  # unreadable: questions go unadapted
+
+
+def test_each_candidate_reads_what_its_documents_other_candidates_say(lib):
+    layer = lib.semantic
+    snap = lib.snapshot()
+    index = layer.index_for(snap.path, snap.size)
+    vec = layer.question_vectors(QUESTION)[0]
+    q = parse_query(QUESTION, snap.aliases(), snap.region_names())
+    lexical = rank(snap, q, SearchParams(QUESTION), POLICY)
+    cands, x = candidate_features(snap, index, q, lexical, [(vec, index.nearest(vec, None, 100))])
+    col = {f: x[:, i] for i, f in enumerate(feature_names(1))}
+    doc = snap.passage_doc[np.array(cands)]
+    for i in range(len(cands)):
+        same = doc == doc[i]
+        assert col["doc_passages"][i] == pytest.approx(np.log2(same.sum()))
+        assert col["doc_lex_rank"][i] == col["lex_rank"][same].min()
+        assert col["doc_sem_rank"][i] == col["sem_rank1"][same].min()
+        assert col["doc_cosine"][i] == col["cosine1"][same].max()
+        assert col["doc_memory_cosine"][i] == col["memory_cosine"][same].max()
+    # the passages either side in the same document: the best of their cosines, -1 if none
+    for i, n in enumerate(cands[:20]):
+        beside = [m for m in (n - 1, n + 1) if 0 <= m < snap.size and snap.alive[m]]
+        beside = [m for m in beside if snap.passage_doc[m] == doc[i]]
+        want = index.cosines_of(vec, np.array(beside)).max() if beside else -1.0
+        assert col["beside_cosine"][i] == pytest.approx(want, abs=1e-6)
