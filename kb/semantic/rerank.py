@@ -115,15 +115,16 @@ def candidate_features(
     extra = list(parts.candidates) if parts is not None else []
     cands = list(dict.fromkeys(plain + semantic + extra + list(recalled.candidates)))
     c = np.array(cands, np.int64)
-    cols = [_question(q, plain, sides, len(cands), parts)]
-    cols.append(_passage(snap, q, lexical, plain, c))
-    cols += [_side(index, vec, near, c) for vec, near in sides]
+    passage = _passage(snap, q, lexical, plain, c)
+    side = [_side(index, vec, near, c) for vec, near in sides]
     if parts is None:
-        cols.append(np.column_stack([cols[-1][:, 1], cols[1][:, 0]]))  # as the whole's
+        sentences = np.column_stack([side[-1][:, 1], passage[:, 0]])  # as the whole's
     else:
-        cols.append(_parts(index, parts, c))
-    cols.append(recalled.features(c))
-    cols.append(_document(snap, index, sides[0][0], c, cols[1][:, 0], cols[2], cols[-1][:, 0]))
+        sentences = _parts(index, parts, c)
+    memory = recalled.features(c)
+    document = _document(snap, index, sides[0][0], c, passage[:, 0], side[0], memory[:, 0])
+    question = _question(q, plain, sides, len(cands), parts)
+    cols = [question, passage, *side, sentences, memory, document]
     return cands, np.hstack(cols).astype(np.float32)
 
 
