@@ -23,6 +23,7 @@ from kb.query.parse import parse_query
 from kb.query.sentences import parts
 from kb.search import SearchParams, part_rankings, rank
 from kb.semantic.encoder import Encoder, EncoderUnavailable
+from kb.semantic.fusion import passage_bias
 from kb.semantic.ranker import feature_names, ranker_path
 from kb.semantic.rerank import Parts, candidate_features
 from kb.semantic.vectors import progress_of, slug
@@ -428,3 +429,21 @@ def test_each_candidate_reads_what_its_documents_other_candidates_say(lib):
         beside = [m for m in beside if snap.passage_doc[m] == doc[i]]
         want = index.cosines_of(vec, np.array(beside)).max() if beside else -1.0
         assert col["beside_cosine"][i] == pytest.approx(want, abs=1e-6)
+
+
+def test_semantic_neighbours_hold_each_requests_filter(lib):
+    snap = lib.snapshot()
+    docs = snap.docs.kind
+    judicial = snap.docs.kinds.index("司法解释")
+    doc_bias = np.where(docs == judicial, 0.5, -np.inf).astype(np.float32)
+    bias = passage_bias(snap, doc_bias)
+    live = snap.alive & (snap.passage_doc >= 0)
+    assert np.array_equal(bias[live], doc_bias[snap.passage_doc[live]])
+    assert np.isneginf(bias[~live]).all() and not bias.flags.writeable
+    assert passage_bias(snap, doc_bias.copy()) is bias  # kept: asked again, not spread again
+    # searches with other filters in between get their own neighbours, never another's
+    everything = [h.id for h in lib.search(QUESTION, mode="semantic", limit=20).hits]
+    for _ in range(2):
+        only = lib.search(QUESTION, mode="semantic", kinds=["司法解释"], limit=20).hits
+        assert only and all(h.document.kind == "司法解释" for h in only)
+        assert [h.id for h in lib.search(QUESTION, mode="semantic", limit=20).hits] == everything
