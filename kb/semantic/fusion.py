@@ -85,9 +85,8 @@ def passage_bias(snap: Snapshot, doc_bias: np.ndarray) -> np.ndarray:
     key = ("semantic-bias", hashlib.blake2b(doc_bias.tobytes(), digest_size=16).digest())
 
     def spread() -> np.ndarray:
-        live = snap.alive & (snap.passage_doc >= 0)
         bias = np.full(snap.size, -np.inf, np.float32)
-        bias[live] = doc_bias[snap.passage_doc[live]]
+        bias[snap.alive] = doc_bias[snap.passage_doc[snap.alive]]  # (alive: in a document)
         bias.setflags(write=False)
         return bias
 

@@ -152,14 +152,12 @@ def _document(
     np.maximum.at(best_cos, where, side[:, 1])
     np.maximum.at(best_memory, where, memory)
     count = np.log2(np.bincount(where, minlength=k))
-    beside = np.full(len(c), -1.0)
-    for step in (-1, 1):
-        n = np.clip(c + step, 0, snap.size - 1)
-        same = (n != c) & (snap.passage_doc[n] == rows) & snap.alive[n]
-        if same.any():
-            beside[same] = np.maximum(beside[same], index.cosines_of(vec, n[same]))
+    near = np.clip(np.stack([c - 1, c + 1]), 0, snap.size - 1)  # (one gather for both sides)
+    same = (near != c) & (snap.passage_doc[near] == rows) & snap.alive[near]
+    beside = np.full(near.shape, -1.0)
+    beside[same] = index.cosines_of(vec, near[same])
     per_doc = [best_lex, best_sem, count, best_cos, best_memory]
-    return np.column_stack([a[where] for a in per_doc] + [beside])
+    return np.column_stack([a[where] for a in per_doc] + [beside.max(axis=0)])
 
 
 def _parts(index: SemanticIndex, parts: Parts, c: np.ndarray) -> np.ndarray:
