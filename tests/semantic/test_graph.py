@@ -72,3 +72,92 @@ def test_without_onnxruntime_questions_go_through_numpy(plain, tmp_path, monkeyp
     assert "numpy engine" in caplog.text and "onnxruntime" in caplog.text
     assert float((got * expected).sum(1).min()) > 0.99999
     assert np.allclose(fallback.query(QUESTIONS[0]), got[0], atol=1e-6)
+
+
+def _anonymous_mb() -> float:
+    rollup = open("/proc/self/smaps_rollup").read()
+    return int(rollup.split("Anonymous:")[1].split()[0]) / 1024
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, /proc")
+def test_the_packed_matrices_are_one_file_every_process_maps(plain, tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "lora.npz"
+    random_lora(path, base_name(plain))
+    tuned = Encoder(question_lora=path)
+    expected = tuned.questions(QUESTIONS)
+    packed = sorted((tmp_path / "cache").glob("packed-*/model.onnx"))
+    assert len(packed) == 1 and not list((tmp_path / "cache").glob("*.part*"))
+    written = packed[0].stat().st_mtime_ns
+    again = GraphEncoder(tuned._qweights)  # a second process's encoder: the same file, kept
+    assert packed[0].stat().st_mtime_ns == written
+    tokens = [tuned.token_ids(q, is_query=True) for q in QUESTIONS[:1]]
+    assert float(again(tokens)[0] @ expected[0]) > 0.99999
+
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # a server's worker: its own session, on threads of its own, no copy
+        try:
+            before = _anonymous_mb()
+            got = tuned._qforward(tokens)[0]
+            grown = _anonymous_mb() - before
+            mine = [k for k in tuned._qforward._sessions if k[0] == os.getpid()]
+            ok = float(got @ expected[0]) > 0.99999 and len(mine) == 1
+            os.write(write, f"{int(ok)} {grown:.1f}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    ok, grown = os.read(read, 100).decode().split()
+    os.waitpid(child, 0)
+    assert ok == "1"
+    assert float(grown) < 40  # the packed matrices are 85 MB
+
+
+def test_questions_go_unpacked_when_the_packed_file_cannot_be_written(
+    plain, tmp_path, monkeypatch, caplog
+):
+    import kb.semantic.runtime as runtime
+
+    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "lora.npz"
+    random_lora(path, base_name(plain))
+    expected = Encoder(question_lora=path).questions(QUESTIONS)
+    for packed in (tmp_path / "cache").glob("packed-*"):
+        for f in packed.iterdir():
+            f.unlink()
+        packed.rmdir()
+
+    def refuse(**_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runtime.tempfile, "mkdtemp", refuse)
+    with caplog.at_level(logging.WARNING, logger="kb.semantic.e5.graph"):
+        unpacked = Encoder(question_lora=path)
+        got = unpacked.questions(QUESTIONS)
+    assert "not packed" in caplog.text and "No space left" in caplog.text
+    assert unpacked.info()["question_engine"].startswith("onnxruntime ")
+    assert list(unpacked._qforward._sessions) == [(0, 1)]  # one session, on one thread, for all
+    assert float((got * expected).sum(1).min()) > 0.99999
+
+
+def test_a_question_goes_over_two_cores_only_when_one_is_free(plain, tmp_path, monkeypatch):
+    import os
+
+    import kb.semantic.e5.graph as graph
+
+    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "lora.npz"
+    random_lora(path, base_name(plain))
+    tuned = Encoder(question_lora=path)
+    tuned.questions(QUESTIONS[:1])
+    forward = tuned._qforward
+    assert isinstance(graph._a_core_is_free(), bool)
+    vectors = {}
+    for free in (True, False):
+        monkeypatch.setattr(graph, "_a_core_is_free", lambda free=free: free)
+        vectors[free] = forward([tuned.token_ids(q, is_query=True) for q in QUESTIONS[:2]])
+    assert np.allclose(vectors[True], vectors[False], atol=1e-5)
+    threads = sorted(t for pid, t in forward._sessions if pid == os.getpid())
+    assert threads == sorted({1, graph.THREADS})

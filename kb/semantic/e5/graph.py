@@ -5,21 +5,34 @@ weight matrix anew (here 20 → 12.5 ms for the layers); ONNX Runtime packs the 
 the session is made, and fuses GELU, LayerNorm and attention. The token table (4 bits) and the
 pooling stay with our numpy engine (kb.semantic.e5.forward), so vectors agree with it to cosine
 0.99999. Matrices mapped from a file (kb.semantic.e5.shared) are given to ONNX Runtime as that
-file's external data, not copied into the graph; the packed copy (85 MB) is made before a server
-forks, so its workers share it (the session as kb.semantic.runtime makes them).
+file's external data, not copied into the graph, and packed once into a file of their own
+(kb.semantic.runtime.packed_model) that every process maps: each process opens its own session,
+none holds a copy of the packed matrices (85 MB), and a question goes over two cores when the
+machine has one free.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
 import numpy as np
 
 from kb.semantic.e5.forward import embed, pool
 from kb.semantic.e5.weights import Weights
-from kb.semantic.runtime import onnx_helpers, open_session, serialised
+from kb.semantic.runtime import (
+    RuntimeUnavailable,
+    onnx_helpers,
+    open_session,
+    packed_model,
+    serialised,
+)
 
+log = logging.getLogger(__name__)
 OPSET = 17  # LayerNormalization
+CORES = len(os.sched_getaffinity(0))
+THREADS = min(2, CORES)  # a question's layers over two cores: 18 → 11 ms when one is free
 
 
 class GraphEncoder:
@@ -28,17 +41,53 @@ class GraphEncoder:
     def __init__(self, w: Weights):
         """Build the session for `w` (RuntimeUnavailable saying why it cannot be)."""
         self.w = w
-        self._session, self.engine = open_session(*_model(w))
+        self._model, self._folder = _model(w)
+        self._threads = 1  # unpacked, each session would pack a copy of its own
+        if self._folder is not None:
+            try:
+                self._model, self._folder = packed_model(self._model, self._folder), None
+                self._threads = THREADS
+            except (OSError, RuntimeUnavailable) as exc:
+                log.warning("question matrices not packed to a file (%s): each process packs", exc)
+        # ONNX Runtime's helper threads do not survive a fork: a process forked from this one
+        # (a server's worker) opens sessions of its own, from the packed file. It never closes
+        # those it inherited, whose closing would wait for threads that are not there.
+        self._sessions: dict[tuple[int, int], object] = {}
+        self.engine = ""
+        self._session()
+
+    def _session(self):
+        """This process's session (opened on first use) on two threads when a core is free, else
+        on one: under load a helper thread only adds switching (about 5% more CPU a request)."""
+        threads = self._threads if self._threads > 1 and _a_core_is_free() else 1
+        # One thread has no helper to lose in a fork: then one session serves every process (a
+        # copy it packed itself is shared with those forked after it).
+        key = (os.getpid(), threads) if self._threads > 1 else (0, 1)
+        session = self._sessions.get(key)
+        if session is None:
+            session, self.engine = open_session(self._model, self._folder, threads=threads)
+            session = self._sessions.setdefault(key, session)
+        return session
 
     def __call__(self, batch: list[list[int]]) -> np.ndarray:
         """L2-normalised mean-pooled embeddings (len(batch), hidden) of token id lists."""
         x, lens = embed(self.w, batch)
         length = x.shape[0] // lens.size
         bias = np.where(np.arange(length)[None, :] < lens[:, None], 0.0, -1e9).astype(np.float32)
-        (y,) = self._session.run(
+        (y,) = self._session().run(
             None, {"x": x.reshape(lens.size, length, -1), "bias": bias[:, None, None, :]}
         )
         return pool(y, lens)
+
+
+def _a_core_is_free() -> bool:
+    """Whether fewer threads are ready to run on the machine than it has cores, the caller
+    counted (the kernel's count of the moment, in /proc/loadavg; False where it cannot be read)."""
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            return int(f.read().split()[3].split(b"/")[0]) < CORES
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 def _model(w: Weights) -> tuple[bytes, Path | None]:
