@@ -39,10 +39,8 @@ def test_the_graph_gives_the_numpy_engines_vectors_for_padded_batches(plain):
     assert graph.engine.startswith("onnxruntime ")
 
 
-def test_matrices_of_the_shared_file_are_its_external_data(plain, tmp_path, monkeypatch):
-    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "lora.npz"
-    random_lora(path, base_name(plain))
+def test_matrices_of_the_shared_file_are_its_external_data(tmp_path, cached_lora):
+    path = cached_lora
     tuned = Encoder(question_lora=path)
     assert tuned.info()["question_engine"] is None  # not loaded yet
     tuned.questions(QUESTIONS[:1])
@@ -80,12 +78,10 @@ def _anonymous_mb() -> float:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, /proc")
-def test_the_packed_matrices_are_one_file_every_process_maps(plain, tmp_path, monkeypatch):
+def test_the_packed_matrices_are_one_file_every_process_maps(tmp_path, cached_lora):
     import os
 
-    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "lora.npz"
-    random_lora(path, base_name(plain))
+    path = cached_lora
     tuned = Encoder(question_lora=path)
     expected = tuned.questions(QUESTIONS)
     packed = sorted((tmp_path / "cache").glob("packed-*/model.onnx"))
@@ -116,13 +112,11 @@ def test_the_packed_matrices_are_one_file_every_process_maps(plain, tmp_path, mo
 
 
 def test_questions_go_unpacked_when_the_packed_file_cannot_be_written(
-    plain, tmp_path, monkeypatch, caplog
+    tmp_path, monkeypatch, caplog, cached_lora
 ):
     import kb.semantic.runtime as runtime
 
-    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "lora.npz"
-    random_lora(path, base_name(plain))
+    path = cached_lora
     expected = Encoder(question_lora=path).questions(QUESTIONS)
     for packed in (tmp_path / "cache").glob("packed-*"):
         for f in packed.iterdir():
@@ -142,14 +136,12 @@ def test_questions_go_unpacked_when_the_packed_file_cannot_be_written(
     assert float((got * expected).sum(1).min()) > 0.99999
 
 
-def test_a_question_goes_over_two_cores_only_when_one_is_free(plain, tmp_path, monkeypatch):
+def test_a_question_goes_over_two_cores_only_when_one_is_free(monkeypatch, cached_lora):
     import os
 
     import kb.semantic.e5.graph as graph
 
-    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "lora.npz"
-    random_lora(path, base_name(plain))
+    path = cached_lora
     tuned = Encoder(question_lora=path)
     tuned.questions(QUESTIONS[:1])
     forward = tuned._qforward

@@ -138,10 +138,8 @@ def test_the_shipped_lora_is_recorded_beside_it(plain):
     assert float(shipped.query(QUESTIONS[0]) @ plain.query(QUESTIONS[0])) < 0.9999
 
 
-def test_question_weights_are_one_shared_file_equal_to_the_merge(plain, tmp_path, monkeypatch):
-    monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "lora.npz"
-    random_lora(path, base_name(plain))
+def test_question_weights_are_one_shared_file_equal_to_the_merge(plain, tmp_path, cached_lora):
+    path = cached_lora
     first = Encoder(question_lora=path)
     ours = first.questions(QUESTIONS)
     files = list((tmp_path / "cache").glob("question-*.f32"))
