@@ -153,3 +153,16 @@ def test_a_question_goes_over_two_cores_only_when_one_is_free(monkeypatch, cache
     assert np.allclose(vectors[True], vectors[False], atol=1e-5)
     threads = sorted(t for pid, t in forward._sessions if pid == os.getpid())
     assert threads == sorted({1, graph.THREADS})
+
+
+def test_a_damaged_packed_file_leaves_questions_unpacked(cached_lora, caplog):
+    expected = Encoder(question_lora=cached_lora).questions(QUESTIONS)
+    (data,) = cached_lora.parent.glob("cache/packed-*/model.data")
+    data.write_bytes(data.read_bytes()[:1000])  # cut short after it was written
+    with caplog.at_level(logging.WARNING, logger="kb.semantic.e5.graph"):
+        damaged = Encoder(question_lora=cached_lora)
+        got = damaged.questions(QUESTIONS)
+    assert "not packed" in caplog.text
+    assert damaged.info()["question_engine"].startswith("onnxruntime ")
+    assert list(damaged._qforward._sessions) == [(0, 1)]
+    assert float((got * expected).sum(1).min()) > 0.99999

@@ -41,27 +41,29 @@ class GraphEncoder:
     def __init__(self, w: Weights):
         """Build the session for `w` (RuntimeUnavailable saying why it cannot be)."""
         self.w = w
-        self._model, self._folder = _model(w)
+        self._model, self._folder = unpacked = _model(w)
         self._threads = 1  # unpacked, each session would pack a copy of its own
+        self._sessions: dict[tuple[int, int], object] = {}
+        self.engine = ""
         if self._folder is not None:
             try:
                 self._model, self._folder = packed_model(self._model, self._folder), None
                 self._threads = THREADS
-            except (OSError, RuntimeUnavailable) as exc:
+                self._session()
+            except (OSError, RuntimeUnavailable) as exc:  # unwritable, or damaged since
                 log.warning("question matrices not packed to a file (%s): each process packs", exc)
-        # ONNX Runtime's helper threads do not survive a fork: a process forked from this one
-        # (a server's worker) opens sessions of its own, from the packed file. It never closes
-        # those it inherited, whose closing would wait for threads that are not there.
-        self._sessions: dict[tuple[int, int], object] = {}
-        self.engine = ""
+                (self._model, self._folder), self._threads = unpacked, 1
         self._session()
 
     def _session(self):
         """This process's session (opened on first use) on two threads when a core is free, else
         on one: under load a helper thread only adds switching (about 5% more CPU a request)."""
         threads = self._threads if self._threads > 1 and _a_core_is_free() else 1
-        # One thread has no helper to lose in a fork: then one session serves every process (a
-        # copy it packed itself is shared with those forked after it).
+        # ONNX Runtime's helper threads do not survive a fork: a process forked from this one (a
+        # server's worker) opens sessions of its own, from the packed file, and never closes
+        # those it inherited, whose closing would wait for threads that are not there. One
+        # thread has no helper to lose: then one session serves every process (a copy it
+        # packed itself is shared with those forked after it).
         key = (os.getpid(), threads) if self._threads > 1 else (0, 1)
         session = self._sessions.get(key)
         if session is None:
