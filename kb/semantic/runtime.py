@@ -104,6 +104,9 @@ def packed_model(model: bytes, external_folder: Path) -> Path:
         ):
             options.add_session_config_entry(entry, value)
         _session(ort, model, options)  # writes the optimised model as it loads
+        for written in building.iterdir():  # on disk before it is named: a crash leaves none
+            with open(written, "rb") as f:
+                os.fsync(f.fileno())
         try:
             os.rename(building, place)
         except OSError:

@@ -41,19 +41,25 @@ class GraphEncoder:
     def __init__(self, w: Weights):
         """Build the session for `w` (RuntimeUnavailable saying why it cannot be)."""
         self.w = w
-        self._model, self._folder = unpacked = _model(w)
+        self._model, self._folder = _model(w)
         self._threads = 1  # unpacked, each session would pack a copy of its own
         self._sessions: dict[tuple[int, int], object] = {}
         self.engine = ""
         if self._folder is not None:
-            try:
-                self._model, self._folder = packed_model(self._model, self._folder), None
-                self._threads = THREADS
-                self._session()
-            except (OSError, RuntimeUnavailable) as exc:  # unwritable, or damaged since
-                log.warning("question matrices not packed to a file (%s): each process packs", exc)
-                (self._model, self._folder), self._threads = unpacked, 1
+            self._use_packed()
         self._session()
+
+    def _use_packed(self) -> None:
+        """Run from the packed file, on two threads when a core is free; where it cannot be
+        written or opened (damaged since), stay on the unpacked model (logged)."""
+        unpacked = (self._model, self._folder)
+        try:
+            self._model, self._folder = packed_model(*unpacked), None
+            self._threads = THREADS
+            self._session()  # a damaged file fails here
+        except (OSError, RuntimeUnavailable) as exc:
+            log.warning("question matrices not packed to a file (%s): each process packs", exc)
+            (self._model, self._folder), self._threads = unpacked, 1
 
     def _session(self):
         """This process's session (opened on first use) on two threads when a core is free, else
