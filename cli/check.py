@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -13,7 +12,7 @@ import click
 from cli.check_references import echo_references, references_summary
 from cli.common import fail_on_kb_error, progress_reporter
 from corpus.collection import Collection, load_collection
-from kb.config import load_settings
+from kb.config import WORKING_CORES, load_settings
 from kb.links.indexing.extract import document_references
 from kb.models import KINDS, Document
 
@@ -113,7 +112,7 @@ def echo_report(collection: Collection, seconds: float) -> None:
 def command(paths: tuple[Path, ...], as_json: bool, quiet: bool, processes: int | None) -> None:
     """Parse documents without indexing; report what was read, skipped or looks odd."""
     folders = [p.resolve() for p in paths] or list(load_settings().corpus_dirs)
-    processes = processes or min(2, os.cpu_count() or 1)
+    processes = processes or WORKING_CORES
     started = time.perf_counter()
     with progress_reporter("Parsing", quiet) as progress:
         collection = load_collection(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -38,7 +37,7 @@ from indexer.writing import (
 )
 from kb import analysis
 from kb.access import everything_dir, rules_for
-from kb.config import Settings
+from kb.config import WORKING_CORES, Settings
 from kb.errors import IndexCorrupt, IndexMissing, KBError
 from kb.links.store import REFERENCES
 from kb.models import Skipped
@@ -140,7 +139,7 @@ def _bring_up_to_date(
     if seed is not None and seed[1] is not None:
         _share_vectors(seed[0], store)
         return _incremental(store, settings, seed[1], files, progress, seed[0].current())
-    shards = max(1, procs or min(2, os.cpu_count() or 1))
+    shards = max(1, procs or WORKING_CORES)
     return _full_build(store, settings, files, progress, shards)
 
 

@@ -22,6 +22,7 @@ from whoosh.reading import MultiReader
 
 from indexer import faults, workers
 from indexer.lock import index_lock
+from kb.config import WORKING_CORES
 from kb.schema import DOCUMENTS, document_schema, passage_schema, shard_name
 from kb.semantic.encoder import DIM, Encoder
 from kb.semantic.vectors import (
@@ -180,9 +181,7 @@ def embed_build(
         log.info("%s: %d passages, %d to embed", build.name, stats.passages, len(missing))
         cached = len({k for k in keys if k and k in have})  # distinct texts embedded before
         report = _recorder(store.root, encoder.tag, build.name, cached, progress)
-        embed_missing(
-            store.root, encoder, missing, procs or min(2, os.cpu_count() or 1), report, nice
-        )
+        embed_missing(store.root, encoder, missing, procs or WORKING_CORES, report, nice)
         cache = VectorCache(store.root, encoder.tag)  # re-read: the workers wrote new chunks
         alive = [n for n, k in enumerate(keys) if k is not None]
         vecs, found = cache.gather([keys[n] for n in alive], DIM)

@@ -9,6 +9,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 DEFAULT_INDEX = REPO_ROOT / "var" / "index"
+CORES = os.cpu_count() or 1
+# what a default run keeps busy (server processes, build shards, embedding processes, a question's
+# threads): two cores, the machine it was measured on, or fewer where there are fewer
+WORKING_CORES = min(2, CORES)
 
 # Limits of one request, in one place: the library checks them, the web forms and the MCP tools
 # take them, and the OpenAPI document and the tools' schemas publish them (kb.shapes.params).
@@ -56,7 +60,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides) -> Settings:
         "index_dir": Path(env.get("KB_INDEX_DIR") or DEFAULT_INDEX).expanduser().resolve(),
         "host": env.get("KB_HOST", "127.0.0.1"),
         "port": int(env.get("KB_PORT", "8000")),
-        "workers": int(env.get("KB_WORKERS", str(min(2, os.cpu_count() or 1)))),
+        "workers": int(env.get("KB_WORKERS", str(WORKING_CORES))),
         "threads": int(env.get("KB_THREADS", "2")),
         "internal_dirs": _folders(env.get("KB_INTERNAL_DIRS", "")),
     }

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.config import CORES, WORKING_CORES
 from kb.semantic.e5.forward import embed, pool
 from kb.semantic.e5.weights import Weights
 from kb.semantic.runtime import (
@@ -31,8 +32,7 @@ from kb.semantic.runtime import (
 
 log = logging.getLogger(__name__)
 OPSET = 17  # LayerNormalization
-CORES = os.cpu_count() or 1  # /proc/loadavg counts the whole machine's runnable threads
-THREADS = min(2, CORES)  # a question's layers over two cores: 18 → 11 ms when one is free
+THREADS = WORKING_CORES  # a question's layers over two cores: 18 → 11 ms when one is free
 
 
 class GraphEncoder:
@@ -93,7 +93,7 @@ def _a_core_is_free() -> bool:
     counted (the kernel's count of the moment, in /proc/loadavg; False where it cannot be read)."""
     try:
         with open("/proc/loadavg", "rb") as f:
-            return int(f.read().split()[3].split(b"/")[0]) < CORES
+            return int(f.read().split()[3].split(b"/")[0]) < CORES  # (the whole machine's)
     except (OSError, ValueError, IndexError):
         return False
 
