@@ -11,6 +11,7 @@ cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.compare.align import Match
@@ -92,6 +93,21 @@ def counterpart_in(snap: Snapshot, passage_id: str, doc_id: str) -> str | None:
     """The passage paired with `passage_id` in version `doc_id` of its work (None where the
     article is not there: added later, deleted, or `doc_id` is not a version of the work)."""
     return dict(counterparts(snap, passage_id)).get(doc_id)
+
+
+def in_every_version(
+    snap: Snapshot, find: Callable[[str, int], tuple[int, ...]]
+) -> Callable[[str, int], tuple[int, ...]]:
+    """`find` ((source file, article number) → docnums, kb.engine.articles.article_finder)
+    widened to the same article in every other version of its work: a reference to a version
+    since replaced still reaches the article as the version a search shows words it."""
+
+    def found(source: str, article: int) -> tuple[int, ...]:
+        nums = find(source, article)
+        same = (snap.docnum_of(p) for n in nums for p in same_article_ids(snap, snap.passage_id(n)))
+        return tuple(dict.fromkeys([*nums, *(n for n in same if n is not None)]))
+
+    return found
 
 
 def warm(snap: Snapshot) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import simsimd
 
+from kb.compare.same_article import in_every_version
 from kb.engine.articles import article_finder
 from kb.errors import KBError
 from kb.semantic.memory import QuestionMemory, Recalled, load_memory, memory_path
@@ -179,7 +180,10 @@ class SemanticLayer:
     def memory(self, snap) -> QuestionMemory:
         """The question memory shipped for the encoder's question side, found in `snap`."""
         tag = self.encoder().question_tag
-        return snap.cached(("question-memory", tag), lambda: load_memory(tag, article_finder(snap)))
+        return snap.cached(
+            ("question-memory", tag),  # (each request keeps the versions it may show)
+            lambda: load_memory(tag, in_every_version(snap, article_finder(snap))),
+        )
 
     def _adapter(self, tag: str) -> np.ndarray | None:
         if tag not in self._adapters:

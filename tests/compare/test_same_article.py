@@ -12,7 +12,9 @@ import pytest
 
 from indexer.build import build_index
 from kb.compare.earlier import earlier_article
+from kb.compare.same_article import in_every_version
 from kb.config import load_settings
+from kb.engine.articles import article_finder
 from kb.library import Library
 from kb.links.reading.table import link_table
 from tests.support.shapes import checked_app
@@ -92,3 +94,19 @@ def test_an_article_without_counterpart_switches_to_the_top(lib, articles):
     old = lib.document(was.doc_id).document.passages
     gone = next(p for p in old if p.article and lib.same_article_in(p.id, now.doc_id) is None)
     assert switch(client, gone, now.doc_id).endswith(f"/documents/{now.doc_id}?unmatched=1")
+
+
+def test_a_remembered_reference_reaches_the_article_in_every_version(lib, articles):
+    """The question memory's references (source file, article number) follow the article, so a
+    remembered answer in a version since replaced still reaches the version a search shows."""
+    was, now, other = articles
+    snap = lib.snapshot()
+    find = article_finder(snap)
+    source = {p.doc_id: snap.docs.records[snap.row_of(p.doc_id)]["source"] for p in articles}
+    docnum = {p.id: snap.docnum_of(p.id) for p in articles}
+    wide = in_every_version(snap, find)
+    assert find(source[was.doc_id], 36) == (docnum[was.id],)
+    assert wide(source[was.doc_id], 36) == (docnum[was.id], docnum[now.id])  # renumbered 44
+    assert wide(source[now.doc_id], 44) == (docnum[now.id], docnum[was.id])
+    assert docnum[other.id] not in wide(source[was.doc_id], 36) + wide(source[now.doc_id], 44)
+    assert wide("法律/无此文件.md", 36) == () == wide(source[was.doc_id], 9999)
