@@ -101,6 +101,14 @@ class QuestionMemory:
         return Recalled(cos[top], tuple(answers))
 
 
+def within(
+    rows_ok: np.ndarray, passage_doc: np.ndarray
+) -> Callable[[tuple[int, ...]], tuple[int, ...]]:
+    """`keep` for recall: the answering passages whose documents a request's filters let
+    through (`rows_ok`, a mask of document rows; `passage_doc`, each passage's row)."""
+    return lambda answers: tuple(n for n in answers if rows_ok[passage_doc[n]])
+
+
 def memory_path(question_tag: str) -> Path:
     """Where the memory of questions seen by `question_tag` is shipped."""
     return shipped_path("question-memory", question_tag)

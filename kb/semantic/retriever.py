@@ -21,7 +21,7 @@ import simsimd
 from kb.compare.same_article import in_every_version
 from kb.engine.articles import article_finder
 from kb.errors import KBError
-from kb.semantic.memory import QuestionMemory, Recalled, load_memory, memory_path
+from kb.semantic.memory import QuestionMemory, Recalled, load_memory, memory_path, within
 from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path
 from kb.semantic.vectors import (
     VectorsPending,
@@ -174,8 +174,7 @@ class SemanticLayer:
         """The remembered questions nearest a question's vector, or any row of a matrix of them
         (kb.semantic.memory), their answers cut to the documents whose rows `rows_ok` lets
         through."""
-        doc = snap.passage_doc
-        return self.memory(snap).recall(vec, keep=lambda a: tuple(n for n in a if rows_ok[doc[n]]))
+        return self.memory(snap).recall(vec, keep=within(rows_ok, snap.passage_doc))
 
     def memory(self, snap) -> QuestionMemory:
         """The question memory shipped for the encoder's question side, found in `snap`."""

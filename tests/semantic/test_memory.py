@@ -15,6 +15,7 @@ from kb.semantic.memory import (
     QuestionMemory,
     memory_path,
     read_memory,
+    within,
     write_memory,
 )
 from kb.semantic.ranker import ranker_path
@@ -38,7 +39,9 @@ def test_recall_keeps_close_questions_with_answers_best_first(memory):
     assert r.cosines[0] >= r.cosines[1] >= CLOSE
     skipped = memory.recall(unit(1, 0.02, 0), skip=np.array([True, False, False]))
     assert skipped.answers == ((12,),)
-    kept = memory.recall(unit(1, 0.02, 0), keep=lambda a: tuple(n for n in a if n != 10))
+    passage_doc = np.zeros(14, np.int64)
+    passage_doc[10] = 1  # passage 10 is in document row 1, the others in row 0
+    kept = memory.recall(unit(1, 0.02, 0), keep=within(np.array([True, False]), passage_doc))
     assert kept.answers == ((11,), (12,))  # a passage the request may not see is dropped
     assert memory.recall(unit(1, 0.02, 0), keep=lambda a: ()).answers == ()
 

@@ -15,9 +15,18 @@ import hashlib
 
 import numpy as np
 
+from kb.compare.same_article import in_every_version
 from kb.engine.articles import article_finder
+from kb.search import document_mask
 from kb.semantic.encoder import Encoder
-from kb.semantic.memory import NOTHING, QuestionMemory, Recalled, memory_path, write_memory
+from kb.semantic.memory import (
+    NOTHING,
+    QuestionMemory,
+    Recalled,
+    memory_path,
+    within,
+    write_memory,
+)
 from training.fusion import evaluate as E
 from training.fusion import rankings as R
 
@@ -36,7 +45,8 @@ class Memories:
                     name, data.qs[name], data.loras["all"]
                 )
         self.refs = {name: [references(data, x) for x in data.qs[name]] for name in sets}
-        find = article_finder(data.snap)  # as a build finds the shipped memory's answers
+        # as a build finds the shipped memory's answers: in every version of their work
+        find = in_every_version(data.snap, article_finder(data.snap))
         self.found = {
             name: [tuple(n for s, a in r for n in find(s, a)) for r in refs]
             for name, refs in self.refs.items()
@@ -62,17 +72,20 @@ class Memories:
             self._made[(fold, side)] = (QuestionMemory(np.array(vecs), answers), texts)
         return self._made[(fold, side)]
 
-    def recall(self, fold: str, side: str, text: str, vec: np.ndarray, training: bool) -> Recalled:
-        """What a question (`text`, its vector through `side`, or its and its sentences') recalls
-        of fold `fold`'s memory."""
+    def recall(
+        self, fold: str, side: str, x: R.Question, vec: np.ndarray, training: bool
+    ) -> Recalled:
+        """What a question (`x`, its vector through `side`, or its and its sentences') recalls
+        of fold `fold`'s memory, its answers cut to the versions its search may show."""
         memory, texts = self.memory(fold, side)
         if not len(memory):
             return NOTHING
         skip = None
         if training:
             near = (np.atleast_2d(vec) @ memory.vectors.T).max(axis=0) >= NEAR_DUPLICATE
-            skip = near | np.array([t in text for t in texts])
-        return memory.recall(vec, skip)
+            skip = near | np.array([t in x.query.text for t in texts])
+        rows_ok = document_mask(self.data.snap, x.query, x.params)
+        return memory.recall(vec, skip, within(rows_ok, self.data.snap.passage_doc))
 
 
 def references(data: E.Data, x: R.Question) -> list[tuple[str, int]]:

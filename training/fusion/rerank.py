@@ -82,7 +82,7 @@ def lora_side(name: str, fold: str) -> str:
 
 def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict, recall=None):
     """(cases, candidates, features, labels) of the questions at `at` that auto fuses;
-    `recall(text, vector)`: what a question recalls of the question memory."""
+    `recall(question, vector)`: what a question recalls of the question memory."""
     cases = data.cases[(name, data.view(name, fold))]
     out = []
     for i in at:
@@ -94,7 +94,7 @@ def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict, recall=
         vecs = next(iter(sides.values()))[2]
         parts = None if vecs is None or vecs[i] is None else Parts(vecs[i], data.part_lex[name][i])
         asked = recall_vectors(per_side[0][0], parts)
-        recalled = recall(c.q.query.text, asked) if recall else NOTHING
+        recalled = recall(c.q, asked) if recall else NOTHING
         cands, x = candidate_features(
             data.snap, data.index, c.q.query, c.lex, per_side, parts, recalled
         )
@@ -104,7 +104,7 @@ def rows(data: E.Data, name: str, fold: str, at: list[int], sides: dict, recall=
 
 def recaller(memories: M.Memories, fold: str, side: str, training: bool):
     """`recall` for rows: fold `fold`'s memory through `side`."""
-    return lambda text, vec: memories.recall(fold, side, text, vec, training)
+    return lambda x, vec: memories.recall(fold, side, x, vec, training)
 
 
 def domain_fold(data: E.Data) -> None:
