@@ -4,7 +4,9 @@ old one's article answers it too; the ranker reads that hint beside the two retr
 
 The file (kb/data/question-memory-<question tag>.npz, written by training/fusion/memory.py)
 holds vectors and (source file, article number) references, never the questions' text; the
-references are found in each build's passages, so a withdrawn or replaced document drops out.
+references are found in each build's passages, so a withdrawn document drops out, and followed
+into the other versions of their work (kb.compare.same_article), so a replaced one's article is
+still reached in the version a search shows.
 """
 
 from __future__ import annotations
