@@ -70,7 +70,9 @@ class Library:
     ):
         self.store = Store(Path(index_dir))
         self.semantic = SemanticLayer(
-            Path(index_dir), enabled=vectors_enabled() if vectors is None else vectors
+            Path(index_dir),
+            enabled=vectors_enabled() if vectors is None else vectors,
+            finder=same_article.finder_in_every_version,
         )
         self.policy = policy
         self._recheck = recheck_seconds

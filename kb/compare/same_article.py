@@ -18,6 +18,7 @@ from kb.compare.align import Match
 from kb.compare.compare import align_passages
 from kb.compare.model import VersionText
 from kb.compare.texts import load_version
+from kb.engine.articles import article_finder
 from kb.engine.snapshot import Snapshot
 from kb.engine.works import versions_of, work_rows
 
@@ -95,12 +96,11 @@ def counterpart_in(snap: Snapshot, passage_id: str, doc_id: str) -> str | None:
     return dict(counterparts(snap, passage_id)).get(doc_id)
 
 
-def in_every_version(
-    snap: Snapshot, find: Callable[[str, int], tuple[int, ...]]
-) -> Callable[[str, int], tuple[int, ...]]:
-    """`find` ((source file, article number) → docnums, kb.engine.articles.article_finder)
-    widened to the same article in every other version of its work: a reference to a version
-    since replaced still reaches the article as the version a search shows words it."""
+def finder_in_every_version(snap: Snapshot) -> Callable[[str, int], tuple[int, ...]]:
+    """kb.engine.articles.article_finder ((source file, article number) → docnums) widened to
+    the same article in every other version of its work: a reference to a version since
+    replaced still reaches the article as the version a search shows words it."""
+    find = article_finder(snap)
 
     def found(source: str, article: int) -> tuple[int, ...]:
         nums = find(source, article)

@@ -12,14 +12,15 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import simsimd
 
-from kb.compare.same_article import in_every_version
 from kb.engine.articles import article_finder
+from kb.engine.snapshot import Snapshot
 from kb.errors import KBError
 from kb.semantic.memory import QuestionMemory, Recalled, load_memory, memory_path, within
 from kb.semantic.ranker import Ranker, feature_names, load_ranker, ranker_path
@@ -110,10 +111,19 @@ class SemanticLayer:
     """The semantic side of a Library for its live build: vectors once complete, the encoder
     loaded on first use; every failure is a status message and lexical search goes on."""
 
-    def __init__(self, index_dir: Path, encoder_loader=None, enabled: bool = True):
+    def __init__(
+        self,
+        index_dir: Path,
+        encoder_loader=None,
+        enabled: bool = True,
+        finder: Callable[[Snapshot], Callable[[str, int], tuple[int, ...]]] = article_finder,
+    ):
+        """`finder(snap)`: (source file, article number) → docnums in a build, how the question
+        memory's references are found (the Library follows them into every version)."""
         self.index_dir = Path(index_dir)
         self.enabled = enabled
         self._load_encoder = encoder_loader or _shared_encoder
+        self._finder = finder
         self._encoder = None
         self._adapters: dict[str, np.ndarray | None] = {}  # question side's tag → its adapter
         self._rankers: dict[str, Ranker | None] = {}  # question side's tag → its fusion ranker
@@ -179,10 +189,7 @@ class SemanticLayer:
     def memory(self, snap) -> QuestionMemory:
         """The question memory shipped for the encoder's question side, found in `snap`."""
         tag = self.encoder().question_tag
-        return snap.cached(
-            ("question-memory", tag),  # (each request keeps the versions it may show)
-            lambda: load_memory(tag, in_every_version(snap, article_finder(snap))),
-        )
+        return snap.cached(("question-memory", tag), lambda: load_memory(tag, self._finder(snap)))
 
     def _adapter(self, tag: str) -> np.ndarray | None:
         if tag not in self._adapters:

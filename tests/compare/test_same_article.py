@@ -12,7 +12,7 @@ import pytest
 
 from indexer.build import build_index
 from kb.compare.earlier import earlier_article
-from kb.compare.same_article import in_every_version
+from kb.compare.same_article import finder_in_every_version
 from kb.config import load_settings
 from kb.engine.articles import article_finder
 from kb.library import Library
@@ -104,7 +104,7 @@ def test_a_remembered_reference_reaches_the_article_in_every_version(lib, articl
     find = article_finder(snap)
     source = {p.doc_id: snap.docs.records[snap.row_of(p.doc_id)]["source"] for p in articles}
     docnum = {p.id: snap.docnum_of(p.id) for p in articles}
-    wide = in_every_version(snap, find)
+    wide = finder_in_every_version(snap)
     assert find(source[was.doc_id], 36) == (docnum[was.id],)
     assert wide(source[was.doc_id], 36) == (docnum[was.id], docnum[now.id])  # renumbered 44
     assert wide(source[now.doc_id], 44) == (docnum[now.id], docnum[was.id])

@@ -15,8 +15,7 @@ import hashlib
 
 import numpy as np
 
-from kb.compare.same_article import in_every_version
-from kb.engine.articles import article_finder
+from kb.compare.same_article import finder_in_every_version
 from kb.search import document_mask
 from kb.semantic.encoder import Encoder
 from kb.semantic.memory import (
@@ -46,7 +45,7 @@ class Memories:
                 )
         self.refs = {name: [references(data, x) for x in data.qs[name]] for name in sets}
         # as a build finds the shipped memory's answers: in every version of their work
-        find = in_every_version(data.snap, article_finder(data.snap))
+        find = finder_in_every_version(data.snap)
         self.found = {
             name: [tuple(n for s, a in r for n in find(s, a)) for r in refs]
             for name, refs in self.refs.items()
