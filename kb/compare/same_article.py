@@ -11,14 +11,13 @@ cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.compare.align import Match
 from kb.compare.compare import align_passages
 from kb.compare.model import VersionText
 from kb.compare.texts import load_version
-from kb.engine.articles import article_finder
+from kb.engine.articles import ArticleFinder, article_finder
 from kb.engine.snapshot import Snapshot
 from kb.engine.works import versions_of, work_rows
 
@@ -96,7 +95,7 @@ def counterpart_in(snap: Snapshot, passage_id: str, doc_id: str) -> str | None:
     return dict(counterparts(snap, passage_id)).get(doc_id)
 
 
-def finder_in_every_version(snap: Snapshot) -> Callable[[str, int], tuple[int, ...]]:
+def finder_in_every_version(snap: Snapshot) -> ArticleFinder:
     """kb.engine.articles.article_finder ((source file, article number) → docnums) widened to
     the same article in every other version of its work: a reference to a version since
     replaced still reaches the article as the version a search shows words it."""

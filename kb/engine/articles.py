@@ -15,6 +15,9 @@ import numpy as np
 
 from kb.engine.snapshot import Snapshot
 
+# (document source file, article number) → the docnums of that article's passages in a build
+ArticleFinder = Callable[[str, int], tuple[int, ...]]
+
 
 @dataclass
 class ArticleTable:
@@ -55,7 +58,7 @@ def articles(snap: Snapshot) -> ArticleTable:
     return snap.cached("articles", lambda: _read(snap))
 
 
-def article_finder(snap: Snapshot) -> Callable[[str, int], tuple[int, ...]]:
+def article_finder(snap: Snapshot) -> ArticleFinder:
     """A function: (document source file, article number) → the docnums of that article's
     passages in the build (none when the document or the article is not there)."""
     table = articles(snap)

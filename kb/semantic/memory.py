@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import simsimd
 
+from kb.engine.articles import ArticleFinder
 from kb.semantic.vectors import shipped_path
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def read_memory(path: Path) -> tuple[np.ndarray, list[list[tuple[str, int]]]]:
     return vectors, refs
 
 
-def load_memory(question_tag: str, find: Callable[[str, int], tuple[int, ...]]) -> QuestionMemory:
+def load_memory(question_tag: str, find: ArticleFinder) -> QuestionMemory:
     """The shipped memory of `question_tag` with its answers found by `find(source, article)`
     in a build; empty (logged) when the file is missing, damaged or of another size."""
     path = memory_path(question_tag)

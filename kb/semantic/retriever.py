@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import simsimd
 
-from kb.engine.articles import article_finder
+from kb.engine.articles import ArticleFinder, article_finder
 from kb.engine.snapshot import Snapshot
 from kb.errors import KBError
 from kb.semantic.memory import QuestionMemory, Recalled, load_memory, memory_path, within
@@ -116,7 +116,7 @@ class SemanticLayer:
         index_dir: Path,
         encoder_loader=None,
         enabled: bool = True,
-        finder: Callable[[Snapshot], Callable[[str, int], tuple[int, ...]]] = article_finder,
+        finder: Callable[[Snapshot], ArticleFinder] = article_finder,
     ):
         """`finder(snap)`: (source file, article number) → docnums in a build, how the question
         memory's references are found (the Library follows them into every version)."""
